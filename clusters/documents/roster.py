@@ -1,0 +1,132 @@
+"""The cluster roster of a cluster-year (danh sách cụm thi đua): data built once, printed as
+PDF (with an HTML preview) and XLSX."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from emulation.documents.base import AdminHeader, Column, Signature, TableDocument
+from emulation.text import vi_sort_key
+
+from ..models import ClusterYear, Organization, ParentPeriod
+
+TEMPLATE = "clusters/documents/roster.html"
+
+
+def header_for(cluster_year: ClusterYear, *, printed_on: datetime.date | None = None) -> AdminHeader:
+    """The administrative header of a cluster document, as named in that year."""
+    as_of = cluster_year.as_of
+    cluster = cluster_year.cluster
+    organizer_name = cluster.organizer.name_on(as_of)
+    place = ""
+    if cluster_year.head is not None:
+        place = cluster_year.head.locality
+    place = place or cluster.organizer.locality
+    return AdminHeader(
+        parent_line=(cluster_year.header_parent_line or organizer_name).upper(),
+        issuer_line=(cluster_year.header_issuer_line or cluster.name).upper(),
+        place=place,
+        date=printed_on or timezone.localdate(),
+    )
+
+
+def signature_for(cluster_year: ClusterYear) -> Signature:
+    group = _("CLUSTER") if cluster_year.cluster.kind == "cluster" else _("BLOC")
+    return Signature(
+        on_behalf=_("ON BEHALF OF THE EMULATION %(group)s") % {"group": group},
+        title=(cluster_year.signer_label or _("CLUSTER HEAD")).upper(),
+        name=cluster_year.head_person,
+    )
+
+
+def _date(day):
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def build_roster(cluster_year: ClusterYear, *, printed_on: datetime.date | None = None) -> TableDocument:
+    """Members of the cluster-year as of the year, head and deputy first and marked."""
+    cluster_year = (
+        ClusterYear.objects.select_related("cluster__organizer", "head")
+        .prefetch_related("cluster__organizer__former_names")
+        .get(pk=cluster_year.pk)
+    )
+    as_of = cluster_year.as_of
+    memberships = list(cluster_year.memberships.select_related("organization"))
+    org_ids = [m.organization_id for m in memberships]
+    names = Organization.objects.filter(pk__in=org_ids).names_on(as_of)
+    parents = ParentPeriod.objects.parents_on(org_ids, as_of)
+
+    def rank(membership):
+        org_id = membership.organization_id
+        role = 0 if org_id == cluster_year.head_id else 1 if org_id == cluster_year.deputy_id else 2
+        return (role, vi_sort_key(names[org_id]))
+
+    rows = []
+    for index, membership in enumerate(sorted(memberships, key=rank), start=1):
+        org = membership.organization
+        if org.pk == cluster_year.head_id:
+            role = _("Cluster head")
+            person = cluster_year.head_person
+        elif org.pk == cluster_year.deputy_id:
+            role = _("Deputy head")
+            person = cluster_year.deputy_person
+        else:
+            role, person = "", ""
+        notes = []
+        if membership.joined_on and membership.joined_on > cluster_year.first_day:
+            notes.append(_("joined %(date)s") % {"date": _date(membership.joined_on)})
+        if membership.left_on and membership.left_on < datetime.date(cluster_year.year, 12, 31):
+            notes.append(_("left %(date)s") % {"date": _date(membership.left_on)})
+        if membership.note:
+            notes.append(membership.note)
+        parent = parents.get(org.pk)
+        rows.append(
+            {
+                "index": index,
+                "name": names[org.pk],
+                "parent": parent.name_on(as_of) if parent else "",
+                "role": role,
+                "person": person,
+                "note": "; ".join(notes),
+                "emphasis": bool(role),
+            }
+        )
+    cluster = cluster_year.cluster
+    cluster_name = cluster_year.header_issuer_line.title() if cluster_year.header_issuer_line else cluster.name
+    organizer_name = cluster.organizer.name_on(as_of)
+    subtitle = _("Member units of %(cluster)s – %(organizer)s, year %(year)s") % {
+        "cluster": cluster_name,
+        "organizer": organizer_name,
+        "year": cluster_year.year,
+    }
+    notes = []
+    if cluster_year.ended_on:
+        notes.append(
+            _("The emulation year of the cluster ended on %(date)s.") % {"date": _date(cluster_year.ended_on)}
+        )
+    return TableDocument(
+        kind="roster",
+        filename=f"danh-sach-{cluster.code}-{cluster_year.year}",
+        header=header_for(cluster_year, printed_on=printed_on),
+        title=_("LIST"),
+        subtitle_lines=[subtitle],
+        columns=[
+            Column("index", _("No."), 6, "center"),
+            Column("name", _("Member unit"), 42),
+            Column("parent", _("Directly under"), 30),
+            Column("role", _("Role in the cluster"), 16, "center"),
+            Column("person", _("Representative"), 22),
+            Column("note", _("Note"), 18),
+        ],
+        rows=rows,
+        signature=signature_for(cluster_year),
+        notes=notes,
+        recipients=[
+            _("- %(organizer)s (to report);") % {"organizer": organizer_name},
+            _("- Member units of the cluster;"),
+            _("- Archive: VT."),
+        ],
+    )

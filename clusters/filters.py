@@ -1,0 +1,76 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from emulation.forms import style_form
+
+from .models import Cluster, ClusterKind, Organization
+from .permissions import cluster_years_for, organizations_for
+
+
+class ClusterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Cluster or member unit, with or without diacritics")}
+        ),
+    )
+    year = django_filters.TypedChoiceFilter(
+        label=_("Year"), coerce=int, method="filter_year", empty_label=_("Latest year")
+    )
+    organizer = django_filters.ModelChoiceFilter(
+        label=_("Organiser"), queryset=Organization.objects.none()
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ClusterKind.choices)
+    head = django_filters.ModelChoiceFilter(
+        label=_("Head unit"), queryset=Organization.objects.none(), method="filter_head"
+    )
+    member = django_filters.ModelChoiceFilter(
+        label=_("Member unit"), queryset=Organization.objects.none(), method="filter_member"
+    )
+
+    class Meta:
+        model = Cluster
+        fields = ["q", "year", "organizer", "kind", "head", "member"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.request.user
+        self.visible_years = cluster_years_for(user)
+        years = sorted(set(self.visible_years.values_list("year", flat=True)), reverse=True)
+        self.filters["year"].extra["choices"] = [(y, str(y)) for y in years]
+        visible_orgs = organizations_for(user)
+        self.filters["organizer"].queryset = visible_orgs.filter(
+            pk__in=Cluster.objects.values("organizer_id")
+        )
+        self.filters["head"].queryset = visible_orgs.filter(
+            pk__in=self.visible_years.values("head_id")
+        )
+        self.filters["member"].queryset = visible_orgs.filter(
+            pk__in=self.visible_years.values("memberships__organization_id")
+        )
+        style_form(self.form)
+
+    def filter_queryset(self, queryset):
+        year = self.form.cleaned_data.get("year") or None
+        queryset = queryset.with_year_columns(year, self.visible_years)
+        return super().filter_queryset(queryset)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(pk__in=self.visible_years.filter(year=value).values("cluster_id"))
+
+    def _years(self):
+        year = self.form.cleaned_data.get("year")
+        return self.visible_years.filter(year=year) if year else self.visible_years
+
+    def filter_head(self, queryset, name, value):
+        return queryset.filter(pk__in=self._years().filter(head=value).values("cluster_id"))
+
+    def filter_member(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=self._years().filter(memberships__organization=value).values("cluster_id")
+        )

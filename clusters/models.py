@@ -1,0 +1,673 @@
+"""The dated union structure: organisations, their parents and names over time, clusters,
+cluster-years with their head and deputy, memberships and the officers of each organisation.
+
+Everything that prints "as of" a year reads the dated records here: an organisation keeps one
+row for its whole life, its parents are periods, and its former names are kept with the last
+day each was used.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from emulation.text import fold
+
+
+def year_end(year: int) -> datetime.date:
+    return datetime.date(year, 12, 31)
+
+
+class OrganizationKind(models.TextChoices):
+    CONFEDERATION = "confederation", _("Confederation")
+    PROVINCIAL = "provincial", _("Provincial federation")
+    CENTRAL_SECTOR = "central_sector", _("Central sector union")
+    DISTRICT = "district", _("District federation")
+    SECTOR = "sector", _("Provincial sector union")
+    INDUSTRIAL_ZONE = "industrial_zone", _("Industrial-zone union")
+    CIVIL_SERVANT = "civil_servant", _("Civil-servant union")
+    COMMUNE = "commune", _("Commune or ward union")
+    GRASSROOTS = "grassroots", _("Grassroots union")
+    GUILD = "guild", _("Guild union")
+    OTHER = "other", _("Other")
+
+
+class OrganizationStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+    DISSOLVED = "dissolved", _("Dissolved")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date):
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def search(self, text: str):
+        return self.filter(search_text__contains=fold(text))
+
+    def names_on(self, day: datetime.date) -> dict[int, str]:
+        """{id: name as of `day`} for these organisations, in two queries."""
+        return {org.pk: org.name_on(day) for org in self.prefetch_related("former_names")}
+
+    def predecessor_ids(self, ids) -> set[int]:
+        """Every organisation these succeeded, directly or through a chain of successions."""
+        through = Organization.successors.through
+        found: set[int] = set()
+        frontier = set(ids)
+        while frontier:
+            step = set(
+                through.objects.filter(to_organization_id__in=frontier).values_list(
+                    "from_organization_id", flat=True
+                )
+            )
+            frontier = step - found - set(ids)
+            found |= step
+        return found
+
+
+class Organization(models.Model):
+    """A union body, from the confederation to a grassroots union, over its whole life."""
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("The current name, or the last one if it ended.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    locality = models.CharField(
+        _("locality"),
+        max_length=100,
+        blank=True,
+        help_text=_('The place printed in the date line of its documents, e.g. "Bắc Bình".'),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Its last day, if it has ended.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=OrganizationStatus.choices,
+        default=OrganizationStatus.ACTIVE,
+    )
+    founding_decision = models.CharField(_("founding decision"), max_length=200, blank=True)
+    end_decision = models.CharField(_("ending decision"), max_length=200, blank=True)
+    successors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="predecessors",
+        blank=True,
+        verbose_name=_("successors"),
+    )
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    history = HistoricalRecords()
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "status"], name="org_kind_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="org_valid_period",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:clusters_organization_change", args=[self.pk])
+
+    def build_search_text(self) -> str:
+        names = [self.name]
+        if self.pk:
+            names += list(self.former_names.values_list("name", flat=True))
+        return "\n".join(fold(name) for name in names)
+
+    def refresh_search_text(self):
+        text = self.build_search_text()
+        if text != self.search_text:
+            self.search_text = text
+            # Only the derived column changes: no history entry for it.
+            Organization.objects.filter(pk=self.pk).update(search_text=text)
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status != OrganizationStatus.ACTIVE or (
+            self.valid_to is not None and self.valid_to < timezone.localdate()
+        )
+
+    def name_on(self, day: datetime.date) -> str:
+        """The name this organisation bore on `day` (former names carry their last day)."""
+        for former in sorted(self.former_names.all(), key=lambda n: n.used_until):
+            if former.used_until >= day:
+                return former.name
+        return self.name
+
+    def parent_on(self, day: datetime.date):
+        for period in self.parent_periods.all():
+            if period.covers(day):
+                return period.parent
+        return None
+
+
+class OrganizationName(models.Model):
+    """A former name, used until `used_until` (the day before the next name took effect)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="former_names"
+    )
+    name = models.CharField(_("former name"), max_length=200)
+    used_until = models.DateField(_("used until"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
+        ordering = ["organization", "used_until"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "used_until"], name="org_name_unique_until"
+            )
+        ]
+
+    def __str__(self):
+        return _("%(name)s (until %(date)s)") % {
+            "name": self.name,
+            "date": self.used_until.strftime("%d/%m/%Y"),
+        }
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.organization.refresh_search_text()
+
+    def delete(self, *args, **kwargs):
+        organization = self.organization
+        result = super().delete(*args, **kwargs)
+        organization.refresh_search_text()
+        return result
+
+
+class ParentPeriodQuerySet(models.QuerySet):
+    def covering(self, day: datetime.date):
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def overlapping(self, start: datetime.date | None, end: datetime.date | None):
+        """Periods that share a day with [start, end]; None leaves that side open."""
+        qs = self
+        if end is not None:
+            qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+        if start is not None:
+            qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        return qs
+
+    def descendant_ids(self, roots, start=None, end=None) -> set[int]:
+        """Organisations below `roots` at some time within [start, end] (any time if open).
+
+        One query per level of the tree, so a handful whatever the size of the subtree.
+        """
+        found: set[int] = set()
+        frontier = set(roots)
+        while frontier:
+            children = set(
+                self.overlapping(start, end)
+                .filter(parent_id__in=frontier)
+                .values_list("organization_id", flat=True)
+            )
+            frontier = children - found - set(roots)
+            found |= frontier
+        return found
+
+    def ancestor_ids(self, ids, start=None, end=None) -> set[int]:
+        """Organisations above `ids` at some time within [start, end]."""
+        found: set[int] = set()
+        frontier = set(ids)
+        while frontier:
+            parents = set(
+                self.overlapping(start, end)
+                .filter(organization_id__in=frontier)
+                .values_list("parent_id", flat=True)
+            )
+            frontier = parents - found - set(ids)
+            found |= frontier
+        return found
+
+    def parents_on(self, ids, day: datetime.date) -> dict[int, "Organization"]:
+        """{id: parent as of `day`}, the parents' own former names prefetched."""
+        periods = (
+            self.covering(day)
+            .filter(organization_id__in=ids)
+            .select_related("parent")
+            .prefetch_related("parent__former_names")
+        )
+        return {period.organization_id: period.parent for period in periods}
+
+
+class ParentPeriod(models.Model):
+    """The organisation stood directly under `parent` from `valid_from` to `valid_to`."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="parent_periods"
+    )
+    parent = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="child_periods",
+        verbose_name=_("parent"),
+    )
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_to = models.DateField(_("to"), null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+    objects = ParentPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("parent period")
+        verbose_name_plural = _("parent periods")
+        ordering = ["organization", "valid_from"]
+        indexes = [models.Index(fields=["parent", "valid_to"], name="parent_period_parent_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(organization=models.F("parent")), name="parent_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="parent_valid_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} → {self.parent}"
+
+    def covers(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+    def clean(self):
+        if self.organization_id and self.organization_id == self.parent_id:
+            raise ValidationError(_("An organisation cannot be its own parent."))
+
+
+class Restructuring(models.Model):
+    """One recorded restructuring: a set of organisations ended on a date, their units moved."""
+
+    decision = models.CharField(_("decision"), max_length=200)
+    last_day = models.DateField(_("last day of the ended organisations"))
+    note = models.TextField(_("note"), blank=True)
+    ended = models.ManyToManyField(
+        Organization, related_name="ending_restructurings", verbose_name=_("ended organisations")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("restructuring")
+        verbose_name_plural = _("restructurings")
+        ordering = ["-last_day", "-created_at"]
+
+    def __str__(self):
+        return f"{self.decision} ({self.last_day:%d/%m/%Y})"
+
+
+class ClusterKind(models.TextChoices):
+    CLUSTER = "cluster", _("Cluster")
+    BLOC = "bloc", _("Bloc")
+
+
+class ClusterQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Clusters whose name, or the name of a member unit in any year (past names
+        included), contains `text` – case and diacritics folded the same way on every
+        database."""
+        folded = fold(text)
+        if not folded:
+            return self
+        members = Membership.objects.filter(organization__search_text__contains=folded)
+        return self.filter(
+            Q(search_text__contains=folded)
+            | Q(pk__in=members.values("cluster_year__cluster_id"))
+        )
+
+    def with_year_columns(self, year: int | None, years: "models.QuerySet | None" = None):
+        """Annotate the year shown for each cluster (`year`, or else the latest of `years` up
+        to the current one) with its head, organiser name as of that year, member count and
+        status – as subqueries, so a page of clusters costs one query."""
+        if year is not None:
+            shown = Value(year, output_field=models.PositiveSmallIntegerField())
+        else:
+            years = ClusterYear.objects.all() if years is None else years
+            mine = years.filter(cluster=OuterRef("pk")).order_by()
+            this_year = timezone.localdate().year
+            shown = Coalesce(
+                Subquery(mine.filter(year__lte=this_year).order_by("-year").values("year")[:1]),
+                Subquery(mine.order_by("year").values("year")[:1]),
+            )
+        qs = self.annotate(shown_year=shown)
+        cluster_year = ClusterYear.objects.filter(
+            cluster=OuterRef("pk"), year=OuterRef("shown_year")
+        ).with_names()
+        members = (
+            Membership.objects.filter(
+                cluster_year__cluster=OuterRef("pk"), cluster_year__year=OuterRef("shown_year")
+            )
+            .order_by()
+            .values("cluster_year")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return qs.annotate(
+            head_name=Subquery(cluster_year.values("head_name")[:1]),
+            organizer_name=Coalesce(
+                Subquery(cluster_year.values("organizer_name")[:1]), F("organizer__name")
+            ),
+            year_status=Subquery(cluster_year.values("status")[:1]),
+            member_count=Coalesce(Subquery(members[:1]), Value(0)),
+        )
+
+
+class Cluster(models.Model):
+    organizer = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="organized_clusters",
+        verbose_name=_("organiser"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ClusterKind.choices, default=ClusterKind.CLUSTER
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    founding_decision = models.CharField(_("founding decision"), max_length=200, blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    history = HistoricalRecords()
+    objects = ClusterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("emulation cluster")
+        verbose_name_plural = _("emulation clusters")
+        ordering = ["organizer__name", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organizer", "kind", "number"], name="cluster_unique_number"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = "\n".join([fold(self.name), self.code])
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("clusters:cluster_detail", args=[self.code])
+
+
+class ClusterYearStatus(models.TextChoices):
+    SETUP = "setup", _("Setting up")
+    OPEN = "open", _("Open")
+    REVIEW = "review", _("In review")
+    SUBMITTED = "submitted", _("Submitted")
+    CLOSED = "closed", _("Closed")
+
+
+def _name_as_of(org_field: str):
+    """The name of the organisation in `org_field` as of the row's `as_of_day`."""
+    former = (
+        OrganizationName.objects.filter(
+            organization=OuterRef(org_field), used_until__gte=OuterRef("as_of_day")
+        )
+        .order_by("used_until")
+        .values("name")[:1]
+    )
+    return Coalesce(Subquery(former), F(f"{org_field}__name"))
+
+
+class ClusterYearQuerySet(models.QuerySet):
+    def with_as_of(self):
+        """Annotate `as_of_day`: the year's own end, or 31/12 of the year."""
+        year_end_day = Cast(
+            Concat(Cast("year", models.CharField()), Value("-12-31")), models.DateField()
+        )
+        return self.annotate(as_of_day=Coalesce(F("ended_on"), year_end_day))
+
+    def with_names(self):
+        """Annotate the head's, deputy's and organiser's names as of the year."""
+        return self.with_as_of().annotate(
+            head_name=_name_as_of("head"),
+            deputy_name=_name_as_of("deputy"),
+            organizer_name=_name_as_of("cluster__organizer"),
+        )
+
+
+class ClusterYear(models.Model):
+    """A cluster in one emulation year (the calendar year), with its head and deputy units."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("emulation year"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ClusterYearStatus.choices,
+        default=ClusterYearStatus.SETUP,
+    )
+    head = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="headed_years",
+        verbose_name=_("head unit"),
+    )
+    head_person = models.CharField(_("person acting for the head"), max_length=120, blank=True)
+    head_person_title = models.CharField(_("their title"), max_length=120, blank=True)
+    deputy = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deputy_years",
+        verbose_name=_("deputy unit"),
+    )
+    deputy_person = models.CharField(
+        _("person acting for the deputy"), max_length=120, blank=True
+    )
+    deputy_person_title = models.CharField(_("their title"), max_length=120, blank=True)
+    handover_on = models.DateField(_("handover date"), null=True, blank=True)
+    handover_note = models.TextField(_("handover note"), blank=True)
+    handover_received_by = models.CharField(_("records received by"), max_length=120, blank=True)
+    ended_on = models.DateField(
+        _("ended on"),
+        null=True,
+        blank=True,
+        help_text=_("Only when the year ended before 31/12, e.g. by a restructuring."),
+    )
+    # Document settings: blank means "derived from the structure as of the year".
+    header_parent_line = models.CharField(_("header: organiser line"), max_length=200, blank=True)
+    header_issuer_line = models.CharField(_("header: issuer line"), max_length=200, blank=True)
+    signer_label = models.CharField(_("signer's title"), max_length=120, blank=True)
+    number_suffix = models.CharField(
+        _("document number suffix"), max_length=40, blank=True, help_text=_('e.g. "CTĐ"')
+    )
+
+    history = HistoricalRecords()
+    objects = ClusterYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cluster-year")
+        verbose_name_plural = _("cluster-years")
+        ordering = ["cluster", "year"]
+        indexes = [
+            models.Index(fields=["year", "status"], name="cy_year_status_idx"),
+            models.Index(fields=["head", "year"], name="cy_head_year_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "year"], name="cy_unique_year"),
+            models.CheckConstraint(
+                condition=Q(head__isnull=True) | ~Q(head=models.F("deputy")),
+                name="cy_head_not_deputy",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(cluster)s – %(year)s") % {"cluster": self.cluster, "year": self.year}
+
+    def get_absolute_url(self):
+        return reverse("clusters:cluster_year", args=[self.cluster.code, self.year])
+
+    def clean(self):
+        if self.head_id and self.head_id == self.deputy_id:
+            raise ValidationError(_("The head and the deputy must be different units."))
+        if self.ended_on and self.ended_on.year != self.year:
+            raise ValidationError({"ended_on": _("The end date must fall within the year.")})
+
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def as_of(self) -> datetime.date:
+        """The day whose structure the year's documents print."""
+        return self.ended_on or year_end(self.year)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == ClusterYearStatus.CLOSED
+
+    @property
+    def is_open_for_entry(self) -> bool:
+        return self.status in (ClusterYearStatus.SETUP, ClusterYearStatus.OPEN)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def on(self, day: datetime.date):
+        return self.filter(
+            Q(joined_on__isnull=True) | Q(joined_on__lte=day),
+            Q(left_on__isnull=True) | Q(left_on__gte=day),
+        )
+
+
+class Membership(models.Model):
+    cluster_year = models.ForeignKey(
+        ClusterYear, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("member unit"),
+    )
+    joined_on = models.DateField(
+        _("joined on"), null=True, blank=True, help_text=_("Blank: from the start of the year.")
+    )
+    left_on = models.DateField(
+        _("left on"), null=True, blank=True, help_text=_("Blank: until the end of the year.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["cluster_year", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster_year", "organization"], name="membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(left_on__gte=models.F("joined_on")),
+                name="membership_valid_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} – {self.cluster_year}"
+
+    def is_member_on(self, day: datetime.date) -> bool:
+        return (self.joined_on is None or self.joined_on <= day) and (
+            self.left_on is None or self.left_on >= day
+        )
+
+
+class OfficerRole(models.TextChoices):
+    MANAGER = "manager", _("Manager")
+    STAFF = "staff", _("Staff")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Officer(models.Model):
+    """A user working for an organisation; every right in the application derives from this."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer_roles"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="officers"
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=OfficerRole.choices, default=OfficerRole.STAFF
+    )
+    title = models.CharField(_("title"), max_length=120, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("officer")
+        verbose_name_plural = _("officers")
+        ordering = ["organization__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="officer_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organization} ({self.get_role_display()})"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in (OfficerRole.MANAGER, OfficerRole.STAFF)

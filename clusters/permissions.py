@@ -1,0 +1,250 @@
+"""Who may do what, derived from the records – never granted per cluster by hand.
+
+A user is an officer of organisations (manager, staff or viewer). From that and the dated
+structure follow, for a cluster-year:
+
+* staff rights – write officers of an active organisation that organises the cluster, or stood
+  above its organiser during the year, or succeeded such an organisation when it ended;
+* head rights – write officers of the active head unit, from the moment the term is recorded
+  until the year is closed (and everyone with staff rights);
+* member rights – write officers of an active member unit edit their own unit's entries while
+  the year is open for entry;
+* read – all of the above, viewers, the deputy's officers, the officers of ended organisations
+  for what they took part in, and everyone whose organisation stood above the organiser.
+
+Outside what a user may read → 404; inside without the right → 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import (
+    Cluster,
+    ClusterYear,
+    Membership,
+    Officer,
+    Organization,
+    OrganizationStatus,
+    ParentPeriod,
+)
+
+
+@dataclass
+class Access:
+    """What one user's officer records say, computed once per request."""
+
+    officer_org_ids: set[int] = field(default_factory=set)
+    write_org_ids: set[int] = field(default_factory=set)
+    staff_root_ids: set[int] = field(default_factory=set)
+    read_root_ids: set[int] = field(default_factory=set)
+    is_superuser: bool = False
+    _read_subtree: set[int] | None = None
+
+    @property
+    def read_subtree_ids(self) -> set[int]:
+        """Organisations at or below the user's, at any time (a federation's scope)."""
+        if self._read_subtree is None:
+            roots = self.read_root_ids
+            self._read_subtree = roots | ParentPeriod.objects.descendant_ids(roots)
+        return self._read_subtree
+
+
+def _is_active(org: Organization, today) -> bool:
+    return org.status == OrganizationStatus.ACTIVE and (
+        org.valid_to is None or org.valid_to >= today
+    )
+
+
+def access_for(user) -> Access:
+    if not user.is_authenticated:
+        return Access()
+    cached = getattr(user, "_emulation_access", None)
+    if cached is not None:
+        return cached
+    today = timezone.localdate()
+    officers = list(Officer.objects.filter(user=user).select_related("organization"))
+    officer_ids = {o.organization_id for o in officers}
+    write_ids = {o.organization_id for o in officers if o.can_write and _is_active(o.organization, today)}
+    active_ids = {o.organization_id for o in officers if _is_active(o.organization, today)}
+    # An ended organisation's open duties pass to its successors.
+    staff_roots = write_ids | Organization.objects.predecessor_ids(write_ids)
+    read_roots = officer_ids | Organization.objects.predecessor_ids(active_ids)
+    access = Access(
+        officer_org_ids=officer_ids,
+        write_org_ids=write_ids,
+        staff_root_ids=staff_roots,
+        read_root_ids=read_roots,
+        is_superuser=user.is_superuser,
+    )
+    user._emulation_access = access
+    return access
+
+
+# Scoped QuerySets -----------------------------------------------------------------------------
+
+
+def cluster_years_for(user) -> QuerySet[ClusterYear]:
+    """The cluster-years a user may read."""
+    qs = ClusterYear.objects.all()
+    access = access_for(user)
+    if access.is_superuser:
+        return qs
+    if not access.officer_org_ids:
+        return qs.none()
+    organizer_ids = set(Cluster.objects.values_list("organizer_id", flat=True).distinct())
+    scope_organizers = organizer_ids & access.read_subtree_ids
+    own = access.officer_org_ids
+    return qs.filter(
+        Q(cluster__organizer_id__in=scope_organizers)
+        | Q(head_id__in=own)
+        | Q(deputy_id__in=own)
+        | Q(pk__in=Membership.objects.filter(organization_id__in=own).values("cluster_year_id"))
+    )
+
+
+def clusters_for(user) -> QuerySet[Cluster]:
+    access = access_for(user)
+    if access.is_superuser:
+        return Cluster.objects.all()
+    return Cluster.objects.filter(pk__in=cluster_years_for(user).values("cluster_id"))
+
+
+def organizations_for(user) -> QuerySet[Organization]:
+    """Organisations a user may see: its subtree, and the members of clusters it reads."""
+    access = access_for(user)
+    if access.is_superuser:
+        return Organization.objects.all()
+    visible = cluster_years_for(user)
+    return Organization.objects.filter(
+        Q(pk__in=access.read_subtree_ids)
+        | Q(pk__in=Membership.objects.filter(cluster_year__in=visible).values("organization_id"))
+        | Q(pk__in=Cluster.objects.filter(pk__in=visible.values("cluster_id")).values("organizer_id"))
+    )
+
+
+# Rules on one cluster-year ------------------------------------------------------------------
+
+
+def running_org_ids(cluster_year: ClusterYear) -> set[int]:
+    """The organiser and every organisation above it during the year."""
+    organizer_id = cluster_year.cluster.organizer_id
+    return {organizer_id} | ParentPeriod.objects.ancestor_ids(
+        [organizer_id], cluster_year.first_day, cluster_year.as_of
+    )
+
+
+def _rule_cache(user, cluster_year) -> dict:
+    cache = user.__dict__.setdefault("_emulation_rules", {})
+    return cache.setdefault(cluster_year.pk, {})
+
+
+def can_manage_cluster_year(user, cluster_year: ClusterYear) -> bool:
+    """Federation staff rights: manage the structure and the year of this cluster."""
+    access = access_for(user)
+    if access.is_superuser:
+        return True
+    if not access.staff_root_ids:
+        return False
+    cache = _rule_cache(user, cluster_year)
+    if "manage" not in cache:
+        cache["manage"] = bool(access.staff_root_ids & running_org_ids(cluster_year))
+    return cache["manage"]
+
+
+def can_act_as_head(user, cluster_year: ClusterYear) -> bool:
+    """The head's rights: from the recorded term until the year is closed."""
+    if can_manage_cluster_year(user, cluster_year):
+        return True
+    access = access_for(user)
+    return (
+        cluster_year.head_id is not None
+        and cluster_year.head_id in access.write_org_ids
+        and not cluster_year.is_closed
+    )
+
+
+def can_edit_member_entry(user, cluster_year: ClusterYear, organization: Organization) -> bool:
+    """A member edits only its own entries, while the year is open; the head edits any."""
+    if can_act_as_head(user, cluster_year):
+        return True
+    access = access_for(user)
+    return (
+        organization.pk in access.write_org_ids
+        and cluster_year.is_open_for_entry
+        and cluster_year.memberships.filter(organization=organization).exists()
+    )
+
+
+def can_view_cluster_year(user, cluster_year: ClusterYear) -> bool:
+    return cluster_years_for(user).filter(pk=cluster_year.pk).exists()
+
+
+def role_labels(user, cluster_year: ClusterYear, member_ids: set[int]) -> list[str]:
+    """The user's roles in this cluster-year, for the page header."""
+    from django.utils.translation import gettext as _
+
+    access = access_for(user)
+    labels = []
+    if access.is_superuser:
+        labels.append(_("Administrator"))
+    elif can_manage_cluster_year(user, cluster_year):
+        labels.append(_("Organiser's staff"))
+    elif access.read_subtree_ids & running_org_ids(cluster_year):
+        labels.append(_("Observer"))
+    own = access.officer_org_ids
+    if cluster_year.head_id in own:
+        labels.append(_("Cluster head") if can_act_as_head(user, cluster_year) else _("Cluster head (read only)"))
+    if cluster_year.deputy_id in own:
+        labels.append(_("Deputy head"))
+    if own & member_ids and cluster_year.head_id not in own and cluster_year.deputy_id not in own:
+        labels.append(_("Member unit"))
+    return labels
+
+
+# Fetching through the scope, then checking the right ---------------------------------------
+
+
+def get_cluster_year_or_404(user, code: str, year: int) -> ClusterYear:
+    return get_object_or_404(
+        cluster_years_for(user).select_related("cluster__organizer", "head", "deputy"),
+        cluster__code=code,
+        year=year,
+    )
+
+
+def cluster_year_rule(rule):
+    """View decorator: fetch the cluster-year in scope (404), then apply `rule` (403)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, code, year, *args, **kwargs):
+            cluster_year = get_cluster_year_or_404(request.user, code, year)
+            if rule is not None and not rule(request.user, cluster_year):
+                raise PermissionDenied
+            return view(request, cluster_year, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class ClusterYearRuleMixin:
+    """Class-based twin of `cluster_year_rule`: sets `self.cluster_year`."""
+
+    rule = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.cluster_year = get_cluster_year_or_404(request.user, kwargs["code"], kwargs["year"])
+        rule = type(self).rule
+        if rule is not None and not rule(request.user, self.cluster_year):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,56 @@
+"""Every document the application prints, by kind: how to build its data and in which
+formats it renders. `export_document` and the views look documents up here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.utils.translation import gettext_lazy as _
+
+from .base import TableDocument
+from .pdf import render_pdf
+from .xlsx import render_table_xlsx
+
+KINDS = ("roster", "results", "summary", "minutes", "proposal", "pact")
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    kind: str
+    label: str
+    build: Callable  # (cluster_year) -> document data
+    template: str
+    formats: tuple[str, ...]
+
+    def render(self, document, fmt: str) -> bytes:
+        if fmt == "pdf":
+            return render_pdf(self.template, {"document": document})
+        if fmt == "xlsx" and isinstance(document, TableDocument):
+            return render_table_xlsx(document)
+        raise ValueError(fmt)
+
+
+def _registry() -> dict[str, DocumentSpec]:
+    from clusters.documents import roster
+
+    return {
+        "roster": DocumentSpec(
+            "roster", _("Cluster roster"), roster.build_roster, roster.TEMPLATE, ("pdf", "xlsx")
+        ),
+    }
+
+
+def get_spec(kind: str) -> DocumentSpec | None:
+    return _registry().get(kind)
+
+
+def built_kinds() -> list[str]:
+    return list(_registry())
+
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}

@@ -1,0 +1,34 @@
+"""Shared pieces for the django-tables2 lists: exports that are safe to open in Excel."""
+
+from django_tables2.export.export import TableExport
+from django_tables2.export.views import ExportMixin
+from tablib import Dataset
+
+from emulation.documents.xlsx import safe_cell
+
+
+class SafeTableExport(TableExport):
+    """Escapes cells a spreadsheet would run as formulas; CSV gets a byte-order mark so that
+    Excel reads the Vietnamese as UTF-8."""
+
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        dataset = Dataset(**(dataset_kwargs or {}))
+        for index, row in enumerate(table.as_values(exclude_columns=exclude_columns)):
+            row = [safe_cell(value) for value in row]
+            if index == 0:
+                dataset.headers = row
+            else:
+                dataset.append(row)
+        return dataset
+
+    def export(self):
+        data = super().export()
+        if self.format == self.CSV:
+            return "\ufeff" + data
+        return data
+
+
+class SafeExportMixin(ExportMixin):
+    export_class = SafeTableExport
+    export_formats = (TableExport.XLSX, TableExport.CSV)
+    export_trigger_param = "_export"

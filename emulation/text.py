@@ -1,0 +1,52 @@
+"""Vietnamese text helpers shared by every app: search folding and collation."""
+
+import unicodedata
+
+# Unicode decomposition strips the tone marks but leaves đ/Đ, which are letters of their own.
+_D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fold(text: str | None) -> str:
+    """Lower-case and strip diacritics, so "VĨNH HẢO", "Vĩnh Hảo" and "vinh hao" match."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_MAP))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.lower().split())
+
+
+# The Vietnamese alphabet: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y.
+# Letters with a breve, circumflex or horn are letters of their own; the five tone marks only
+# decide between otherwise equal words.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+
+
+def _letters(text: str):
+    for base in unicodedata.normalize("NFD", text.lower()):
+        if unicodedata.combining(base):
+            yield None, base
+        else:
+            yield base, None
+
+
+def vi_sort_key(text: str | None) -> tuple:
+    """A key that sorts names as a Vietnamese reader expects (Đ after D, not after Z)."""
+    letters: list[list] = []
+    tones: list[int] = []
+    for base, mark in _letters(text or ""):
+        if base is not None:
+            letters.append([base])
+            tones.append(0)
+        elif letters:
+            if mark in _LETTER_MARKS:
+                letters[-1].append(mark)
+            elif mark in _TONES:
+                tones[-1] = _TONES[mark]
+    primary = []
+    for parts in letters:
+        letter = unicodedata.normalize("NFC", "".join(parts))
+        primary.append((_LETTER_RANK.get(letter, 100 + ord(letter[0])), letter))
+    return (tuple(primary), tuple(tones))

@@ -1,0 +1,50 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from clusters.models import Cluster, ClusterYear, ClusterYearStatus, Membership
+from clusters.permissions import access_for, cluster_years_for
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """Việc cần làm: what each of the user's roles asks of them, in a few queries."""
+
+    template_name = "emulation/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        access = access_for(user)
+        this_year = timezone.localdate().year
+        visible = cluster_years_for(user)
+
+        def listed(qs):
+            return list(
+                qs.with_names()
+                .select_related("cluster")
+                .annotate(member_count=Count("memberships", distinct=True))
+                .order_by("-year", "cluster__code")
+            )
+
+        headed = visible.filter(head_id__in=access.officer_org_ids)
+        context["headed"] = listed(headed.exclude(status=ClusterYearStatus.CLOSED))
+        context["headed_before"] = listed(headed.filter(status=ClusterYearStatus.CLOSED))[:10]
+        membership_years = visible.filter(
+            pk__in=Membership.objects.filter(organization_id__in=access.officer_org_ids).values(
+                "cluster_year_id"
+            )
+        )
+        context["member_years"] = listed(membership_years)[:20]
+        organised = Cluster.objects.filter(organizer_id__in=access.staff_root_ids)
+        context["organised_years"] = listed(
+            visible.filter(cluster__in=organised).filter(
+                Q(year=this_year) | ~Q(status=ClusterYearStatus.CLOSED)
+            )
+        )
+        context["organised_count"] = organised.count()
+        context["this_year"] = this_year
+        context["officer_roles"] = list(
+            user.officer_roles.select_related("organization").order_by("organization__name")
+        )
+        return context
