@@ -16,8 +16,8 @@ class ClusterFilter(django_filters.FilterSet):
             attrs={"placeholder": _("Cluster or member unit, with or without diacritics")}
         ),
     )
-    year = django_filters.TypedChoiceFilter(
-        label=_("Year"), coerce=int, method="filter_year", empty_label=_("Latest year")
+    year = django_filters.ChoiceFilter(
+        label=_("Year"), method="filter_year", empty_label=_("Latest year")
     )
     organizer = django_filters.ModelChoiceFilter(
         label=_("Organiser"), queryset=Organization.objects.none()
@@ -40,6 +40,10 @@ class ClusterFilter(django_filters.FilterSet):
         self.visible_years = cluster_years_for(user)
         years = sorted(set(self.visible_years.values_list("year", flat=True)), reverse=True)
         self.filters["year"].extra["choices"] = [(y, str(y)) for y in years]
+        # The columns show the chosen year (or each cluster's latest), filtered or not.
+        raw = str((self.data or {}).get("year") or "")
+        self.year = int(raw) if raw.isdigit() and int(raw) in years else None
+        self.queryset = self.queryset.with_year_columns(self.year, self.visible_years)
         visible_orgs = organizations_for(user)
         self.filters["organizer"].queryset = visible_orgs.filter(
             pk__in=Cluster.objects.values("organizer_id")
@@ -52,19 +56,19 @@ class ClusterFilter(django_filters.FilterSet):
         )
         style_form(self.form)
 
-    def filter_queryset(self, queryset):
-        year = self.form.cleaned_data.get("year") or None
-        queryset = queryset.with_year_columns(year, self.visible_years)
-        return super().filter_queryset(queryset)
+    def selected_year(self) -> int | None:
+        return self.year
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
     def filter_year(self, queryset, name, value):
-        return queryset.filter(pk__in=self.visible_years.filter(year=value).values("cluster_id"))
+        return queryset.filter(
+            pk__in=self.visible_years.filter(year=int(value)).values("cluster_id")
+        )
 
     def _years(self):
-        year = self.form.cleaned_data.get("year")
+        year = self.selected_year()
         return self.visible_years.filter(year=year) if year else self.visible_years
 
     def filter_head(self, queryset, name, value):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from emulation.documents.base import AdminHeader, Column, Signature, TableDocument
@@ -46,6 +46,7 @@ def _date(day):
     return day.strftime("%d/%m/%Y") if day else ""
 
 
+@translation.override("vi")
 def build_roster(cluster_year: ClusterYear, *, printed_on: datetime.date | None = None) -> TableDocument:
     """Members of the cluster-year as of the year, head and deputy first and marked."""
     cluster_year = (
@@ -95,10 +96,9 @@ def build_roster(cluster_year: ClusterYear, *, printed_on: datetime.date | None 
             }
         )
     cluster = cluster_year.cluster
-    cluster_name = cluster_year.header_issuer_line.title() if cluster_year.header_issuer_line else cluster.name
     organizer_name = cluster.organizer.name_on(as_of)
     subtitle = _("Member units of %(cluster)s – %(organizer)s, year %(year)s") % {
-        "cluster": cluster_name,
+        "cluster": cluster.name,
         "organizer": organizer_name,
         "year": cluster_year.year,
     }
@@ -115,11 +115,11 @@ def build_roster(cluster_year: ClusterYear, *, printed_on: datetime.date | None 
         subtitle_lines=[subtitle],
         columns=[
             Column("index", _("No."), 6, "center"),
-            Column("name", _("Member unit"), 42),
-            Column("parent", _("Directly under"), 30),
-            Column("role", _("Role in the cluster"), 16, "center"),
-            Column("person", _("Representative"), 22),
-            Column("note", _("Note"), 18),
+            Column("name", _("Member unit"), 40),
+            Column("parent", _("Directly under"), 28),
+            Column("role", _("Role in the cluster"), 15, "center"),
+            Column("person", _("Representative"), 20),
+            Column("note", _("Note"), 14),
         ],
         rows=rows,
         signature=signature_for(cluster_year),

@@ -1,0 +1,54 @@
+# The two commands of README.md: `make run` and `make test`. Both are idempotent.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV_ENV := DJANGO_DEBUG=1
+# Debian packages the tests call: the browser for Playwright, poppler for PDF checks, gettext.
+SYSTEM_PACKAGES := chromium chromium-driver poppler-utils gettext
+SYSTEM_COMMANDS := chromium pdftotext pdffonts pdftoppm msgfmt
+
+.PHONY: run test lint bench system-deps messages check-deploy
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000/ – log in with a demo user above (see README.md)."
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+system-deps:
+	@missing=""; for c in $(SYSTEM_COMMANDS); do command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Missing for the tests:$$missing – installing $(SYSTEM_PACKAGES) with apt-get."; \
+	  if [ "$$(id -u)" = "0" ]; then SUDO=""; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else echo "Cannot install them: run 'sudo apt-get install -y $(SYSTEM_PACKAGES)' and try again." >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null || exit 1; \
+	fi
+
+test: $(VENV)/.installed-dev system-deps
+	$(DEV_ENV) $(PY) -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
+
+messages: $(VENV)/.installed
+	$(DEV_ENV) $(PY) manage.py makemessages -l vi --no-location --no-obsolete -i ".venv/*" -i "tests/*"
+	$(DEV_ENV) $(PY) manage.py compilemessages -l vi
+
+check-deploy: $(VENV)/.installed
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(48)[:64])") \
+	  DJANGO_ALLOWED_HOSTS=thidua.example.vn $(PY) manage.py check --deploy --fail-level WARNING

@@ -1,0 +1,162 @@
+"""Rights follow the records (design.md, "Where rights come from"), on constructed data."""
+
+import datetime
+
+import pytest
+
+from clusters.models import ClusterYearStatus, OfficerRole, OrganizationKind
+from clusters.permissions import (
+    can_act_as_head,
+    can_edit_member_entry,
+    can_manage_cluster_year,
+    cluster_years_for,
+    clusters_for,
+)
+from clusters.services import apply_restructuring, plan_restructuring
+from tests.conftest import fresh
+from tests.factories import ClusterYearFactory, OfficerFactory, OrganizationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_head_has_the_heads_rights_for_its_year_only(world):
+    head = world.users["head_officer"]
+    assert can_act_as_head(head, world.cluster_year)
+    # The year before, the unit was deputy: it reads, it does not run the year.
+    assert not can_act_as_head(fresh(head), world.previous_year)
+    assert world.previous_year in cluster_years_for(fresh(head))
+    # Next year another unit is head: no rights there, although the year is recorded.
+    next_year = ClusterYearFactory(cluster=world.cluster, year=world.year + 1,
+                                   head=world.deputy_unit, deputy=world.member_unit,
+                                   members=[world.deputy_unit, world.member_unit])
+    assert not can_act_as_head(fresh(head), next_year)
+    assert can_act_as_head(fresh(world.users["deputy_officer"]), next_year)
+
+
+def test_head_keeps_rights_after_the_year_ends_until_it_is_closed(world):
+    cy = world.cluster_year
+    cy.status = ClusterYearStatus.REVIEW
+    cy.save()
+    assert can_act_as_head(fresh(world.users["head_officer"]), cy)
+    cy.status = ClusterYearStatus.CLOSED
+    cy.save()
+    assert not can_act_as_head(fresh(world.users["head_officer"]), cy)
+    assert cy in cluster_years_for(fresh(world.users["head_officer"]))
+
+
+def test_deputy_reads_but_does_not_act_as_head(world):
+    deputy = world.users["deputy_officer"]
+    assert world.cluster_year in cluster_years_for(deputy)
+    assert not can_act_as_head(deputy, world.cluster_year)
+    assert not can_manage_cluster_year(deputy, world.cluster_year)
+
+
+def test_member_edits_only_its_own_entries_while_open(world):
+    unit = world.users["unit_officer"]
+    cy = world.cluster_year
+    assert can_edit_member_entry(unit, cy, world.member_unit)
+    assert not can_edit_member_entry(unit, cy, world.deputy_unit)
+    assert not can_act_as_head(unit, cy)
+    cy.status = ClusterYearStatus.REVIEW
+    cy.save()
+    assert not can_edit_member_entry(fresh(unit), cy, world.member_unit)
+
+
+def test_head_may_enter_a_members_figures(world):
+    assert can_edit_member_entry(world.users["head_officer"], world.cluster_year, world.member_unit)
+
+
+def test_organisers_staff_manage_its_clusters_and_viewers_read(world):
+    staff, viewer = world.users["staff"], world.users["viewer"]
+    assert can_manage_cluster_year(staff, world.cluster_year)
+    assert can_act_as_head(staff, world.cluster_year)
+    # Higher up the tree: the province's staff manage the district's own cluster.
+    assert can_manage_cluster_year(staff, world.district_cluster_year)
+    assert world.cluster_year in cluster_years_for(viewer)
+    assert not can_manage_cluster_year(viewer, world.cluster_year)
+    assert not can_act_as_head(viewer, world.cluster_year)
+
+
+def test_outsider_sees_nothing(world):
+    outsider = world.users["outsider"]
+    assert not cluster_years_for(outsider).exists()
+    assert not clusters_for(outsider).exists()
+    assert not can_manage_cluster_year(outsider, world.cluster_year)
+
+
+def test_one_person_holds_several_roles(world):
+    # An officer of a district federation: staff of its own cluster, member in the province's.
+    unit = world.users["unit_officer"]
+    assert can_manage_cluster_year(unit, world.district_cluster_year)
+    assert not can_manage_cluster_year(unit, world.cluster_year)
+    assert can_edit_member_entry(unit, world.cluster_year, world.member_unit)
+    assert set(cluster_years_for(unit)) == {
+        world.cluster_year, world.previous_year, world.district_cluster_year
+    }
+
+
+def test_no_right_is_granted_by_hand_a_new_head_gets_rights_from_the_record(world):
+    newcomer = OfficerFactory(user=UserFactory(username="newcomer"), organization=world.member_unit).user
+    assert not can_act_as_head(newcomer, world.cluster_year)
+    world.cluster_year.head = world.member_unit
+    world.cluster_year.deputy = world.head_unit
+    world.cluster_year.save()
+    assert can_act_as_head(fresh(newcomer), world.cluster_year)
+    assert not can_act_as_head(fresh(world.users["head_officer"]), world.cluster_year)
+
+
+def _end(orgs, successor, last_day):
+    plan = plan_restructuring(ended=orgs, last_day=last_day, successors={o: [successor] for o in orgs})
+    return apply_restructuring(plan=plan, decision="Quyết định số 01/QĐ-TLĐ")
+
+
+def test_an_organisations_end_turns_its_officers_into_readers(world):
+    successor = OrganizationFactory(code="successor", name="Công đoàn phường Mới",
+                                    kind=OrganizationKind.COMMUNE, parent=world.province)
+    successor_staff = OfficerFactory(user=UserFactory(username="succ"), organization=successor).user
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    _end([world.member_unit], successor, yesterday)
+    unit = fresh(world.users["unit_officer"])
+    # Read access to what it took part in stays; the rights to act are gone.
+    assert world.district_cluster_year in cluster_years_for(unit)
+    assert world.cluster_year in cluster_years_for(unit)
+    assert not can_manage_cluster_year(unit, world.district_cluster_year)
+    assert not can_edit_member_entry(unit, world.cluster_year, world.member_unit)
+    # Its open duties pass to the successor: staff rights over the clusters it organised.
+    assert can_manage_cluster_year(successor_staff, world.district_cluster_year)
+    assert world.district_cluster_year in cluster_years_for(successor_staff)
+
+
+def test_a_head_unit_that_ends_hands_the_heads_rights_to_the_organiser(world):
+    successor = OrganizationFactory(code="successor2", kind=OrganizationKind.COMMUNE, parent=world.province)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    _end([world.head_unit], successor, yesterday)
+    world.cluster_year.refresh_from_db()
+    assert not can_act_as_head(fresh(world.users["head_officer"]), world.cluster_year)
+    assert world.cluster_year in cluster_years_for(fresh(world.users["head_officer"]))
+    assert can_act_as_head(fresh(world.users["staff"]), world.cluster_year)
+
+
+def test_successor_of_an_ended_organiser_manages_its_clusters(world):
+    merged = OrganizationFactory(code="merged", name="Liên đoàn Lao động tỉnh Hợp Nhất",
+                                 kind=OrganizationKind.PROVINCIAL)
+    merged_staff = OfficerFactory(user=UserFactory(username="merged"), organization=merged).user
+    assert not can_manage_cluster_year(merged_staff, world.cluster_year)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    _end([world.province], merged, yesterday)
+    merged_staff = fresh(merged_staff)
+    assert can_manage_cluster_year(merged_staff, world.previous_year)
+    # ... and, through the tree, the clusters of the units below it.
+    assert can_manage_cluster_year(merged_staff, world.district_cluster_year)
+    assert not can_manage_cluster_year(fresh(world.users["staff"]), world.previous_year)
+
+
+def test_officers_of_an_ended_organiser_keep_reading_its_clusters(world):
+    merged = OrganizationFactory(code="merged2", kind=OrganizationKind.PROVINCIAL)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    _end([world.province], merged, yesterday)
+    for persona in ("staff", "viewer"):
+        user = fresh(world.users[persona])
+        assert {world.cluster_year, world.district_cluster_year} <= set(cluster_years_for(user))
+        assert not can_manage_cluster_year(user, world.cluster_year)
+    assert world.users["viewer"].officer_roles.get().role == OfficerRole.VIEWER

@@ -1,0 +1,86 @@
+"""Every URL of the application, every persona: the expected answer.
+
+The matrix is checked against the URLconf: a URL pattern without an entry fails the suite.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "outsider", "unit_officer", "deputy_officer", "head_officer", "viewer", "staff", "admin"]
+LOGIN = "login"  # a redirect to the login page
+
+
+def everyone(status, anonymous=LOGIN):
+    return {p: status for p in PERSONAS} | {"anonymous": anonymous}
+
+
+def cluster_kwargs(world):
+    return {"code": world.cluster.code}
+
+
+def year_kwargs(world):
+    return {"code": world.cluster.code, "year": world.year}
+
+
+READ_YEAR = everyone(200) | {"outsider": 404}
+
+# url name: (method, kwargs builder, {persona: expected status or LOGIN})
+MATRIX = {
+    "dashboard": ("get", None, everyone(200)),
+    "login": ("get", None, everyone(200, anonymous=200)),
+    "logout": ("post", None, everyone(302, anonymous=302)),
+    "set_language": ("post", None, everyone(302, anonymous=302)),
+    "clusters:cluster_list": ("get", None, everyone(200)),
+    "clusters:cluster_detail": ("get", cluster_kwargs, everyone(302) | {"outsider": 404}),
+    "clusters:cluster_year": ("get", year_kwargs, READ_YEAR),
+    "clusters:cluster_year_head": (
+        "get",
+        year_kwargs,
+        everyone(403) | {"outsider": 404, "head_officer": 200, "staff": 200, "admin": 200},
+    ),
+    "clusters:roster_preview": ("get", year_kwargs, READ_YEAR),
+    "clusters:roster_pdf": ("get", year_kwargs, READ_YEAR),
+    "clusters:roster_xlsx": ("get", year_kwargs, READ_YEAR),
+    # The Django admin is for the administrator only; every other user is sent to its login.
+    "admin:*": ("get", None, everyone(302, anonymous=302) | {"admin": 200}),
+}
+
+
+def discover(resolver=None, namespace=""):
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace == "admin":
+                names.add("admin:*")
+                continue
+            names |= discover(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>")
+    return names
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    missing = discover() - set(MATRIX)
+    assert not missing, f"URL patterns without a permission matrix entry: {sorted(missing)}"
+    stale = set(MATRIX) - discover()
+    assert not stale, f"Matrix entries for URLs that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix(client, world, name, persona):
+    method, kwargs, expected = MATRIX[name]
+    url = reverse("admin:index" if name == "admin:*" else name, kwargs=kwargs(world) if kwargs else None)
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    data = {"language": "vi", "next": "/"} if name == "set_language" else {}
+    response = getattr(client, method)(url, data)
+    want = expected[persona]
+    if want == LOGIN:
+        assert response.status_code == 302, (name, persona, response.status_code)
+        assert response["Location"].startswith(reverse("login")), response["Location"]
+    else:
+        assert response.status_code == want, (name, persona, response.status_code)
