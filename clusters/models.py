@@ -360,8 +360,7 @@ class ClusterQuerySet(models.QuerySet):
             return self
         members = Membership.objects.filter(organization__search_text__contains=folded)
         return self.filter(
-            Q(search_text__contains=folded)
-            | Q(pk__in=members.values("cluster_year__cluster_id"))
+            Q(search_text__contains=folded) | Q(pk__in=members.values("cluster_year__cluster_id"))
         )
 
     def with_year_columns(self, year: int | None, years: "models.QuerySet | None" = None):
@@ -511,9 +510,7 @@ class ClusterYear(models.Model):
         related_name="deputy_years",
         verbose_name=_("deputy unit"),
     )
-    deputy_person = models.CharField(
-        _("person acting for the deputy"), max_length=120, blank=True
-    )
+    deputy_person = models.CharField(_("person acting for the deputy"), max_length=120, blank=True)
     deputy_person_title = models.CharField(_("their title"), max_length=120, blank=True)
     handover_on = models.DateField(_("handover date"), null=True, blank=True)
     handover_note = models.TextField(_("handover note"), blank=True)

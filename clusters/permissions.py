@@ -71,7 +71,9 @@ def access_for(user) -> Access:
     today = timezone.localdate()
     officers = list(Officer.objects.filter(user=user).select_related("organization"))
     officer_ids = {o.organization_id for o in officers}
-    write_ids = {o.organization_id for o in officers if o.can_write and _is_active(o.organization, today)}
+    write_ids = {
+        o.organization_id for o in officers if o.can_write and _is_active(o.organization, today)
+    }
     active_ids = {o.organization_id for o in officers if _is_active(o.organization, today)}
     # An ended organisation's open duties pass to its successors.
     staff_roots = write_ids | Organization.objects.predecessor_ids(write_ids)
@@ -125,7 +127,11 @@ def organizations_for(user) -> QuerySet[Organization]:
     return Organization.objects.filter(
         Q(pk__in=access.read_subtree_ids)
         | Q(pk__in=Membership.objects.filter(cluster_year__in=visible).values("organization_id"))
-        | Q(pk__in=Cluster.objects.filter(pk__in=visible.values("cluster_id")).values("organizer_id"))
+        | Q(
+            pk__in=Cluster.objects.filter(pk__in=visible.values("cluster_id")).values(
+                "organizer_id"
+            )
+        )
     )
 
 
@@ -200,7 +206,11 @@ def role_labels(user, cluster_year: ClusterYear, member_ids: set[int]) -> list[s
         labels.append(_("Observer"))
     own = access.officer_org_ids
     if cluster_year.head_id in own:
-        labels.append(_("Cluster head") if can_act_as_head(user, cluster_year) else _("Cluster head (read only)"))
+        labels.append(
+            _("Cluster head")
+            if can_act_as_head(user, cluster_year)
+            else _("Cluster head (read only)")
+        )
     if cluster_year.deputy_id in own:
         labels.append(_("Deputy head"))
     if own & member_ids and cluster_year.head_id not in own and cluster_year.deputy_id not in own:

@@ -194,7 +194,9 @@ def plan_restructuring(
     )
     for period in periods:
         unit = period.organization
-        new_parent = new_parents.get(unit) or next(iter(plan.successors.get(period.parent_id, [])), None)
+        new_parent = new_parents.get(unit) or next(
+            iter(plan.successors.get(period.parent_id, [])), None
+        )
         if new_parent is None:
             errors.append(
                 _("No new parent for %(unit)s (below %(parent)s): give one, or a successor.")
@@ -219,7 +221,9 @@ def plan_restructuring(
     for cluster_year in years:
         current = [m for m in cluster_year.memberships.all() if m.is_member_on(last_day)]
         ending = [m for m in current if m.organization_id in ended_ids]
-        if cluster_year.cluster.organizer_id in ended_ids or (current and len(ending) == len(current)):
+        if cluster_year.cluster.organizer_id in ended_ids or (
+            current and len(ending) == len(current)
+        ):
             plan.closed_years.append(cluster_year)
         elif ending:
             plan.leaving.extend(ending)

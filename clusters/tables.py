@@ -17,7 +17,15 @@ class ClusterTable(tables.Table):
 
     class Meta:
         model = Cluster
-        fields = ["name", "organizer_name", "kind", "shown_year", "head_name", "member_count", "year_status"]
+        fields = [
+            "name",
+            "organizer_name",
+            "kind",
+            "shown_year",
+            "head_name",
+            "member_count",
+            "year_status",
+        ]
         order_by = ("name",)
         empty_text = _("No cluster matches.")
 

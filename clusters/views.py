@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +13,8 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from emulation.documents.pdf import render_pdf
-from emulation.forms import style_form
 from emulation.documents.xlsx import render_table_xlsx
+from emulation.forms import style_form
 from emulation.tables import SafeExportMixin
 from emulation.text import vi_sort_key
 
@@ -86,7 +86,12 @@ def _member_rows(cluster_year):
                 "ended": org.valid_to is not None and org.valid_to <= as_of,
             }
         )
-    rows.sort(key=lambda r: (0 if r["role"] == _("Cluster head") else 1 if r["role"] else 2, vi_sort_key(r["name"])))
+    rows.sort(
+        key=lambda r: (
+            0 if r["role"] == _("Cluster head") else 1 if r["role"] else 2,
+            vi_sort_key(r["name"]),
+        )
+    )
     return rows
 
 
@@ -99,10 +104,7 @@ class ClusterYearDetailView(LoginRequiredMixin, ClusterYearRuleMixin, TemplateVi
         cluster_year = self.cluster_year
         cluster = cluster_year.cluster
         timeline = list(
-            cluster_years_for(user)
-            .filter(cluster=cluster)
-            .with_names()
-            .order_by("year")
+            cluster_years_for(user).filter(cluster=cluster).with_names().order_by("year")
         )
         current = next(item for item in timeline if item.pk == cluster_year.pk)
         members = _member_rows(cluster_year)
@@ -208,17 +210,17 @@ class HeadWorkspaceView(LoginRequiredMixin, ClusterYearRuleMixin, UpdateView):
             cluster_year._change_reason = form.cleaned_data["reason"]
             cluster_year.save()
         messages.success(self.request, _("The changes were saved."))
-        return redirect("clusters:cluster_year_head", code=cluster_year.cluster.code, year=cluster_year.year)
+        return redirect(
+            "clusters:cluster_year_head", code=cluster_year.cluster.code, year=cluster_year.year
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cluster_year = self.cluster_year
         context["cluster_year"] = cluster_year
-        context["names"] = (
-            ClusterYear.objects.filter(pk=cluster_year.pk).with_names().get()
-        )
-        context["history"] = (
-            cluster_year.history.select_related("history_user").order_by("-history_date")[:20]
-        )
+        context["names"] = ClusterYear.objects.filter(pk=cluster_year.pk).with_names().get()
+        context["history"] = cluster_year.history.select_related("history_user").order_by(
+            "-history_date"
+        )[:20]
         context["default_header"] = roster.header_for(cluster_year)
         return context

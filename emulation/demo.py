@@ -56,12 +56,19 @@ def ensure(stats: Stats, model, lookup: dict, **defaults):
 
 def org(stats, code, name, kind, locality="", parent=None, valid_from=None, **extra):
     organization = ensure(
-        stats, Organization, {"code": code}, name=name, kind=kind, locality=locality,
-        valid_from=valid_from, **extra,
+        stats,
+        Organization,
+        {"code": code},
+        name=name,
+        kind=kind,
+        locality=locality,
+        valid_from=valid_from,
+        **extra,
     )
     if parent is not None:
         ensure(
-            stats, ParentPeriod,
+            stats,
+            ParentPeriod,
             {"organization": organization, "parent": parent, "valid_from": valid_from},
         )
     return organization
@@ -69,8 +76,13 @@ def org(stats, code, name, kind, locality="", parent=None, valid_from=None, **ex
 
 def cluster_year(stats, cluster, year, members, *, head=None, deputy=None, status, **extra):
     cy = ensure(
-        stats, ClusterYear, {"cluster": cluster, "year": year},
-        head=head, deputy=deputy, status=status, **extra,
+        stats,
+        ClusterYear,
+        {"cluster": cluster, "year": year},
+        head=head,
+        deputy=deputy,
+        status=status,
+        **extra,
     )
     for member in members:
         joined_on = None
@@ -84,35 +96,134 @@ K = OrganizationKind
 
 # The nine clusters of grassroots unions of LĐLĐ thành phố Phan Thiết (2024): invented members.
 PHAN_THIET_CLUSTERS = [
-    ("Cơ quan hành chính", ["Cơ quan Ủy ban nhân dân thành phố Phan Thiết", "Phòng Tài chính - Kế hoạch thành phố Phan Thiết", "Ban Quản lý dự án đầu tư xây dựng thành phố Phan Thiết", "Phòng Lao động - Thương binh và Xã hội thành phố Phan Thiết"]),
-    ("Y tế", ["Trung tâm Y tế thành phố Phan Thiết", "Bệnh viện Đa khoa khu vực Phan Thiết", "Phòng khám Đa khoa Hàm Tiến", "Trạm Y tế phường Đức Nghĩa"]),
-    ("Trường Trung học cơ sở", ["Trường THCS Nguyễn Trãi", "Trường THCS Lê Lợi", "Trường THCS Trần Phú", "Trường THCS Hùng Vương"]),
-    ("Trường Tiểu học", ["Trường Tiểu học Đức Nghĩa 1", "Trường Tiểu học Phú Trinh 2", "Trường Tiểu học Hưng Long", "Trường Tiểu học Xuân An 1"]),
-    ("Trường Mầm non", ["Trường Mầm non Hoa Hồng", "Trường Mầm non Hướng Dương", "Trường Mầm non Sơn Ca", "Trường Mầm non Hoa Mai"]),
-    ("Phường Mũi Né - Hàm Tiến", ["Ủy ban nhân dân phường Mũi Né", "Ủy ban nhân dân phường Hàm Tiến", "Trường Tiểu học Mũi Né 1", "Trường THCS Mũi Né"]),
-    ("Phường Phú Hài - Thiện Nghiệp", ["Ủy ban nhân dân phường Phú Hài", "Ủy ban nhân dân xã Thiện Nghiệp", "Trường Tiểu học Phú Hài", "Trường THCS Thiện Nghiệp"]),
-    ("Doanh nghiệp Nhà nước", ["Công ty Cổ phần Cảng Phan Thiết", "Công ty Cổ phần Cấp thoát nước Bình Thuận - Chi nhánh Phan Thiết", "Công ty TNHH Một thành viên Xổ số kiến thiết Bình Thuận", "Điện lực Phan Thiết"]),
-    ("Doanh nghiệp ngoài Nhà nước", ["Công ty TNHH Hải sản Phan Thiết", "Công ty TNHH Nước mắm Mũi Né", "Công ty Cổ phần Du lịch Hàm Tiến", "Công ty TNHH May mặc Phú Thủy"]),
+    (
+        "Cơ quan hành chính",
+        [
+            "Cơ quan Ủy ban nhân dân thành phố Phan Thiết",
+            "Phòng Tài chính - Kế hoạch thành phố Phan Thiết",
+            "Ban Quản lý dự án đầu tư xây dựng thành phố Phan Thiết",
+            "Phòng Lao động - Thương binh và Xã hội thành phố Phan Thiết",
+        ],
+    ),
+    (
+        "Y tế",
+        [
+            "Trung tâm Y tế thành phố Phan Thiết",
+            "Bệnh viện Đa khoa khu vực Phan Thiết",
+            "Phòng khám Đa khoa Hàm Tiến",
+            "Trạm Y tế phường Đức Nghĩa",
+        ],
+    ),
+    (
+        "Trường Trung học cơ sở",
+        [
+            "Trường THCS Nguyễn Trãi",
+            "Trường THCS Lê Lợi",
+            "Trường THCS Trần Phú",
+            "Trường THCS Hùng Vương",
+        ],
+    ),
+    (
+        "Trường Tiểu học",
+        [
+            "Trường Tiểu học Đức Nghĩa 1",
+            "Trường Tiểu học Phú Trinh 2",
+            "Trường Tiểu học Hưng Long",
+            "Trường Tiểu học Xuân An 1",
+        ],
+    ),
+    (
+        "Trường Mầm non",
+        [
+            "Trường Mầm non Hoa Hồng",
+            "Trường Mầm non Hướng Dương",
+            "Trường Mầm non Sơn Ca",
+            "Trường Mầm non Hoa Mai",
+        ],
+    ),
+    (
+        "Phường Mũi Né - Hàm Tiến",
+        [
+            "Ủy ban nhân dân phường Mũi Né",
+            "Ủy ban nhân dân phường Hàm Tiến",
+            "Trường Tiểu học Mũi Né 1",
+            "Trường THCS Mũi Né",
+        ],
+    ),
+    (
+        "Phường Phú Hài - Thiện Nghiệp",
+        [
+            "Ủy ban nhân dân phường Phú Hài",
+            "Ủy ban nhân dân xã Thiện Nghiệp",
+            "Trường Tiểu học Phú Hài",
+            "Trường THCS Thiện Nghiệp",
+        ],
+    ),
+    (
+        "Doanh nghiệp Nhà nước",
+        [
+            "Công ty Cổ phần Cảng Phan Thiết",
+            "Công ty Cổ phần Cấp thoát nước Bình Thuận - Chi nhánh Phan Thiết",
+            "Công ty TNHH Một thành viên Xổ số kiến thiết Bình Thuận",
+            "Điện lực Phan Thiết",
+        ],
+    ),
+    (
+        "Doanh nghiệp ngoài Nhà nước",
+        [
+            "Công ty TNHH Hải sản Phan Thiết",
+            "Công ty TNHH Nước mắm Mũi Né",
+            "Công ty Cổ phần Du lịch Hàm Tiến",
+            "Công ty TNHH May mặc Phú Thủy",
+        ],
+    ),
 ]
 
 HEAD_PERSONS = [
-    "Nguyễn Văn An", "Lê Thị Bích", "Phạm Minh Châu", "Võ Thị Diệu", "Trần Quốc Đạt",
-    "Huỳnh Thị Giang", "Đặng Văn Hải", "Bùi Thị Hạnh", "Ngô Văn Khang",
+    "Nguyễn Văn An",
+    "Lê Thị Bích",
+    "Phạm Minh Châu",
+    "Võ Thị Diệu",
+    "Trần Quốc Đạt",
+    "Huỳnh Thị Giang",
+    "Đặng Văn Hải",
+    "Bùi Thị Hạnh",
+    "Ngô Văn Khang",
 ]
 
 DEMO_USERS = [
     # username, full name, organisation code, role, title, what the README says they can do
-    ("lamdong", "Nguyễn Thị Thanh Hương", "ldld-lam-dong", OfficerRole.STAFF,
-     "Chuyên viên, Thư ký Hội đồng Thi đua - Khen thưởng"),
-    ("phuongphanthiet", "Trần Minh Tuấn", "cd-phuong-phan-thiet", OfficerRole.MANAGER,
-     "Chủ tịch Công đoàn phường"),
-    ("vinhhao", "Lê Thị Ngọc Mai", "cdcs-vinh-hao", OfficerRole.MANAGER, "Chủ tịch Công đoàn cơ sở"),
+    (
+        "lamdong",
+        "Nguyễn Thị Thanh Hương",
+        "ldld-lam-dong",
+        OfficerRole.STAFF,
+        "Chuyên viên, Thư ký Hội đồng Thi đua - Khen thưởng",
+    ),
+    (
+        "phuongphanthiet",
+        "Trần Minh Tuấn",
+        "cd-phuong-phan-thiet",
+        OfficerRole.MANAGER,
+        "Chủ tịch Công đoàn phường",
+    ),
+    (
+        "vinhhao",
+        "Lê Thị Ngọc Mai",
+        "cdcs-vinh-hao",
+        OfficerRole.MANAGER,
+        "Chủ tịch Công đoàn cơ sở",
+    ),
     ("muine", "Phan Văn Lộc", "cd-phuong-mui-ne", OfficerRole.MANAGER, "Chủ tịch Công đoàn phường"),
     ("bacbinh", "Đỗ Văn Thành", "ldld-bac-binh", OfficerRole.MANAGER, "Chủ tịch (đến 30/6/2025)"),
-    ("tpphanthiet", "Võ Thị Kim Oanh", "ldld-tp-phan-thiet", OfficerRole.STAFF,
-     "Phó Chủ tịch (đến 30/6/2025)"),
-    ("cantho", "Lâm Thị Mỹ Duyên", "ldld-can-tho", OfficerRole.STAFF,
-     "Chuyên viên Ban Tổ chức"),
+    (
+        "tpphanthiet",
+        "Võ Thị Kim Oanh",
+        "ldld-tp-phan-thiet",
+        OfficerRole.STAFF,
+        "Phó Chủ tịch (đến 30/6/2025)",
+    ),
+    ("cantho", "Lâm Thị Mỹ Duyên", "ldld-can-tho", OfficerRole.STAFF, "Chuyên viên Ban Tổ chức"),
     ("khanhhoa", "Hồ Văn Nam", "ldld-khanh-hoa", OfficerRole.STAFF, "Chuyên viên"),
 ]
 
@@ -120,46 +231,136 @@ DEMO_USERS = [
 def seed_before_2025(stats: Stats):
     """The structure as it was before the 2025 restructuring, with the articles' events."""
     tld = org(stats, "tld", "Tổng Liên đoàn Lao động Việt Nam", K.CONFEDERATION, "Hà Nội")
-    binh_thuan = org(stats, "ldld-binh-thuan", "Liên đoàn Lao động tỉnh Bình Thuận", K.PROVINCIAL, "Bình Thuận", tld)
-    soc_trang = org(stats, "ldld-soc-trang", "Liên đoàn Lao động tỉnh Sóc Trăng", K.PROVINCIAL, "Sóc Trăng", tld)
-    lam_dong = org(stats, "ldld-lam-dong", "Liên đoàn Lao động tỉnh Lâm Đồng", K.PROVINCIAL, "Lâm Đồng", tld)
+    binh_thuan = org(
+        stats,
+        "ldld-binh-thuan",
+        "Liên đoàn Lao động tỉnh Bình Thuận",
+        K.PROVINCIAL,
+        "Bình Thuận",
+        tld,
+    )
+    soc_trang = org(
+        stats, "ldld-soc-trang", "Liên đoàn Lao động tỉnh Sóc Trăng", K.PROVINCIAL, "Sóc Trăng", tld
+    )
+    lam_dong = org(
+        stats, "ldld-lam-dong", "Liên đoàn Lao động tỉnh Lâm Đồng", K.PROVINCIAL, "Lâm Đồng", tld
+    )
     org(stats, "ldld-can-tho", "Liên đoàn Lao động thành phố Cần Thơ", K.PROVINCIAL, "Cần Thơ", tld)
-    org(stats, "ldld-khanh-hoa", "Liên đoàn Lao động tỉnh Khánh Hòa", K.PROVINCIAL, "Khánh Hòa", tld)
+    org(
+        stats, "ldld-khanh-hoa", "Liên đoàn Lao động tỉnh Khánh Hòa", K.PROVINCIAL, "Khánh Hòa", tld
+    )
     del lam_dong
 
     # Bình Thuận, Cụm thi đua số 1 (article of 14/12/2024).
-    bac_binh = org(stats, "ldld-bac-binh", "Liên đoàn Lao động huyện Bắc Bình", K.DISTRICT, "Bắc Bình", binh_thuan)
-    tuy_phong = org(stats, "ldld-tuy-phong", "Liên đoàn Lao động huyện Tuy Phong", K.DISTRICT, "Tuy Phong", binh_thuan)
-    ham_thuan_bac = org(stats, "ldld-ham-thuan-bac", "Liên đoàn Lao động huyện Hàm Thuận Bắc", K.DISTRICT, "Hàm Thuận Bắc", binh_thuan)
-    phu_quy = org(stats, "ldld-phu-quy", "Liên đoàn Lao động huyện Phú Quý", K.DISTRICT, "Phú Quý", binh_thuan)
-    phan_thiet = org(stats, "ldld-tp-phan-thiet", "Liên đoàn Lao động thành phố Phan Thiết", K.DISTRICT, "Phan Thiết", binh_thuan)
+    bac_binh = org(
+        stats,
+        "ldld-bac-binh",
+        "Liên đoàn Lao động huyện Bắc Bình",
+        K.DISTRICT,
+        "Bắc Bình",
+        binh_thuan,
+    )
+    tuy_phong = org(
+        stats,
+        "ldld-tuy-phong",
+        "Liên đoàn Lao động huyện Tuy Phong",
+        K.DISTRICT,
+        "Tuy Phong",
+        binh_thuan,
+    )
+    ham_thuan_bac = org(
+        stats,
+        "ldld-ham-thuan-bac",
+        "Liên đoàn Lao động huyện Hàm Thuận Bắc",
+        K.DISTRICT,
+        "Hàm Thuận Bắc",
+        binh_thuan,
+    )
+    phu_quy = org(
+        stats, "ldld-phu-quy", "Liên đoàn Lao động huyện Phú Quý", K.DISTRICT, "Phú Quý", binh_thuan
+    )
+    phan_thiet = org(
+        stats,
+        "ldld-tp-phan-thiet",
+        "Liên đoàn Lao động thành phố Phan Thiết",
+        K.DISTRICT,
+        "Phan Thiết",
+        binh_thuan,
+    )
     # Grassroots unions that later moved: Vĩnh Hảo and a school under Tuy Phong and Bắc Bình.
-    vinh_hao = org(stats, "cdcs-vinh-hao", "Công đoàn cơ sở Công ty Cổ phần Nước khoáng Vĩnh Hảo", K.GRASSROOTS, "Tuy Phong", tuy_phong)
-    org(stats, "cdcs-thpt-tuy-phong", "Công đoàn cơ sở Trường THPT Tuy Phong", K.GRASSROOTS, "Tuy Phong", tuy_phong)
-    org(stats, "cdcs-thpt-bac-binh", "Công đoàn cơ sở Trường THPT Bắc Bình", K.GRASSROOTS, "Bắc Bình", bac_binh)
+    vinh_hao = org(
+        stats,
+        "cdcs-vinh-hao",
+        "Công đoàn cơ sở Công ty Cổ phần Nước khoáng Vĩnh Hảo",
+        K.GRASSROOTS,
+        "Tuy Phong",
+        tuy_phong,
+    )
+    org(
+        stats,
+        "cdcs-thpt-tuy-phong",
+        "Công đoàn cơ sở Trường THPT Tuy Phong",
+        K.GRASSROOTS,
+        "Tuy Phong",
+        tuy_phong,
+    )
+    org(
+        stats,
+        "cdcs-thpt-bac-binh",
+        "Công đoàn cơ sở Trường THPT Bắc Bình",
+        K.GRASSROOTS,
+        "Bắc Bình",
+        bac_binh,
+    )
     if not vinh_hao.former_names.exists():
-        ensure(stats, OrganizationName, {"organization": vinh_hao, "used_until": D(2015, 12, 31)},
-               name="Công đoàn cơ sở Công ty Nước khoáng Vĩnh Hảo")
+        ensure(
+            stats,
+            OrganizationName,
+            {"organization": vinh_hao, "used_until": D(2015, 12, 31)},
+            name="Công đoàn cơ sở Công ty Nước khoáng Vĩnh Hảo",
+        )
 
     bt1 = ensure(
-        stats, Cluster, {"code": "binh-thuan-1"}, organizer=binh_thuan, kind=ClusterKind.CLUSTER,
-        number=1, name="Cụm thi đua số 1", founding_decision="Quyết định số 215/QĐ-LĐLĐ ngày 20/02/2020",
+        stats,
+        Cluster,
+        {"code": "binh-thuan-1"},
+        organizer=binh_thuan,
+        kind=ClusterKind.CLUSTER,
+        number=1,
+        name="Cụm thi đua số 1",
+        founding_decision="Quyết định số 215/QĐ-LĐLĐ ngày 20/02/2020",
         founded_on=D(2020, 2, 20),
     )
     bt1_members = [bac_binh, tuy_phong, ham_thuan_bac, phu_quy, phan_thiet]
     bt1_2024 = cluster_year(
-        stats, bt1, 2024, bt1_members, head=bac_binh, deputy=tuy_phong, status=ClusterYearStatus.CLOSED,
-        head_person="Trần Văn Hòa", head_person_title="Chủ tịch LĐLĐ huyện Bắc Bình",
-        deputy_person="Phạm Thị Thu", deputy_person_title="Chủ tịch LĐLĐ huyện Tuy Phong",
-        header_issuer_line="Cụm thi đua số 1", number_suffix="CTĐ",
+        stats,
+        bt1,
+        2024,
+        bt1_members,
+        head=bac_binh,
+        deputy=tuy_phong,
+        status=ClusterYearStatus.CLOSED,
+        head_person="Trần Văn Hòa",
+        head_person_title="Chủ tịch LĐLĐ huyện Bắc Bình",
+        deputy_person="Phạm Thị Thu",
+        deputy_person_title="Chủ tịch LĐLĐ huyện Tuy Phong",
+        header_issuer_line="Cụm thi đua số 1",
+        number_suffix="CTĐ",
     )
     # Elected at the review of 14/12/2024: Tuy Phong heads 2025, the deputy by rotation.
     rotation = propose_rotation(cluster_year=bt1_2024)
     cluster_year(
-        stats, bt1, 2025, bt1_members, head=rotation.head, deputy=rotation.deputy,
+        stats,
+        bt1,
+        2025,
+        bt1_members,
+        head=rotation.head,
+        deputy=rotation.deputy,
         status=ClusterYearStatus.OPEN,
-        head_person="Phạm Thị Thu", head_person_title="Chủ tịch LĐLĐ huyện Tuy Phong",
-        handover_on=D(2024, 12, 14), handover_received_by="Phạm Thị Thu, Chủ tịch LĐLĐ huyện Tuy Phong",
+        head_person="Phạm Thị Thu",
+        head_person_title="Chủ tịch LĐLĐ huyện Tuy Phong",
+        handover_on=D(2024, 12, 14),
+        handover_received_by="Phạm Thị Thu, Chủ tịch LĐLĐ huyện Tuy Phong",
         handover_note="Bàn giao hồ sơ, nhiệm vụ Cụm trưởng tại Hội nghị tổng kết năm 2024 tổ chức tại LĐLĐ huyện Bắc Bình.",
         number_suffix="CTĐ",
     )
@@ -174,25 +375,50 @@ def seed_before_2025(stats: Stats):
         ("ldld-my-tu", "Liên đoàn Lao động huyện Mỹ Tú", K.DISTRICT, "Mỹ Tú"),
         ("ldld-chau-thanh-st", "Liên đoàn Lao động huyện Châu Thành", K.DISTRICT, "Châu Thành"),
         ("cd-y-te-soc-trang", "Công đoàn ngành Y tế tỉnh Sóc Trăng", K.SECTOR, "Sóc Trăng"),
-        ("cd-kcn-soc-trang", "Công đoàn các Khu công nghiệp tỉnh Sóc Trăng", K.INDUSTRIAL_ZONE, "Sóc Trăng"),
+        (
+            "cd-kcn-soc-trang",
+            "Công đoàn các Khu công nghiệp tỉnh Sóc Trăng",
+            K.INDUSTRIAL_ZONE,
+            "Sóc Trăng",
+        ),
     ]:
         st[code] = org(stats, code, name, kind, locality, soc_trang)
     st2 = ensure(
-        stats, Cluster, {"code": "soc-trang-2"}, organizer=soc_trang, kind=ClusterKind.CLUSTER,
-        number=2, name="Cụm thi đua số 2", founding_decision="Quyết định số 102/QĐ-LĐLĐ ngày 15/3/2016",
+        stats,
+        Cluster,
+        {"code": "soc-trang-2"},
+        organizer=soc_trang,
+        kind=ClusterKind.CLUSTER,
+        number=2,
+        name="Cụm thi đua số 2",
+        founding_decision="Quyết định số 102/QĐ-LĐLĐ ngày 15/3/2016",
         founded_on=D(2016, 3, 15),
     )
     st_members = list(st.values())
     cluster_year(
-        stats, st2, 2018, st_members, head=st["ldld-chau-thanh-st"], deputy=st["cd-kcn-soc-trang"],
-        status=ClusterYearStatus.CLOSED, head_person="Lý Văn Phước",
-        head_person_title="Chủ tịch LĐLĐ huyện Châu Thành", number_suffix="CTĐ",
+        stats,
+        st2,
+        2018,
+        st_members,
+        head=st["ldld-chau-thanh-st"],
+        deputy=st["cd-kcn-soc-trang"],
+        status=ClusterYearStatus.CLOSED,
+        head_person="Lý Văn Phước",
+        head_person_title="Chủ tịch LĐLĐ huyện Châu Thành",
+        number_suffix="CTĐ",
     )
     cluster_year(
-        stats, st2, 2019, st_members, head=st["cd-kcn-soc-trang"], deputy=st["ldld-my-tu"],
-        status=ClusterYearStatus.CLOSED, head_person="Thạch Thị Sa Rươl",
+        stats,
+        st2,
+        2019,
+        st_members,
+        head=st["cd-kcn-soc-trang"],
+        deputy=st["ldld-my-tu"],
+        status=ClusterYearStatus.CLOSED,
+        head_person="Thạch Thị Sa Rươl",
         head_person_title="Chủ tịch Công đoàn các Khu công nghiệp tỉnh",
-        handover_on=D(2019, 1, 7), handover_received_by="Công đoàn các Khu công nghiệp tỉnh Sóc Trăng",
+        handover_on=D(2019, 1, 7),
+        handover_received_by="Công đoàn các Khu công nghiệp tỉnh Sóc Trăng",
         handover_note="Bầu tại Hội nghị tổng kết năm 2018 tổ chức tại Cơ quan Công đoàn các Khu công nghiệp tỉnh.",
         number_suffix="CTĐ",
     )
@@ -200,24 +426,49 @@ def seed_before_2025(stats: Stats):
     # LĐLĐ thành phố Phan Thiết: nine clusters of grassroots unions (briefing of 27/3/2024).
     for number, (theme, members) in enumerate(PHAN_THIET_CLUSTERS, start=1):
         units = [
-            org(stats, f"cdcs-pt-{number}-{index}", f"Công đoàn cơ sở {name}", K.GRASSROOTS, "Phan Thiết", phan_thiet)
+            org(
+                stats,
+                f"cdcs-pt-{number}-{index}",
+                f"Công đoàn cơ sở {name}",
+                K.GRASSROOTS,
+                "Phan Thiết",
+                phan_thiet,
+            )
             for index, name in enumerate(members, start=1)
         ]
         cluster = ensure(
-            stats, Cluster, {"code": f"phan-thiet-{number}"}, organizer=phan_thiet,
-            kind=ClusterKind.CLUSTER, number=number, name=f"Cụm thi đua số {number}",
-            founding_decision="Quyết định số 45/QĐ-LĐLĐ ngày 10/01/2024 (khối " + theme.lower() + ")",
+            stats,
+            Cluster,
+            {"code": f"phan-thiet-{number}"},
+            organizer=phan_thiet,
+            kind=ClusterKind.CLUSTER,
+            number=number,
+            name=f"Cụm thi đua số {number}",
+            founding_decision="Quyết định số 45/QĐ-LĐLĐ ngày 10/01/2024 (khối "
+            + theme.lower()
+            + ")",
             founded_on=D(2024, 1, 10),
         )
         cluster_year(
-            stats, cluster, 2024, units, head=units[0], deputy=units[1],
-            status=ClusterYearStatus.CLOSED, head_person=HEAD_PERSONS[number - 1],
-            head_person_title="Chủ tịch Công đoàn cơ sở", number_suffix="CTĐ",
+            stats,
+            cluster,
+            2024,
+            units,
+            head=units[0],
+            deputy=units[1],
+            status=ClusterYearStatus.CLOSED,
+            head_person=HEAD_PERSONS[number - 1],
+            head_person_title="Chủ tịch Công đoàn cơ sở",
+            number_suffix="CTĐ",
         )
     port = Organization.objects.get(code="cdcs-pt-8-1")
     if not port.former_names.exists():
-        ensure(stats, OrganizationName, {"organization": port, "used_until": D(2018, 12, 31)},
-               name="Công đoàn cơ sở Cảng cá Phan Thiết")
+        ensure(
+            stats,
+            OrganizationName,
+            {"organization": port, "used_until": D(2018, 12, 31)},
+            name="Công đoàn cơ sở Cảng cá Phan Thiết",
+        )
 
 
 BINH_THUAN_DECISION = (
@@ -245,64 +496,131 @@ def restructure_2025(stats: Stats):
         ("cd-xa-bac-binh", "Công đoàn xã Bắc Bình", K.COMMUNE, "Bắc Bình"),
     ]:
         wards[code] = org(
-            stats, code, name, kind, locality, lam_dong, valid_from=FIRST_DAY_AFTER_MERGER,
+            stats,
+            code,
+            name,
+            kind,
+            locality,
+            lam_dong,
+            valid_from=FIRST_DAY_AFTER_MERGER,
             founding_decision="Quyết định thành lập của LĐLĐ tỉnh Lâm Đồng ngày 01/7/2025",
         )
 
     if not Restructuring.objects.filter(decision=BINH_THUAN_DECISION).exists():
-        ended = [by_code[c] for c in [
-            "ldld-bac-binh", "ldld-tuy-phong", "ldld-ham-thuan-bac", "ldld-phu-quy",
-            "ldld-tp-phan-thiet", "ldld-binh-thuan",
-        ]]
-        new_parents = {by_code["cdcs-thpt-tuy-phong"]: wards["cd-xa-tuy-phong"],
-                       by_code["cdcs-thpt-bac-binh"]: wards["cd-xa-bac-binh"]}
+        ended = [
+            by_code[c]
+            for c in [
+                "ldld-bac-binh",
+                "ldld-tuy-phong",
+                "ldld-ham-thuan-bac",
+                "ldld-phu-quy",
+                "ldld-tp-phan-thiet",
+                "ldld-binh-thuan",
+            ]
+        ]
+        new_parents = {
+            by_code["cdcs-thpt-tuy-phong"]: wards["cd-xa-tuy-phong"],
+            by_code["cdcs-thpt-bac-binh"]: wards["cd-xa-bac-binh"],
+        }
         for number in range(1, 10):
-            target = (wards["cd-phuong-phan-thiet"] if number <= 5
-                      else wards["cd-phuong-mui-ne"] if number <= 7 else lam_dong)
+            target = (
+                wards["cd-phuong-phan-thiet"]
+                if number <= 5
+                else wards["cd-phuong-mui-ne"]
+                if number <= 7
+                else lam_dong
+            )
             for index in range(1, 5):
                 new_parents[by_code[f"cdcs-pt-{number}-{index}"]] = target
         plan = plan_restructuring(
-            ended=ended, last_day=LAST_DAY_BEFORE_MERGER,
-            successors={o: [lam_dong] for o in ended}, new_parents=new_parents,
+            ended=ended,
+            last_day=LAST_DAY_BEFORE_MERGER,
+            successors={o: [lam_dong] for o in ended},
+            new_parents=new_parents,
         )
-        apply_restructuring(plan=plan, decision=BINH_THUAN_DECISION,
-                            note="Kết thúc hoạt động LĐLĐ cấp huyện; hợp nhất LĐLĐ tỉnh Bình Thuận vào LĐLĐ tỉnh Lâm Đồng.")
+        apply_restructuring(
+            plan=plan,
+            decision=BINH_THUAN_DECISION,
+            note="Kết thúc hoạt động LĐLĐ cấp huyện; hợp nhất LĐLĐ tỉnh Bình Thuận vào LĐLĐ tỉnh Lâm Đồng.",
+        )
         stats.created += 1
 
     if not Restructuring.objects.filter(decision=SOC_TRANG_DECISION).exists():
-        ended = [by_code[c] for c in [
-            "ldld-tp-soc-trang", "ldld-ke-sach", "ldld-thanh-tri", "ldld-nga-nam", "ldld-my-tu",
-            "ldld-chau-thanh-st", "ldld-soc-trang",
-        ]]
+        ended = [
+            by_code[c]
+            for c in [
+                "ldld-tp-soc-trang",
+                "ldld-ke-sach",
+                "ldld-thanh-tri",
+                "ldld-nga-nam",
+                "ldld-my-tu",
+                "ldld-chau-thanh-st",
+                "ldld-soc-trang",
+            ]
+        ]
         plan = plan_restructuring(
-            ended=ended, last_day=LAST_DAY_BEFORE_MERGER,
+            ended=ended,
+            last_day=LAST_DAY_BEFORE_MERGER,
             successors={o: [can_tho] for o in ended},
         )
-        apply_restructuring(plan=plan, decision=SOC_TRANG_DECISION,
-                            note="Kết thúc hoạt động LĐLĐ cấp huyện; hợp nhất LĐLĐ tỉnh Sóc Trăng vào LĐLĐ thành phố Cần Thơ.")
+        apply_restructuring(
+            plan=plan,
+            decision=SOC_TRANG_DECISION,
+            note="Kết thúc hoạt động LĐLĐ cấp huyện; hợp nhất LĐLĐ tỉnh Sóc Trăng vào LĐLĐ thành phố Cần Thơ.",
+        )
         stats.created += 1
 
 
 def seed_after_2025(stats: Stats, today: datetime.date):
     """lam-dong-1: a cluster of the merged Lâm Đồng, open in the current year."""
-    by_code = {o.code: o for o in Organization.objects.filter(code__in=[
-        "ldld-lam-dong", "cd-phuong-phan-thiet", "cd-phuong-mui-ne", "cd-phuong-ham-thang",
-        "cd-xa-tuy-phong", "cd-xa-bac-binh", "cdcs-vinh-hao", "cdcs-pt-8-1",
-    ])}
+    by_code = {
+        o.code: o
+        for o in Organization.objects.filter(
+            code__in=[
+                "ldld-lam-dong",
+                "cd-phuong-phan-thiet",
+                "cd-phuong-mui-ne",
+                "cd-phuong-ham-thang",
+                "cd-xa-tuy-phong",
+                "cd-xa-bac-binh",
+                "cdcs-vinh-hao",
+                "cdcs-pt-8-1",
+            ]
+        )
+    }
     cluster = ensure(
-        stats, Cluster, {"code": "lam-dong-1"}, organizer=by_code["ldld-lam-dong"],
-        kind=ClusterKind.CLUSTER, number=1, name="Cụm thi đua số 1",
-        founding_decision="Quyết định số 25/QĐ-LĐLĐ ngày 15/7/2025", founded_on=D(2025, 7, 15),
+        stats,
+        Cluster,
+        {"code": "lam-dong-1"},
+        organizer=by_code["ldld-lam-dong"],
+        kind=ClusterKind.CLUSTER,
+        number=1,
+        name="Cụm thi đua số 1",
+        founding_decision="Quyết định số 25/QĐ-LĐLĐ ngày 15/7/2025",
+        founded_on=D(2025, 7, 15),
     )
-    members = [by_code[c] for c in [
-        "cd-phuong-phan-thiet", "cd-phuong-mui-ne", "cd-phuong-ham-thang", "cd-xa-tuy-phong",
-        "cd-xa-bac-binh", "cdcs-vinh-hao", "cdcs-pt-8-1",
-    ]]
+    members = [
+        by_code[c]
+        for c in [
+            "cd-phuong-phan-thiet",
+            "cd-phuong-mui-ne",
+            "cd-phuong-ham-thang",
+            "cd-xa-tuy-phong",
+            "cd-xa-bac-binh",
+            "cdcs-vinh-hao",
+            "cdcs-pt-8-1",
+        ]
+    ]
     first = cluster_year(
-        stats, cluster, 2025, [(m, D(2025, 7, 15)) for m in members],
-        head=by_code["cd-phuong-mui-ne"], deputy=by_code["cd-phuong-phan-thiet"],
+        stats,
+        cluster,
+        2025,
+        [(m, D(2025, 7, 15)) for m in members],
+        head=by_code["cd-phuong-mui-ne"],
+        deputy=by_code["cd-phuong-phan-thiet"],
         status=ClusterYearStatus.CLOSED if today.year > 2025 else ClusterYearStatus.OPEN,
-        head_person="Phan Văn Lộc", head_person_title="Chủ tịch Công đoàn phường Mũi Né",
+        head_person="Phan Văn Lộc",
+        head_person_title="Chủ tịch Công đoàn phường Mũi Né",
         number_suffix="CTĐ",
     )
     previous = first
@@ -315,19 +633,26 @@ def seed_after_2025(stats: Stats, today: datetime.date):
             head = by_code["cd-phuong-phan-thiet"]
             deputy = rotation.deputy if rotation.deputy != head else rotation.head
         previous = cluster_year(
-            stats, cluster, year, members, head=head, deputy=deputy,
+            stats,
+            cluster,
+            year,
+            members,
+            head=head,
+            deputy=deputy,
             status=ClusterYearStatus.OPEN if is_current else ClusterYearStatus.CLOSED,
             head_person="Trần Minh Tuấn" if year == 2026 else "",
             head_person_title="Chủ tịch Công đoàn phường Phan Thiết" if year == 2026 else "",
-            handover_on=D(year - 1, 12, 18), number_suffix="CTĐ",
+            handover_on=D(year - 1, 12, 18),
+            number_suffix="CTĐ",
         )
 
 
 def seed_users(stats: Stats):
     User = get_user_model()
     if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser("admin", "admin@example.invalid", PASSWORD,
-                                      first_name="Quản trị hệ thống")
+        User.objects.create_superuser(
+            "admin", "admin@example.invalid", PASSWORD, first_name="Quản trị hệ thống"
+        )
         stats.created += 1
     for username, full_name, code, role, title in DEMO_USERS:
         user = User.objects.filter(username=username).first()
@@ -335,8 +660,13 @@ def seed_users(stats: Stats):
             # Vietnamese names read family name first: keep the whole name in one field.
             user = User.objects.create_user(username, password=PASSWORD, first_name=full_name)
             stats.created += 1
-        ensure(stats, Officer, {"user": user, "organization": Organization.objects.get(code=code)},
-               role=role, title=title)
+        ensure(
+            stats,
+            Officer,
+            {"user": user, "organization": Organization.objects.get(code=code)},
+            role=role,
+            title=title,
+        )
 
 
 def seed_demo(today: datetime.date | None = None) -> int:

@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from clusters.models import Cluster, ClusterYear, ClusterYearStatus, Membership
+from clusters.models import Cluster, ClusterYearStatus, Membership
 from clusters.permissions import access_for, cluster_years_for
 
 

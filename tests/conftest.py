@@ -51,36 +51,79 @@ class World:
 @pytest.fixture
 def world(db):
     year = timezone.localdate().year
-    province = OrganizationFactory(code="province", name="Liên đoàn Lao động tỉnh Thử Nghiệm",
-                                   kind=OrganizationKind.PROVINCIAL, locality="Thử Nghiệm")
-    other = OrganizationFactory(code="other-province", name="Liên đoàn Lao động tỉnh Khác",
-                                kind=OrganizationKind.PROVINCIAL)
-    head_unit = OrganizationFactory(code="head-unit", name="Liên đoàn Lao động huyện Đầu", parent=province)
-    deputy_unit = OrganizationFactory(code="deputy-unit", name="Liên đoàn Lao động huyện Phó", parent=province)
-    member_unit = OrganizationFactory(code="member-unit", name="Liên đoàn Lao động huyện Vĩnh Hảo", parent=province)
-    grassroots = OrganizationFactory(code="grassroots", name="Công đoàn cơ sở Trường Tiểu học A",
-                                     kind=OrganizationKind.GRASSROOTS, parent=member_unit)
+    province = OrganizationFactory(
+        code="province",
+        name="Liên đoàn Lao động tỉnh Thử Nghiệm",
+        kind=OrganizationKind.PROVINCIAL,
+        locality="Thử Nghiệm",
+    )
+    other = OrganizationFactory(
+        code="other-province", name="Liên đoàn Lao động tỉnh Khác", kind=OrganizationKind.PROVINCIAL
+    )
+    head_unit = OrganizationFactory(
+        code="head-unit", name="Liên đoàn Lao động huyện Đầu", parent=province
+    )
+    deputy_unit = OrganizationFactory(
+        code="deputy-unit", name="Liên đoàn Lao động huyện Phó", parent=province
+    )
+    member_unit = OrganizationFactory(
+        code="member-unit", name="Liên đoàn Lao động huyện Vĩnh Hảo", parent=province
+    )
+    grassroots = OrganizationFactory(
+        code="grassroots",
+        name="Công đoàn cơ sở Trường Tiểu học A",
+        kind=OrganizationKind.GRASSROOTS,
+        parent=member_unit,
+    )
     cluster = ClusterFactory(organizer=province, number=1, code="cum-1")
     members = [head_unit, deputy_unit, member_unit]
-    cluster_year = ClusterYearFactory(cluster=cluster, year=year, head=head_unit, deputy=deputy_unit,
-                                      members=members)
-    previous = ClusterYearFactory(cluster=cluster, year=year - 1, head=member_unit, deputy=head_unit,
-                                  status=ClusterYearStatus.CLOSED, members=members)
+    cluster_year = ClusterYearFactory(
+        cluster=cluster, year=year, head=head_unit, deputy=deputy_unit, members=members
+    )
+    previous = ClusterYearFactory(
+        cluster=cluster,
+        year=year - 1,
+        head=member_unit,
+        deputy=head_unit,
+        status=ClusterYearStatus.CLOSED,
+        members=members,
+    )
     district_cluster = ClusterFactory(organizer=member_unit, number=1, code="cum-huyen-1")
-    district_cluster_year = ClusterYearFactory(cluster=district_cluster, year=year, head=grassroots,
-                                               members=[grassroots])
+    district_cluster_year = ClusterYearFactory(
+        cluster=district_cluster, year=year, head=grassroots, members=[grassroots]
+    )
     users = {
         "outsider": OfficerFactory(user=UserFactory(username="outsider"), organization=other).user,
-        "unit_officer": OfficerFactory(user=UserFactory(username="unit"), organization=member_unit).user,
-        "deputy_officer": OfficerFactory(user=UserFactory(username="deputy"), organization=deputy_unit).user,
-        "head_officer": OfficerFactory(user=UserFactory(username="head"), organization=head_unit).user,
+        "unit_officer": OfficerFactory(
+            user=UserFactory(username="unit"), organization=member_unit
+        ).user,
+        "deputy_officer": OfficerFactory(
+            user=UserFactory(username="deputy"), organization=deputy_unit
+        ).user,
+        "head_officer": OfficerFactory(
+            user=UserFactory(username="head"), organization=head_unit
+        ).user,
         "staff": OfficerFactory(user=UserFactory(username="staff"), organization=province).user,
-        "viewer": OfficerFactory(user=UserFactory(username="viewer"), organization=province,
-                                 role=OfficerRole.VIEWER).user,
+        "viewer": OfficerFactory(
+            user=UserFactory(username="viewer"), organization=province, role=OfficerRole.VIEWER
+        ).user,
         "admin": UserFactory(username="admin", is_staff=True, is_superuser=True),
     }
-    return World(year, province, other, head_unit, deputy_unit, member_unit, cluster, cluster_year,
-                 previous, district_cluster, district_cluster_year, grassroots, users)
+    return World(
+        year,
+        province,
+        other,
+        head_unit,
+        deputy_unit,
+        member_unit,
+        cluster,
+        cluster_year,
+        previous,
+        district_cluster,
+        district_cluster_year,
+        grassroots,
+        users,
+    )
 
 
 def fresh(user):

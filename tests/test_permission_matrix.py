@@ -8,7 +8,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "outsider", "unit_officer", "deputy_officer", "head_officer", "viewer", "staff", "admin"]
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "unit_officer",
+    "deputy_officer",
+    "head_officer",
+    "viewer",
+    "staff",
+    "admin",
+]
 LOGIN = "login"  # a redirect to the login page
 
 
@@ -58,7 +67,11 @@ def discover(resolver=None, namespace=""):
                 continue
             names |= discover(pattern, inner)
         elif isinstance(pattern, URLPattern):
-            names.add(f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>")
+            names.add(
+                f"{namespace}{pattern.name}"
+                if pattern.name
+                else f"{namespace}<unnamed {pattern.pattern}>"
+            )
     return names
 
 
@@ -73,7 +86,9 @@ def test_every_url_has_an_entry_in_the_matrix():
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_permission_matrix(client, world, name, persona):
     method, kwargs, expected = MATRIX[name]
-    url = reverse("admin:index" if name == "admin:*" else name, kwargs=kwargs(world) if kwargs else None)
+    url = reverse(
+        "admin:index" if name == "admin:*" else name, kwargs=kwargs(world) if kwargs else None
+    )
     if persona != "anonymous":
         client.force_login(world.users[persona])
     data = {"language": "vi", "next": "/"} if name == "set_language" else {}

@@ -16,7 +16,9 @@ from ..models import ClusterYear, Organization, ParentPeriod
 TEMPLATE = "clusters/documents/roster.html"
 
 
-def header_for(cluster_year: ClusterYear, *, printed_on: datetime.date | None = None) -> AdminHeader:
+def header_for(
+    cluster_year: ClusterYear, *, printed_on: datetime.date | None = None
+) -> AdminHeader:
     """The administrative header of a cluster document, as named in that year."""
     as_of = cluster_year.as_of
     cluster = cluster_year.cluster
@@ -47,7 +49,9 @@ def _date(day):
 
 
 @translation.override("vi")
-def build_roster(cluster_year: ClusterYear, *, printed_on: datetime.date | None = None) -> TableDocument:
+def build_roster(
+    cluster_year: ClusterYear, *, printed_on: datetime.date | None = None
+) -> TableDocument:
     """Members of the cluster-year as of the year, head and deputy first and marked."""
     cluster_year = (
         ClusterYear.objects.select_related("cluster__organizer", "head")
@@ -105,7 +109,8 @@ def build_roster(cluster_year: ClusterYear, *, printed_on: datetime.date | None 
     notes = []
     if cluster_year.ended_on:
         notes.append(
-            _("The emulation year of the cluster ended on %(date)s.") % {"date": _date(cluster_year.ended_on)}
+            _("The emulation year of the cluster ended on %(date)s.")
+            % {"date": _date(cluster_year.ended_on)}
         )
     return TableDocument(
         kind="roster",

@@ -25,7 +25,9 @@ class LocalFileRefused(ValueError):
 def static_path(url: str) -> Path | None:
     """The file on disk behind a static URL, or None."""
     path = unquote(urlparse(url).path)
-    prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+    prefix = (
+        settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+    )
     if not path.startswith(prefix):
         return None
     relative = path[len(prefix) :]

@@ -3,8 +3,8 @@ formats it renders. `export_document` and the views look documents up here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.utils.translation import gettext_lazy as _
 

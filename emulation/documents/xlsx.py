@@ -35,14 +35,31 @@ def render_table_xlsx(document: TableDocument) -> bytes:
     left = max(1, width // 2)
     header = document.header
 
-    def put(row, col, value, *, bold=False, italic=False, underline=False, align="center",
-            span=1, size=12):
+    def put(
+        row,
+        col,
+        value,
+        *,
+        bold=False,
+        italic=False,
+        underline=False,
+        align="center",
+        span=1,
+        size=12,
+    ):
         cell = sheet.cell(row=row, column=col, value=safe_cell(value))
-        cell.font = Font(name=_FONT, bold=bold, italic=italic, size=size,
-                         underline="single" if underline else None)
+        cell.font = Font(
+            name=_FONT,
+            bold=bold,
+            italic=italic,
+            size=size,
+            underline="single" if underline else None,
+        )
         cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
         if span > 1:
-            sheet.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
+            sheet.merge_cells(
+                start_row=row, start_column=col, end_row=row, end_column=col + span - 1
+            )
         return cell
 
     put(1, 1, header.parent_line.upper(), span=left)
@@ -71,8 +88,13 @@ def render_table_xlsx(document: TableDocument) -> bytes:
         for col, value in enumerate(document.row_values(data), start=1):
             if isinstance(value, datetime.date):
                 value = value.strftime("%d/%m/%Y")
-            cell = put(row, col, value, align=document.columns[col - 1].align,
-                       bold=bool(data.get("emphasis")))
+            cell = put(
+                row,
+                col,
+                value,
+                align=document.columns[col - 1].align,
+                bold=bool(data.get("emphasis")),
+            )
             cell.border = _BOX
     for note in document.notes:
         row += 1

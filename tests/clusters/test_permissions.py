@@ -26,9 +26,13 @@ def test_head_has_the_heads_rights_for_its_year_only(world):
     assert not can_act_as_head(fresh(head), world.previous_year)
     assert world.previous_year in cluster_years_for(fresh(head))
     # Next year another unit is head: no rights there, although the year is recorded.
-    next_year = ClusterYearFactory(cluster=world.cluster, year=world.year + 1,
-                                   head=world.deputy_unit, deputy=world.member_unit,
-                                   members=[world.deputy_unit, world.member_unit])
+    next_year = ClusterYearFactory(
+        cluster=world.cluster,
+        year=world.year + 1,
+        head=world.deputy_unit,
+        deputy=world.member_unit,
+        members=[world.deputy_unit, world.member_unit],
+    )
     assert not can_act_as_head(fresh(head), next_year)
     assert can_act_as_head(fresh(world.users["deputy_officer"]), next_year)
 
@@ -91,12 +95,16 @@ def test_one_person_holds_several_roles(world):
     assert not can_manage_cluster_year(unit, world.cluster_year)
     assert can_edit_member_entry(unit, world.cluster_year, world.member_unit)
     assert set(cluster_years_for(unit)) == {
-        world.cluster_year, world.previous_year, world.district_cluster_year
+        world.cluster_year,
+        world.previous_year,
+        world.district_cluster_year,
     }
 
 
 def test_no_right_is_granted_by_hand_a_new_head_gets_rights_from_the_record(world):
-    newcomer = OfficerFactory(user=UserFactory(username="newcomer"), organization=world.member_unit).user
+    newcomer = OfficerFactory(
+        user=UserFactory(username="newcomer"), organization=world.member_unit
+    ).user
     assert not can_act_as_head(newcomer, world.cluster_year)
     world.cluster_year.head = world.member_unit
     world.cluster_year.deputy = world.head_unit
@@ -106,13 +114,19 @@ def test_no_right_is_granted_by_hand_a_new_head_gets_rights_from_the_record(worl
 
 
 def _end(orgs, successor, last_day):
-    plan = plan_restructuring(ended=orgs, last_day=last_day, successors={o: [successor] for o in orgs})
+    plan = plan_restructuring(
+        ended=orgs, last_day=last_day, successors={o: [successor] for o in orgs}
+    )
     return apply_restructuring(plan=plan, decision="Quyết định số 01/QĐ-TLĐ")
 
 
 def test_an_organisations_end_turns_its_officers_into_readers(world):
-    successor = OrganizationFactory(code="successor", name="Công đoàn phường Mới",
-                                    kind=OrganizationKind.COMMUNE, parent=world.province)
+    successor = OrganizationFactory(
+        code="successor",
+        name="Công đoàn phường Mới",
+        kind=OrganizationKind.COMMUNE,
+        parent=world.province,
+    )
     successor_staff = OfficerFactory(user=UserFactory(username="succ"), organization=successor).user
     yesterday = datetime.date.today() - datetime.timedelta(days=1)
     _end([world.member_unit], successor, yesterday)
@@ -128,7 +142,9 @@ def test_an_organisations_end_turns_its_officers_into_readers(world):
 
 
 def test_a_head_unit_that_ends_hands_the_heads_rights_to_the_organiser(world):
-    successor = OrganizationFactory(code="successor2", kind=OrganizationKind.COMMUNE, parent=world.province)
+    successor = OrganizationFactory(
+        code="successor2", kind=OrganizationKind.COMMUNE, parent=world.province
+    )
     yesterday = datetime.date.today() - datetime.timedelta(days=1)
     _end([world.head_unit], successor, yesterday)
     world.cluster_year.refresh_from_db()
@@ -138,8 +154,9 @@ def test_a_head_unit_that_ends_hands_the_heads_rights_to_the_organiser(world):
 
 
 def test_successor_of_an_ended_organiser_manages_its_clusters(world):
-    merged = OrganizationFactory(code="merged", name="Liên đoàn Lao động tỉnh Hợp Nhất",
-                                 kind=OrganizationKind.PROVINCIAL)
+    merged = OrganizationFactory(
+        code="merged", name="Liên đoàn Lao động tỉnh Hợp Nhất", kind=OrganizationKind.PROVINCIAL
+    )
     merged_staff = OfficerFactory(user=UserFactory(username="merged"), organization=merged).user
     assert not can_manage_cluster_year(merged_staff, world.cluster_year)
     yesterday = datetime.date.today() - datetime.timedelta(days=1)

@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("kind", help=f"one of: {', '.join(KINDS)}")
-        parser.add_argument("--cluster", required=True, help="the cluster's code, e.g. binh-thuan-1")
+        parser.add_argument(
+            "--cluster", required=True, help="the cluster's code, e.g. binh-thuan-1"
+        )
         parser.add_argument("--year", required=True, type=int, help="the emulation year")
         parser.add_argument("--output", required=True, help="the file to write")
 
@@ -47,7 +49,9 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown cluster '{cluster}'. Available: {codes or '(none)'}.")
         cluster_year = ClusterYear.objects.filter(cluster=found, year=year).first()
         if cluster_year is None:
-            years = ", ".join(str(y) for y in found.years.order_by("year").values_list("year", flat=True))
+            years = ", ".join(
+                str(y) for y in found.years.order_by("year").values_list("year", flat=True)
+            )
             raise CommandError(
                 f"Cluster '{cluster}' has no year {year}. Available: {years or '(none)'}."
             )

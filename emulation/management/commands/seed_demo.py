@@ -17,5 +17,5 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already present; nothing written.")
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         self.stdout.write(f"  {'admin':<16} administrator (Django admin)")
-        for username, full_name, code, role, title in DEMO_USERS:
+        for username, full_name, code, _role, title in DEMO_USERS:
             self.stdout.write(f"  {username:<16} {full_name} – {title} ({code})")

@@ -1,0 +1,80 @@
+"""The dated structure: names and parents as of a date."""
+
+import datetime
+
+import pytest
+
+from clusters.models import Organization, OrganizationName, ParentPeriod
+from tests.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def moved():
+    """A grassroots union that moved from its district to the province on 1/7/2025 and was
+    renamed on 1/1/2020."""
+    province = OrganizationFactory(code="p", name="Liên đoàn Lao động tỉnh A")
+    district = OrganizationFactory(code="d", name="Liên đoàn Lao động huyện B")
+    ParentPeriod.objects.create(organization=district, parent=province)
+    unit = OrganizationFactory(code="u", name="Công đoàn cơ sở Công ty Cổ phần Mới")
+    ParentPeriod.objects.create(organization=unit, parent=district, valid_to=D(2025, 6, 30))
+    ParentPeriod.objects.create(organization=unit, parent=province, valid_from=D(2025, 7, 1))
+    OrganizationName.objects.create(
+        organization=unit, name="Công đoàn cơ sở Xí nghiệp Cũ", used_until=D(2019, 12, 31)
+    )
+    return province, district, unit
+
+
+def test_name_as_of_a_year(moved):
+    _, _, unit = moved
+    assert unit.name_on(D(2019, 12, 31)) == "Công đoàn cơ sở Xí nghiệp Cũ"
+    assert unit.name_on(D(2020, 1, 1)) == "Công đoàn cơ sở Công ty Cổ phần Mới"
+    assert Organization.objects.filter(pk=unit.pk).names_on(D(2018, 12, 31)) == {
+        unit.pk: "Công đoàn cơ sở Xí nghiệp Cũ"
+    }
+
+
+def test_several_former_names_pick_the_one_in_use(moved):
+    _, _, unit = moved
+    OrganizationName.objects.create(
+        organization=unit, name="Tên đầu tiên", used_until=D(2010, 5, 31)
+    )
+    unit = Organization.objects.get(pk=unit.pk)
+    assert unit.name_on(D(2009, 1, 1)) == "Tên đầu tiên"
+    assert unit.name_on(D(2010, 6, 1)) == "Công đoàn cơ sở Xí nghiệp Cũ"
+
+
+def test_parent_as_of_a_date(moved):
+    province, district, unit = moved
+    assert unit.parent_on(D(2024, 12, 31)) == district
+    assert unit.parent_on(D(2025, 6, 30)) == district
+    assert unit.parent_on(D(2025, 7, 1)) == province
+    assert ParentPeriod.objects.parents_on([unit.pk], D(2024, 12, 31)) == {unit.pk: district}
+
+
+def test_a_federations_scope_is_everything_below_it_at_any_time(moved):
+    province, district, unit = moved
+    assert ParentPeriod.objects.descendant_ids([district.pk]) == {unit.pk}
+    assert (
+        ParentPeriod.objects.descendant_ids([district.pk], D(2025, 7, 1), D(2025, 12, 31)) == set()
+    )
+    assert ParentPeriod.objects.descendant_ids([province.pk]) == {district.pk, unit.pk}
+    assert ParentPeriod.objects.ancestor_ids([unit.pk], D(2024, 1, 1), D(2024, 12, 31)) == {
+        district.pk,
+        province.pk,
+    }
+
+
+def test_search_text_follows_renames_on_every_write(moved):
+    _, _, unit = moved
+    unit.refresh_from_db()
+    assert "xi nghiep cu" in unit.search_text
+    OrganizationName.objects.filter(organization=unit).get().delete()
+    unit.refresh_from_db()
+    assert "xi nghiep cu" not in unit.search_text
+    unit.name = "Công đoàn cơ sở Đồng Tâm"
+    unit.save(update_fields=["name"])
+    unit.refresh_from_db()
+    assert unit.search_text == "cong doan co so dong tam"

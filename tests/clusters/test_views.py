@@ -1,0 +1,202 @@
+"""The pages: what they show, their exports, and a constant number of queries per page."""
+
+import datetime
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from clusters.models import ClusterYear, Membership, OrganizationName
+from tests.factories import ClusterFactory, ClusterYearFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(queries)
+
+
+def add_clusters(world, n):
+    for _ in range(n):
+        members = [OrganizationFactory(parent=world.province) for _ in range(3)]
+        ClusterYearFactory(
+            cluster=ClusterFactory(organizer=world.province),
+            year=world.year,
+            head=members[0],
+            deputy=members[1],
+            members=members,
+        )
+
+
+@pytest.mark.parametrize("persona", ["staff", "head_officer", "admin"])
+def test_cluster_list_queries_do_not_grow_with_rows(client, world, persona):
+    client.force_login(world.users[persona])
+    url = reverse("clusters:cluster_list")
+    add_clusters(world, 2)
+    few = count_queries(client, url)
+    add_clusters(world, 8)
+    assert count_queries(client, url) == few
+    assert count_queries(client, url + f"?year={world.year}&q=lien") == count_queries(
+        client, url + f"?year={world.year}&q=lien"
+    )
+
+
+def test_dashboard_queries_do_not_grow_with_rows(client, world):
+    client.force_login(world.users["staff"])
+    add_clusters(world, 2)
+    few = count_queries(client, reverse("dashboard"))
+    add_clusters(world, 6)
+    assert count_queries(client, reverse("dashboard")) == few
+
+
+def test_cluster_page_queries_do_not_grow_with_members_or_years(client, world):
+    client.force_login(world.users["staff"])
+    url = reverse("clusters:cluster_year", args=[world.cluster.code, world.year])
+    few = count_queries(client, url)
+    for _ in range(6):
+        Membership.objects.create(
+            cluster_year=world.cluster_year, organization=OrganizationFactory(parent=world.province)
+        )
+    for year in (world.year - 3, world.year - 2):
+        ClusterYearFactory(cluster=world.cluster, year=year, head=world.head_unit)
+    assert count_queries(client, url) == few
+
+
+def test_cluster_list_shows_the_years_head_and_member_count(client, world):
+    client.force_login(world.users["staff"])
+    response = client.get(reverse("clusters:cluster_list"), {"year": world.year})
+    content = response.content.decode()
+    assert "Liên đoàn Lao động huyện Đầu" in content
+    response = client.get(reverse("clusters:cluster_list"), {"year": world.year - 1})
+    rows = response.context["table"].rows
+    assert {row.record.head_name for row in rows} == {"Liên đoàn Lao động huyện Vĩnh Hảo"}
+    assert {row.record.member_count for row in rows} == {3}
+
+
+def test_cluster_list_filters(client, world):
+    client.force_login(world.users["staff"])
+    url = reverse("clusters:cluster_list")
+
+    def codes(params):
+        return {row.record.code for row in client.get(url, params).context["table"].rows}
+
+    assert codes({}) == {"cum-1", "cum-huyen-1"}
+    assert codes({"organizer": world.province.pk}) == {"cum-1"}
+    assert codes({"member": world.grassroots.pk}) == {"cum-huyen-1"}
+    assert codes({"head": world.member_unit.pk, "year": world.year - 1}) == {"cum-1"}
+    assert codes({"head": world.member_unit.pk, "year": world.year}) == set()
+    assert codes({"q": "VĨNH HẢO"}) == {"cum-1"}
+    assert codes({"q": "vinh hao"}) == {"cum-1"}
+
+
+def test_filter_choices_are_scoped_to_the_user(client, world):
+    client.force_login(world.users["head_officer"])
+    form = client.get(reverse("clusters:cluster_list")).context["filter"].form
+    organisers = set(form.fields["organizer"].queryset)
+    assert world.province in organisers
+    assert world.other_province not in set(form.fields["member"].queryset)
+
+
+def test_xlsx_export_escapes_formulas(client, world):
+    world.cluster.name = '=HYPERLINK("http://evil")'
+    world.cluster.save()
+    client.force_login(world.users["staff"])
+    response = client.get(reverse("clusters:cluster_list"), {"_export": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert '\'=HYPERLINK("http://evil")' in values
+    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+
+
+def test_csv_export_has_a_byte_order_mark(client, world):
+    client.force_login(world.users["staff"])
+    response = client.get(reverse("clusters:cluster_list"), {"_export": "csv"})
+    assert response.content.startswith("\ufeff".encode())
+    assert "Cụm thi đua số 1" in response.content.decode("utf-8-sig")
+
+
+def test_cluster_page_prints_names_as_they_were_in_that_year(client, world):
+    OrganizationName.objects.create(
+        organization=world.member_unit,
+        name="Liên đoàn Lao động huyện Cũ",
+        used_until=datetime.date(world.year - 1, 12, 31),
+    )
+    client.force_login(world.users["staff"])
+
+    def page(year):
+        return client.get(reverse("clusters:cluster_year", args=[world.cluster.code, year]))
+
+    before, now = page(world.year - 1), page(world.year)
+    assert "Liên đoàn Lao động huyện Cũ" in {row["name"] for row in before.context["members"]}
+    assert before.context["names"].head_name == "Liên đoàn Lao động huyện Cũ"
+    assert "Liên đoàn Lao động huyện Vĩnh Hảo" in {row["name"] for row in now.context["members"]}
+    # The timeline prints each year's head as it was named that year.
+    assert [t.head_name for t in now.context["timeline"]] == [
+        "Liên đoàn Lao động huyện Cũ",
+        "Liên đoàn Lao động huyện Đầu",
+    ]
+
+
+def test_cluster_page_shows_roles_and_the_heads_timeline(client, world):
+    client.force_login(world.users["unit_officer"])
+    response = client.get(reverse("clusters:cluster_year", args=[world.cluster.code, world.year]))
+    assert [item.year for item in response.context["timeline"]] == [world.year - 1, world.year]
+    assert response.context["can_head"] is False
+    content = response.content.decode()
+    assert (
+        reverse("clusters:cluster_year_head", args=[world.cluster.code, world.year]) not in content
+    )
+
+
+def test_cluster_detail_opens_the_latest_year(client, world):
+    client.force_login(world.users["staff"])
+    response = client.get(reverse("clusters:cluster_detail", args=[world.cluster.code]))
+    assert response["Location"] == reverse(
+        "clusters:cluster_year", args=[world.cluster.code, world.year]
+    )
+
+
+def test_head_saves_the_acting_person_with_a_reason(client, world):
+    client.force_login(world.users["head_officer"])
+    url = reverse("clusters:cluster_year_head", args=[world.cluster.code, world.year])
+    response = client.post(url, {"head_person": "Nguyễn Văn Mới", "reason": ""})
+    assert response.status_code == 200  # the reason is required
+    assert ClusterYear.objects.get(pk=world.cluster_year.pk).head_person == ""
+    response = client.post(
+        url,
+        {
+            "head_person": "Nguyễn Văn Mới",
+            "head_person_title": "Phó Chủ tịch",
+            "reason": "Chủ tịch nghỉ hưu",
+        },
+    )
+    assert response.status_code == 302
+    cy = ClusterYear.objects.get(pk=world.cluster_year.pk)
+    assert cy.head_person == "Nguyễn Văn Mới"
+    entry = cy.history.first()
+    assert entry.history_change_reason == "Chủ tịch nghỉ hưu"
+    assert entry.history_user == world.users["head_officer"]
+
+
+def test_deputy_cannot_post_to_the_heads_page(client, world):
+    client.force_login(world.users["deputy_officer"])
+    url = reverse("clusters:cluster_year_head", args=[world.cluster.code, world.year])
+    assert client.post(url, {"head_person": "X", "reason": "y"}).status_code == 403
+
+
+def test_roster_downloads(client, world):
+    client.force_login(world.users["unit_officer"])
+    pdf = client.get(reverse("clusters:roster_pdf", args=[world.cluster.code, world.year]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert "attachment" in pdf["Content-Disposition"]
+    xlsx = client.get(reverse("clusters:roster_xlsx", args=[world.cluster.code, world.year]))
+    assert xlsx.content.startswith(b"PK")
+    preview = client.get(reverse("clusters:roster_preview", args=[world.cluster.code, world.year]))
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in preview.content.decode()
