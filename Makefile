@@ -47,7 +47,7 @@ lint: $(VENV)/.installed-dev
 
 messages: $(VENV)/.installed
 	$(DEV_ENV) $(PY) manage.py makemessages -l vi --no-location --no-obsolete -i ".venv/*" -i "tests/*"
-	$(DEV_ENV) $(PY) manage.py compilemessages -l vi
+	$(DEV_ENV) $(PY) manage.py compilemessages -l vi -i .venv
 
 check-deploy: $(VENV)/.installed
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(48)[:64])") \

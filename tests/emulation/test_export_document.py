@@ -42,7 +42,7 @@ def demo(db):
 
 def pdf_text(path) -> str:
     result = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     )
     return " ".join(result.stdout.split())
 
