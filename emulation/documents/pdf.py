@@ -7,6 +7,7 @@ under STATIC_URL is served from the static files, anything else is refused.
 from __future__ import annotations
 
 import mimetypes
+import posixpath
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -30,7 +31,9 @@ def static_path(url: str) -> Path | None:
     )
     if not path.startswith(prefix):
         return None
-    relative = path[len(prefix) :]
+    relative = posixpath.normpath(path[len(prefix) :])
+    if relative.startswith(("..", "/")) or relative == ".":
+        return None
     found = finders.find(relative)
     if found:
         return Path(found)

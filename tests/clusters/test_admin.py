@@ -13,7 +13,12 @@ APPS = ["clusters", "awards"]
 
 
 def project_models():
-    return [m for label in APPS for m in apps.get_app_config(label).get_models() if not m.__name__.startswith("Historical")]
+    return [
+        m
+        for label in APPS
+        for m in apps.get_app_config(label).get_models()
+        if not m.__name__.startswith("Historical")
+    ]
 
 
 def test_every_model_is_in_the_admin_with_search_and_filters():

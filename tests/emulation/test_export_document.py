@@ -134,16 +134,19 @@ def test_roster_xlsx_has_the_same_rows(demo, tmp_path, code, year, members):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["roster", "--cluster", "no-such", "--year", "2024"], "Unknown cluster 'no-such'"),
+        (["roster", "--cluster", "no-such", "--year", "2024"], "Không có cụm thi đua mã 'no-such'"),
         (
             ["roster", "--cluster", "binh-thuan-1", "--year", "1999"],
-            "has no year 1999. Available: 2024, 2025",
+            "không có năm 1999. Hiện có: 2024, 2025",
         ),
         (
             ["invoice", "--cluster", "binh-thuan-1", "--year", "2024"],
-            "Unknown document 'invoice'. Available: roster",
+            "Không có loại tài liệu 'invoice'. Hiện có: roster",
         ),
-        (["summary", "--cluster", "binh-thuan-1", "--year", "2024"], "'summary' is not built yet"),
+        (
+            ["summary", "--cluster", "binh-thuan-1", "--year", "2024"],
+            "'summary' chưa được xây dựng",
+        ),
     ],
 )
 def test_bad_arguments_fail_clearly_and_write_nothing(demo, tmp_path, args, message):
@@ -154,7 +157,7 @@ def test_bad_arguments_fail_clearly_and_write_nothing(demo, tmp_path, args, mess
 
 
 def test_a_format_the_document_lacks_is_refused(demo, tmp_path):
-    with pytest.raises(CommandError, match=r"no format '\.docx'. Available: \.pdf, \.xlsx"):
+    with pytest.raises(CommandError, match=r"không có định dạng '\.docx'. Hiện có: \.pdf, \.xlsx"):
         call_command(
             "export_document",
             "roster",
@@ -192,6 +195,6 @@ def test_exit_status_and_existing_file_untouched(tmp_path, settings):
         text=True,
     )
     assert result.returncode != 0
-    assert "Unknown cluster 'nope'" in result.stderr
+    assert "Không có cụm thi đua mã 'nope'" in result.stderr
     assert existing.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db.sqlite3", "r.pdf"]

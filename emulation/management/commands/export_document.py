@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from clusters.models import Cluster, ClusterYear
 from emulation.documents.registry import KINDS, built_kinds, get_spec
@@ -33,31 +34,43 @@ class Command(BaseCommand):
         if spec is None:
             if kind in KINDS:
                 raise CommandError(
-                    f"The document '{kind}' is not built yet. Available: {', '.join(built_kinds())}."
+                    _("The document '%(kind)s' is not built yet. Available: %(available)s.")
+                    % {"kind": kind, "available": ", ".join(built_kinds())}
                 )
-            raise CommandError(f"Unknown document '{kind}'. Available: {', '.join(built_kinds())}.")
+            raise CommandError(
+                _("Unknown document '%(kind)s'. Available: %(available)s.")
+                % {"kind": kind, "available": ", ".join(built_kinds())}
+            )
         target = Path(output)
         fmt = target.suffix.lower().lstrip(".")
         if fmt not in spec.formats:
             raise CommandError(
-                f"The document '{kind}' has no format '{target.suffix or '(none)'}'. "
-                f"Available: {', '.join('.' + f for f in spec.formats)}."
+                _("The document '%(kind)s' has no format '%(format)s'. Available: %(available)s.")
+                % {
+                    "kind": kind,
+                    "format": target.suffix or _("(none)"),
+                    "available": ", ".join("." + f for f in spec.formats),
+                }
             )
         found = Cluster.objects.filter(code=cluster).first()
         if found is None:
             codes = ", ".join(Cluster.objects.order_by("code").values_list("code", flat=True))
-            raise CommandError(f"Unknown cluster '{cluster}'. Available: {codes or '(none)'}.")
+            raise CommandError(
+                _("Unknown cluster '%(code)s'. Available: %(available)s.")
+                % {"code": cluster, "available": codes or _("(none)")}
+            )
         cluster_year = ClusterYear.objects.filter(cluster=found, year=year).first()
         if cluster_year is None:
             years = ", ".join(
                 str(y) for y in found.years.order_by("year").values_list("year", flat=True)
             )
             raise CommandError(
-                f"Cluster '{cluster}' has no year {year}. Available: {years or '(none)'}."
+                _("Cluster '%(code)s' has no year %(year)s. Available: %(available)s.")
+                % {"code": cluster, "year": year, "available": years or _("(none)")}
             )
         folder = target.parent if str(target.parent) else Path(".")
         if not folder.is_dir():
-            raise CommandError(f"The folder '{folder}' does not exist.")
+            raise CommandError(_("The folder '%(folder)s' does not exist.") % {"folder": folder})
         content = spec.render(spec.build(cluster_year), fmt)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".tmp")
         try:
@@ -67,4 +80,6 @@ class Command(BaseCommand):
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        self.stdout.write(f"Wrote {target} ({len(content)} bytes).")
+        self.stdout.write(
+            _("Wrote %(path)s (%(size)s bytes).") % {"path": target, "size": len(content)}
+        )
