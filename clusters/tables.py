@@ -7,12 +7,18 @@ from .models import Cluster, ClusterYearStatus
 
 
 class ClusterTable(tables.Table):
-    name = tables.Column(verbose_name=_("Cluster"), order_by=("organizer__name", "kind", "number"))
+    name = tables.Column(
+        verbose_name=_("Cluster"),
+        order_by=("organizer__name", "kind", "number"),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     organizer_name = tables.Column(verbose_name=_("Organiser"))
     kind = tables.Column(verbose_name=_("Kind"))
     shown_year = tables.Column(verbose_name=_("Year"), localize=False)
     head_name = tables.Column(verbose_name=_("Cluster head"), default="—")
-    member_count = tables.Column(verbose_name=_("Members"), attrs={"td": {"class": "text-end"}})
+    member_count = tables.Column(
+        verbose_name=_("Members"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+    )
     year_status = tables.Column(verbose_name=_("Status"), default="—")
 
     class Meta:
