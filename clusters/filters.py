@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from emulation.forms import style_form
 
-from .models import Cluster, ClusterKind, Organization
-from .permissions import cluster_years_for, organizations_for
+from .models import Cluster, ClusterKind, Membership, Organization
+from .permissions import cluster_years_for, clusters_for
 
 
 class ClusterFilter(django_filters.FilterSet):
@@ -44,15 +44,17 @@ class ClusterFilter(django_filters.FilterSet):
         raw = str((self.data or {}).get("year") or "")
         self.year = int(raw) if raw.isdigit() and int(raw) in years else None
         self.queryset = self.queryset.with_year_columns(self.year, self.visible_years)
-        visible_orgs = organizations_for(user)
-        self.filters["organizer"].queryset = visible_orgs.filter(
-            pk__in=Cluster.objects.values("organizer_id")
+        # Choices come from what the user reads, never from the whole table.
+        self.filters["organizer"].queryset = Organization.objects.filter(
+            pk__in=clusters_for(user).values("organizer_id")
         )
-        self.filters["head"].queryset = visible_orgs.filter(
+        self.filters["head"].queryset = Organization.objects.filter(
             pk__in=self.visible_years.values("head_id")
         )
-        self.filters["member"].queryset = visible_orgs.filter(
-            pk__in=self.visible_years.values("memberships__organization_id")
+        self.filters["member"].queryset = Organization.objects.filter(
+            pk__in=Membership.objects.filter(cluster_year__in=self.visible_years).values(
+                "organization_id"
+            )
         )
         style_form(self.form)
 
@@ -60,7 +62,7 @@ class ClusterFilter(django_filters.FilterSet):
         return self.year
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, years=self.visible_years)
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(

@@ -60,15 +60,21 @@ class OrganizationQuerySet(models.QuerySet):
         return {org.pk: org.name_on(day) for org in self.prefetch_related("former_names")}
 
     def predecessor_ids(self, ids) -> set[int]:
-        """Every organisation these succeeded, directly or through a chain of successions."""
+        """Every ended organisation these succeeded, directly or through a chain of ended
+        ones: a successor recorded ahead of time takes over nothing while the other still
+        works."""
         through = Organization.successors.through
+        today = timezone.localdate()
+        still_active = Q(from_organization__status=OrganizationStatus.ACTIVE) & (
+            Q(from_organization__valid_to__isnull=True) | Q(from_organization__valid_to__gte=today)
+        )
         found: set[int] = set()
         frontier = set(ids)
         while frontier:
             step = set(
-                through.objects.filter(to_organization_id__in=frontier).values_list(
-                    "from_organization_id", flat=True
-                )
+                through.objects.filter(to_organization_id__in=frontier)
+                .exclude(still_active)
+                .values_list("from_organization_id", flat=True)
             )
             frontier = step - found - set(ids)
             found |= step
@@ -215,6 +221,19 @@ class OrganizationName(models.Model):
         return result
 
 
+# Ids per query when walking a large tree: far below SQLite's limit on query parameters.
+_CHUNK = 5000
+
+
+def _intersect(a: tuple, b: tuple) -> tuple | None:
+    """The common part of two date windows; None as a bound means open."""
+    start = max((d for d in (a[0], b[0]) if d is not None), default=None)
+    end = min((d for d in (a[1], b[1]) if d is not None), default=None)
+    if start is not None and end is not None and start > end:
+        return None
+    return (start, end)
+
+
 class ParentPeriodQuerySet(models.QuerySet):
     def covering(self, day: datetime.date):
         return self.filter(
@@ -234,33 +253,37 @@ class ParentPeriodQuerySet(models.QuerySet):
     def descendant_ids(self, roots, start=None, end=None) -> set[int]:
         """Organisations below `roots` at some time within [start, end] (any time if open).
 
-        One query per level of the tree, so a handful whatever the size of the subtree.
+        The walk keeps the dates: a unit counts only for the days its own parent stood below a
+        root, so a unit that joined a parent after that parent left the root is not below it.
+        One query per level of the tree.
         """
-        found: set[int] = set()
-        frontier = set(roots)
-        while frontier:
-            children = set(
-                self.overlapping(start, end)
-                .filter(parent_id__in=frontier)
-                .values_list("organization_id", flat=True)
-            )
-            frontier = children - found - set(roots)
-            found |= frontier
-        return found
+        return self._walk(roots, start, end, down=True)
 
     def ancestor_ids(self, ids, start=None, end=None) -> set[int]:
-        """Organisations above `ids` at some time within [start, end]."""
-        found: set[int] = set()
-        frontier = set(ids)
+        """Organisations above `ids` at some time within [start, end], dates kept."""
+        return self._walk(ids, start, end, down=False)
+
+    def _walk(self, origins, start, end, *, down: bool) -> set[int]:
+        here, there = ("parent_id", "organization_id") if down else ("organization_id", "parent_id")
+        frontier: dict[int, list[tuple]] = {org_id: [(start, end)] for org_id in origins}
+        seen: dict[int, list[tuple]] = {}
         while frontier:
-            parents = set(
-                self.overlapping(start, end)
-                .filter(organization_id__in=frontier)
-                .values_list("parent_id", flat=True)
-            )
-            frontier = parents - found - set(ids)
-            found |= frontier
-        return found
+            periods = []
+            ids = list(frontier)
+            for chunk in range(0, len(ids), _CHUNK):
+                periods += self.filter(**{f"{here}__in": ids[chunk : chunk + _CHUNK]}).values_list(
+                    here, there, "valid_from", "valid_to"
+                )
+            step: dict[int, list[tuple]] = {}
+            for source, target, valid_from, valid_to in periods:
+                for window in frontier[source]:
+                    shared = _intersect(window, (valid_from, valid_to))
+                    if shared is None or shared in seen.get(target, []):
+                        continue
+                    seen.setdefault(target, []).append(shared)
+                    step.setdefault(target, []).append(shared)
+            frontier = step
+        return set(seen) - set(origins)
 
     def parents_on(self, ids, day: datetime.date) -> dict[int, "Organization"]:
         """{id: parent as of `day`}, the parents' own former names prefetched."""
@@ -351,14 +374,16 @@ class ClusterKind(models.TextChoices):
 
 
 class ClusterQuerySet(models.QuerySet):
-    def search(self, text: str):
-        """Clusters whose name, or the name of a member unit in any year (past names
-        included), contains `text` – case and diacritics folded the same way on every
-        database."""
+    def search(self, text: str, years: "models.QuerySet | None" = None):
+        """Clusters whose name, or the name of a member unit (past names included) in one of
+        `years` (default: any), contains `text` – case and diacritics folded the same way on
+        every database."""
         folded = fold(text)
         if not folded:
             return self
         members = Membership.objects.filter(organization__search_text__contains=folded)
+        if years is not None:
+            members = members.filter(cluster_year__in=years)
         return self.filter(
             Q(search_text__contains=folded) | Q(pk__in=members.values("cluster_year__cluster_id"))
         )
@@ -378,17 +403,10 @@ class ClusterQuerySet(models.QuerySet):
                 Subquery(mine.order_by("year").values("year")[:1]),
             )
         qs = self.annotate(shown_year=shown)
-        cluster_year = ClusterYear.objects.filter(
-            cluster=OuterRef("pk"), year=OuterRef("shown_year")
-        ).with_names()
-        members = (
-            Membership.objects.filter(
-                cluster_year__cluster=OuterRef("pk"), cluster_year__year=OuterRef("shown_year")
-            )
-            .order_by()
-            .values("cluster_year")
-            .annotate(n=Count("pk"))
-            .values("n")
+        cluster_year = (
+            ClusterYear.objects.filter(cluster=OuterRef("pk"), year=OuterRef("shown_year"))
+            .with_names()
+            .with_member_count()
         )
         return qs.annotate(
             head_name=Subquery(cluster_year.values("head_name")[:1]),
@@ -396,7 +414,7 @@ class ClusterQuerySet(models.QuerySet):
                 Subquery(cluster_year.values("organizer_name")[:1]), F("organizer__name")
             ),
             year_status=Subquery(cluster_year.values("status")[:1]),
-            member_count=Coalesce(Subquery(members[:1]), Value(0)),
+            member_count=Coalesce(Subquery(cluster_year.values("member_count")[:1]), Value(0)),
         )
 
 
@@ -472,9 +490,26 @@ class ClusterYearQuerySet(models.QuerySet):
         )
         return self.annotate(as_of_day=Coalesce(F("ended_on"), year_end_day))
 
+    def with_member_count(self):
+        """Annotate `member_count`: the members on the year's `as_of_day`."""
+        members = (
+            Membership.objects.filter(cluster_year=OuterRef("pk"))
+            .filter(
+                Q(joined_on__isnull=True) | Q(joined_on__lte=OuterRef("as_of_day")),
+                Q(left_on__isnull=True) | Q(left_on__gte=OuterRef("as_of_day")),
+            )
+            .order_by()
+            .values("cluster_year")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        qs = self if "as_of_day" in self.query.annotations else self.with_as_of()
+        return qs.annotate(member_count=Coalesce(Subquery(members[:1]), Value(0)))
+
     def with_names(self):
         """Annotate the head's, deputy's and organiser's names as of the year."""
-        return self.with_as_of().annotate(
+        qs = self if "as_of_day" in self.query.annotations else self.with_as_of()
+        return qs.annotate(
             head_name=_name_as_of("head"),
             deputy_name=_name_as_of("deputy"),
             organizer_name=_name_as_of("cluster__organizer"),

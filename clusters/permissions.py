@@ -118,23 +118,6 @@ def clusters_for(user) -> QuerySet[Cluster]:
     return Cluster.objects.filter(pk__in=cluster_years_for(user).values("cluster_id"))
 
 
-def organizations_for(user) -> QuerySet[Organization]:
-    """Organisations a user may see: its subtree, and the members of clusters it reads."""
-    access = access_for(user)
-    if access.is_superuser:
-        return Organization.objects.all()
-    visible = cluster_years_for(user)
-    return Organization.objects.filter(
-        Q(pk__in=access.read_subtree_ids)
-        | Q(pk__in=Membership.objects.filter(cluster_year__in=visible).values("organization_id"))
-        | Q(
-            pk__in=Cluster.objects.filter(pk__in=visible.values("cluster_id")).values(
-                "organizer_id"
-            )
-        )
-    )
-
-
 # Rules on one cluster-year ------------------------------------------------------------------
 
 
@@ -181,11 +164,11 @@ def can_edit_member_entry(user, cluster_year: ClusterYear, organization: Organiz
     if can_act_as_head(user, cluster_year):
         return True
     access = access_for(user)
-    return (
-        organization.pk in access.write_org_ids
-        and cluster_year.is_open_for_entry
-        and cluster_year.memberships.filter(organization=organization).exists()
-    )
+    if organization.pk not in access.write_org_ids or not cluster_year.is_open_for_entry:
+        return False
+    # A member on the day: today, kept within the year (its review runs after 31/12).
+    day = min(max(timezone.localdate(), cluster_year.first_day), cluster_year.as_of)
+    return cluster_year.memberships.on(day).filter(organization=organization).exists()
 
 
 def can_view_cluster_year(user, cluster_year: ClusterYear) -> bool:

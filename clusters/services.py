@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from emulation.text import vi_sort_key
@@ -36,6 +37,14 @@ class RotationProposal:
     deputy_reason: str
 
 
+def _exists_on(org: Organization, day: datetime.date) -> bool:
+    """Whether the organisation existed on `day` – judged by its dates, so that a unit which
+    ended years later still counts for an old year."""
+    if org.valid_to is None and org.status != OrganizationStatus.ACTIVE:
+        return False  # ended without a recorded date: never propose it
+    return org.is_active_on(day)
+
+
 def _headed_reason(org_id, last_headed) -> str:
     if org_id in last_headed:
         return _("has not headed the cluster since %(year)s") % {"year": last_headed[org_id]}
@@ -61,9 +70,7 @@ def propose_rotation(*, cluster_year: ClusterYear) -> RotationProposal:
     candidates = [
         m.organization
         for m in memberships
-        if m.is_member_on(as_of)
-        and m.organization.status == OrganizationStatus.ACTIVE
-        and m.organization.is_active_on(next_first_day)
+        if m.is_member_on(as_of) and _exists_on(m.organization, next_first_day)
     ]
     history = ClusterYear.objects.filter(
         cluster_id=cluster_year.cluster_id, year__lte=cluster_year.year
@@ -165,7 +172,7 @@ def plan_restructuring(
     if not ended:
         errors.append(_("Choose at least one organisation to end."))
     for org in ended:
-        if org.status != OrganizationStatus.ACTIVE:
+        if org.status != OrganizationStatus.ACTIVE or org.valid_to is not None:
             errors.append(_("%(org)s has already ended.") % {"org": org.name})
         if org.valid_from and org.valid_from > last_day:
             errors.append(
@@ -187,6 +194,7 @@ def plan_restructuring(
 
     periods = (
         ParentPeriod.objects.covering(last_day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=last_day))
         .filter(parent_id__in=ended_ids)
         .exclude(organization_id__in=ended_ids)
         .select_related("organization", "parent")
@@ -230,6 +238,32 @@ def plan_restructuring(
     plan.ended_clusters = list(
         Cluster.objects.filter(organizer_id__in=ended_ids, ended_on__isnull=True).order_by("code")
     )
+    # A year already recorded after the restructuring would keep ended units; staff remove or
+    # correct it first rather than have it changed behind their back.
+    later = (
+        ClusterYear.objects.filter(year__gt=last_day.year)
+        .filter(
+            Q(cluster__organizer_id__in=ended_ids)
+            | Q(head_id__in=ended_ids)
+            | Q(deputy_id__in=ended_ids)
+            | Q(memberships__organization_id__in=ended_ids)
+        )
+        .select_related("cluster")
+        .distinct()
+        .order_by("cluster__code", "year")
+    )
+    for cluster_year in later:
+        errors.append(
+            _(
+                "%(cluster)s (%(code)s) already has the year %(year)s recorded with units that "
+                "end: correct or remove that year first."
+            )
+            % {
+                "cluster": cluster_year.cluster.name,
+                "code": cluster_year.cluster.code,
+                "year": cluster_year.year,
+            }
+        )
     if errors:
         raise ValidationError(errors)
     return plan
@@ -243,6 +277,17 @@ def apply_restructuring(
     if not decision.strip():
         raise ValidationError(_("Give the decision reference of the restructuring."))
     last_day = plan.last_day
+    # The plan may be stale (a preview confirmed twice, or another change in between): check
+    # again under a lock, and write nothing if the records moved.
+    ended_ids = [org.pk for org in plan.ended]
+    current = Organization.objects.select_for_update().filter(pk__in=ended_ids)
+    if any(org.status != OrganizationStatus.ACTIVE or org.valid_to is not None for org in current):
+        raise ValidationError(
+            _("Some of these organisations have ended in the meantime: preview it again.")
+        )
+    moved = ParentPeriod.objects.filter(pk__in=[move.period.pk for move in plan.moves])
+    if moved.filter(valid_to__lte=last_day).exists():
+        raise ValidationError(_("Some units have moved in the meantime: preview it again."))
     record = Restructuring.objects.create(
         decision=decision, last_day=last_day, note=note, created_by=by
     )
@@ -269,7 +314,7 @@ def apply_restructuring(
             valid_from=plan.first_new_day,
             decision=decision,
         )
-    ended_ids = {org.pk for org in plan.ended}
+    ended_ids = set(ended_ids)
     for cluster_year in plan.closed_years:
         cluster_year.ended_on = last_day
         cluster_year.status = ClusterYearStatus.CLOSED

@@ -3,7 +3,8 @@
 import unicodedata
 
 # Unicode decomposition strips the tone marks but leaves đ/Đ, which are letters of their own.
-_D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
+# Ð/ð (U+00D0/U+00F0) stand in for them in text converted from legacy encodings.
+_D_MAP = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 
 
 def fold(text: str | None) -> str:

@@ -1,5 +1,5 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -22,14 +22,20 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         def listed(qs):
             return list(
                 qs.with_names()
+                .with_member_count()
                 .select_related("cluster")
-                .annotate(member_count=Count("memberships", distinct=True))
                 .order_by("-year", "cluster__code")
             )
 
-        headed = visible.filter(head_id__in=access.officer_org_ids)
-        context["headed"] = listed(headed.exclude(status=ClusterYearStatus.CLOSED))
-        context["headed_before"] = listed(headed.filter(status=ClusterYearStatus.CLOSED))[:10]
+        # The head's page is offered where the user holds the head's rights: write officers
+        # of an active head unit, the year not closed. Other years it headed are history.
+        running = visible.filter(head_id__in=access.write_org_ids).exclude(
+            status=ClusterYearStatus.CLOSED
+        )
+        context["headed"] = listed(running)
+        context["headed_before"] = listed(
+            visible.filter(head_id__in=access.officer_org_ids).exclude(pk__in=running.values("pk"))
+        )[:10]
         membership_years = visible.filter(
             pk__in=Membership.objects.filter(organization_id__in=access.officer_org_ids).values(
                 "cluster_year_id"

@@ -59,8 +59,11 @@ def build_roster(
         .get(pk=cluster_year.pk)
     )
     as_of = cluster_year.as_of
-    memberships = list(cluster_year.memberships.select_related("organization"))
-    org_ids = [m.organization_id for m in memberships]
+    every = list(cluster_year.memberships.select_related("organization"))
+    # The table lists the members as of the year; those who left earlier are named below it.
+    memberships = [m for m in every if m.is_member_on(as_of)]
+    former = [m for m in every if not m.is_member_on(as_of)]
+    org_ids = [m.organization_id for m in every]
     names = Organization.objects.filter(pk__in=org_ids).names_on(as_of)
     parents = ParentPeriod.objects.parents_on(org_ids, as_of)
 
@@ -107,6 +110,17 @@ def build_roster(
         "year": cluster_year.year,
     }
     notes = []
+    for membership in sorted(former, key=lambda m: vi_sort_key(names[m.organization_id])):
+        if membership.left_on and membership.left_on < as_of:
+            notes.append(
+                _("%(unit)s left the cluster on %(date)s.")
+                % {"unit": names[membership.organization_id], "date": _date(membership.left_on)}
+            )
+        else:
+            notes.append(
+                _("%(unit)s joins the cluster on %(date)s.")
+                % {"unit": names[membership.organization_id], "date": _date(membership.joined_on)}
+            )
     if cluster_year.ended_on:
         notes.append(
             _("The emulation year of the cluster ended on %(date)s.")
