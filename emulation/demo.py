@@ -74,6 +74,20 @@ def org(stats, code, name, kind, locality="", parent=None, valid_from=None, **ex
     return organization
 
 
+def make_cluster(stats, code, organizer, number, decision, founded_on):
+    return ensure(
+        stats,
+        Cluster,
+        {"code": code},
+        organizer=organizer,
+        kind=ClusterKind.CLUSTER,
+        number=number,
+        name=f"Cụm thi đua số {number}",
+        founding_decision=decision,
+        founded_on=founded_on,
+    )
+
+
 def cluster_year(stats, cluster, year, members, *, head=None, deputy=None, status, **extra):
     cy = ensure(
         stats,
@@ -320,16 +334,13 @@ def seed_before_2025(stats: Stats):
             name="Công đoàn cơ sở Công ty Nước khoáng Vĩnh Hảo",
         )
 
-    bt1 = ensure(
+    bt1 = make_cluster(
         stats,
-        Cluster,
-        {"code": "binh-thuan-1"},
-        organizer=binh_thuan,
-        kind=ClusterKind.CLUSTER,
-        number=1,
-        name="Cụm thi đua số 1",
-        founding_decision="Quyết định số 215/QĐ-LĐLĐ ngày 20/02/2020",
-        founded_on=D(2020, 2, 20),
+        "binh-thuan-1",
+        binh_thuan,
+        1,
+        "Quyết định số 215/QĐ-LĐLĐ ngày 20/02/2020",
+        D(2020, 2, 20),
     )
     bt1_members = [bac_binh, tuy_phong, ham_thuan_bac, phu_quy, phan_thiet]
     bt1_2024 = cluster_year(
@@ -383,16 +394,13 @@ def seed_before_2025(stats: Stats):
         ),
     ]:
         st[code] = org(stats, code, name, kind, locality, soc_trang)
-    st2 = ensure(
+    st2 = make_cluster(
         stats,
-        Cluster,
-        {"code": "soc-trang-2"},
-        organizer=soc_trang,
-        kind=ClusterKind.CLUSTER,
-        number=2,
-        name="Cụm thi đua số 2",
-        founding_decision="Quyết định số 102/QĐ-LĐLĐ ngày 15/3/2016",
-        founded_on=D(2016, 3, 15),
+        "soc-trang-2",
+        soc_trang,
+        2,
+        "Quyết định số 102/QĐ-LĐLĐ ngày 15/3/2016",
+        D(2016, 3, 15),
     )
     st_members = list(st.values())
     cluster_year(
@@ -436,18 +444,13 @@ def seed_before_2025(stats: Stats):
             )
             for index, name in enumerate(members, start=1)
         ]
-        cluster = ensure(
+        cluster = make_cluster(
             stats,
-            Cluster,
-            {"code": f"phan-thiet-{number}"},
-            organizer=phan_thiet,
-            kind=ClusterKind.CLUSTER,
-            number=number,
-            name=f"Cụm thi đua số {number}",
-            founding_decision="Quyết định số 45/QĐ-LĐLĐ ngày 10/01/2024 (khối "
-            + theme.lower()
-            + ")",
-            founded_on=D(2024, 1, 10),
+            f"phan-thiet-{number}",
+            phan_thiet,
+            number,
+            f"Quyết định số 45/QĐ-LĐLĐ ngày 10/01/2024 (khối {theme.lower()})",
+            D(2024, 1, 10),
         )
         cluster_year(
             stats,
@@ -588,16 +591,13 @@ def seed_after_2025(stats: Stats, today: datetime.date):
             ]
         )
     }
-    cluster = ensure(
+    cluster = make_cluster(
         stats,
-        Cluster,
-        {"code": "lam-dong-1"},
-        organizer=by_code["ldld-lam-dong"],
-        kind=ClusterKind.CLUSTER,
-        number=1,
-        name="Cụm thi đua số 1",
-        founding_decision="Quyết định số 25/QĐ-LĐLĐ ngày 15/7/2025",
-        founded_on=D(2025, 7, 15),
+        "lam-dong-1",
+        by_code["ldld-lam-dong"],
+        1,
+        "Quyết định số 25/QĐ-LĐLĐ ngày 15/7/2025",
+        D(2025, 7, 15),
     )
     members = [
         by_code[c]
