@@ -185,8 +185,12 @@ def role_labels(user, cluster_year: ClusterYear, member_ids: set[int]) -> list[s
         labels.append(_("Administrator"))
     elif can_manage_cluster_year(user, cluster_year):
         labels.append(_("Organiser's staff"))
-    elif access.read_subtree_ids & running_org_ids(cluster_year):
-        labels.append(_("Observer"))
+    else:
+        running = running_org_ids(cluster_year)
+        if access.officer_org_ids & running:
+            labels.append(_("Organiser's staff (read only)"))
+        elif access.read_subtree_ids & running:
+            labels.append(_("Observer"))
     own = access.officer_org_ids
     if cluster_year.head_id in own:
         labels.append(

@@ -200,3 +200,16 @@ def test_roster_downloads(client, world):
     assert xlsx.content.startswith(b"PK")
     preview = client.get(reverse("clusters:roster_preview", args=[world.cluster.code, world.year]))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in preview.content.decode()
+
+
+def test_the_page_names_the_users_role(client, world):
+    def roles(persona):
+        client.force_login(world.users[persona])
+        url = reverse("clusters:cluster_year", args=[world.cluster.code, world.year])
+        return client.get(url).context["roles"]
+
+    assert roles("head_officer") == ["Cụm trưởng"]
+    assert roles("deputy_officer") == ["Cụm phó"]
+    assert roles("unit_officer") == ["Đơn vị thành viên"]
+    assert roles("staff") == ["Cán bộ đơn vị tổ chức cụm"]
+    assert roles("viewer") == ["Cán bộ đơn vị tổ chức cụm (chỉ xem)"]
