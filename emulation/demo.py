@@ -245,62 +245,30 @@ DEMO_USERS = [
 def seed_before_2025(stats: Stats):
     """The structure as it was before the 2025 restructuring, with the articles' events."""
     tld = org(stats, "tld", "Tổng Liên đoàn Lao động Việt Nam", K.CONFEDERATION, "Hà Nội")
-    binh_thuan = org(
-        stats,
-        "ldld-binh-thuan",
-        "Liên đoàn Lao động tỉnh Bình Thuận",
-        K.PROVINCIAL,
-        "Bình Thuận",
-        tld,
-    )
-    soc_trang = org(
-        stats, "ldld-soc-trang", "Liên đoàn Lao động tỉnh Sóc Trăng", K.PROVINCIAL, "Sóc Trăng", tld
-    )
-    lam_dong = org(
-        stats, "ldld-lam-dong", "Liên đoàn Lao động tỉnh Lâm Đồng", K.PROVINCIAL, "Lâm Đồng", tld
-    )
-    org(stats, "ldld-can-tho", "Liên đoàn Lao động thành phố Cần Thơ", K.PROVINCIAL, "Cần Thơ", tld)
-    org(
-        stats, "ldld-khanh-hoa", "Liên đoàn Lao động tỉnh Khánh Hòa", K.PROVINCIAL, "Khánh Hòa", tld
-    )
-    del lam_dong
+    provinces = {
+        code: org(stats, code, f"Liên đoàn Lao động {name}", K.PROVINCIAL, locality, tld)
+        for code, name, locality in [
+            ("ldld-binh-thuan", "tỉnh Bình Thuận", "Bình Thuận"),
+            ("ldld-soc-trang", "tỉnh Sóc Trăng", "Sóc Trăng"),
+            ("ldld-lam-dong", "tỉnh Lâm Đồng", "Lâm Đồng"),
+            ("ldld-can-tho", "thành phố Cần Thơ", "Cần Thơ"),
+            ("ldld-khanh-hoa", "tỉnh Khánh Hòa", "Khánh Hòa"),
+        ]
+    }
+    binh_thuan, soc_trang = provinces["ldld-binh-thuan"], provinces["ldld-soc-trang"]
 
     # Bình Thuận, Cụm thi đua số 1 (article of 14/12/2024).
-    bac_binh = org(
-        stats,
-        "ldld-bac-binh",
-        "Liên đoàn Lao động huyện Bắc Bình",
-        K.DISTRICT,
-        "Bắc Bình",
-        binh_thuan,
-    )
-    tuy_phong = org(
-        stats,
-        "ldld-tuy-phong",
-        "Liên đoàn Lao động huyện Tuy Phong",
-        K.DISTRICT,
-        "Tuy Phong",
-        binh_thuan,
-    )
-    ham_thuan_bac = org(
-        stats,
-        "ldld-ham-thuan-bac",
-        "Liên đoàn Lao động huyện Hàm Thuận Bắc",
-        K.DISTRICT,
-        "Hàm Thuận Bắc",
-        binh_thuan,
-    )
-    phu_quy = org(
-        stats, "ldld-phu-quy", "Liên đoàn Lao động huyện Phú Quý", K.DISTRICT, "Phú Quý", binh_thuan
-    )
-    phan_thiet = org(
-        stats,
-        "ldld-tp-phan-thiet",
-        "Liên đoàn Lao động thành phố Phan Thiết",
-        K.DISTRICT,
-        "Phan Thiết",
-        binh_thuan,
-    )
+    districts = {
+        code: org(stats, code, f"Liên đoàn Lao động {name}", K.DISTRICT, locality, binh_thuan)
+        for code, name, locality in [
+            ("ldld-bac-binh", "huyện Bắc Bình", "Bắc Bình"),
+            ("ldld-tuy-phong", "huyện Tuy Phong", "Tuy Phong"),
+            ("ldld-ham-thuan-bac", "huyện Hàm Thuận Bắc", "Hàm Thuận Bắc"),
+            ("ldld-phu-quy", "huyện Phú Quý", "Phú Quý"),
+            ("ldld-tp-phan-thiet", "thành phố Phan Thiết", "Phan Thiết"),
+        ]
+    }
+    bac_binh, tuy_phong, ham_thuan_bac, phu_quy, phan_thiet = districts.values()
     # Grassroots unions that later moved: Vĩnh Hảo and a school under Tuy Phong and Bắc Bình.
     vinh_hao = org(
         stats,
