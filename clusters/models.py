@@ -25,6 +25,18 @@ def year_end(year: int) -> datetime.date:
     return datetime.date(year, 12, 31)
 
 
+# Organisations, parent periods and memberships are all dated windows whose open ends are
+# None; these two helpers are the one reading of such a window, in Python and in SQL.
+def in_window(start: datetime.date | None, end: datetime.date | None, day: datetime.date) -> bool:
+    return (start is None or start <= day) and (end is None or end >= day)
+
+
+def window_q(day: datetime.date, start: str = "valid_from", end: str = "valid_to") -> Q:
+    return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": day})) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day})
+    )
+
+
 class OrganizationKind(models.TextChoices):
     CONFEDERATION = "confederation", _("Confederation")
     PROVINCIAL = "provincial", _("Provincial federation")
@@ -47,10 +59,7 @@ class OrganizationStatus(models.TextChoices):
 
 class OrganizationQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date):
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        )
+        return self.filter(window_q(day))
 
     def search(self, text: str):
         return self.filter(search_text__contains=fold(text))
@@ -159,9 +168,7 @@ class Organization(models.Model):
             Organization.objects.filter(pk=self.pk).update(search_text=text)
 
     def is_active_on(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or self.valid_to >= day
-        )
+        return in_window(self.valid_from, self.valid_to, day)
 
     @property
     def has_ended(self) -> bool:
@@ -236,10 +243,7 @@ def _intersect(a: tuple, b: tuple) -> tuple | None:
 
 class ParentPeriodQuerySet(models.QuerySet):
     def covering(self, day: datetime.date):
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        )
+        return self.filter(window_q(day))
 
     def overlapping(self, start: datetime.date | None, end: datetime.date | None):
         """Periods that share a day with [start, end]; None leaves that side open."""
@@ -336,9 +340,7 @@ class ParentPeriod(models.Model):
         return f"{self.organization} → {self.parent}"
 
     def covers(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or self.valid_to >= day
-        )
+        return in_window(self.valid_from, self.valid_to, day)
 
     def clean(self):
         if self.organization_id and self.organization_id == self.parent_id:
@@ -615,10 +617,7 @@ class ClusterYear(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def on(self, day: datetime.date):
-        return self.filter(
-            Q(joined_on__isnull=True) | Q(joined_on__lte=day),
-            Q(left_on__isnull=True) | Q(left_on__gte=day),
-        )
+        return self.filter(window_q(day, "joined_on", "left_on"))
 
 
 class Membership(models.Model):
@@ -662,9 +661,7 @@ class Membership(models.Model):
         return f"{self.organization} – {self.cluster_year}"
 
     def is_member_on(self, day: datetime.date) -> bool:
-        return (self.joined_on is None or self.joined_on <= day) and (
-            self.left_on is None or self.left_on >= day
-        )
+        return in_window(self.joined_on, self.left_on, day)
 
 
 class OfficerRole(models.TextChoices):
