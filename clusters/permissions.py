@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import (
     Cluster,
@@ -31,7 +32,6 @@ from .models import (
     Membership,
     Officer,
     Organization,
-    OrganizationStatus,
     ParentPeriod,
 )
 
@@ -56,25 +56,18 @@ class Access:
         return self._read_subtree
 
 
-def _is_active(org: Organization, today) -> bool:
-    return org.status == OrganizationStatus.ACTIVE and (
-        org.valid_to is None or org.valid_to >= today
-    )
-
-
 def access_for(user) -> Access:
     if not user.is_authenticated:
         return Access()
     cached = getattr(user, "_emulation_access", None)
     if cached is not None:
         return cached
-    today = timezone.localdate()
     officers = list(Officer.objects.filter(user=user).select_related("organization"))
     officer_ids = {o.organization_id for o in officers}
     write_ids = {
-        o.organization_id for o in officers if o.can_write and _is_active(o.organization, today)
+        o.organization_id for o in officers if o.can_write and not o.organization.has_ended
     }
-    active_ids = {o.organization_id for o in officers if _is_active(o.organization, today)}
+    active_ids = {o.organization_id for o in officers if not o.organization.has_ended}
     # An ended organisation's open duties pass to its successors.
     staff_roots = write_ids | Organization.objects.predecessor_ids(write_ids)
     read_roots = officer_ids | Organization.objects.predecessor_ids(active_ids)
@@ -177,8 +170,6 @@ def can_view_cluster_year(user, cluster_year: ClusterYear) -> bool:
 
 def role_labels(user, cluster_year: ClusterYear, member_ids: set[int]) -> list[str]:
     """The user's roles in this cluster-year, for the page header."""
-    from django.utils.translation import gettext as _
-
     access = access_for(user)
     labels = []
     if access.is_superuser:
