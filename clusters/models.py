@@ -7,6 +7,7 @@ day each was used.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,10 +16,11 @@ from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from emulation.text import fold
+from emulation.text import fold, vi_sort_key
 
 
 def year_end(year: int) -> datetime.date:
@@ -613,6 +615,50 @@ class ClusterYear(models.Model):
     @property
     def is_open_for_entry(self) -> bool:
         return self.status in (ClusterYearStatus.SETUP, ClusterYearStatus.OPEN)
+
+    def member_entries(self) -> list["MemberEntry"]:
+        """Every membership of the year with its unit's name and parent as of the year, head
+        and deputy first, then in Vietnamese order – in five queries whatever the size."""
+        as_of = self.as_of
+        memberships = list(self.memberships.select_related("organization"))
+        ids = [m.organization_id for m in memberships]
+        names = Organization.objects.filter(pk__in=ids).names_on(as_of)
+        parents = ParentPeriod.objects.parents_on(ids, as_of)
+        entries = []
+        for membership in memberships:
+            org_id = membership.organization_id
+            parent = parents.get(org_id)
+            role = (
+                "head" if org_id == self.head_id else "deputy" if org_id == self.deputy_id else ""
+            )
+            entries.append(
+                MemberEntry(
+                    membership=membership,
+                    name=names[org_id],
+                    parent=parent.name_on(as_of) if parent else "",
+                    role=role,
+                )
+            )
+        order = {"head": 0, "deputy": 1, "": 2}
+        return sorted(entries, key=lambda e: (order[e.role], vi_sort_key(e.name)))
+
+
+@dataclass
+class MemberEntry:
+    membership: "Membership"
+    name: str  # as of the year
+    parent: str  # the parent's name as of the year
+    role: str  # "head", "deputy" or ""
+
+    @property
+    def organization(self) -> Organization:
+        return self.membership.organization
+
+    @property
+    def role_label(self) -> str:
+        return {"head": gettext("Cluster head"), "deputy": gettext("Deputy head")}.get(
+            self.role, ""
+        )
 
 
 class MembershipQuerySet(models.QuerySet):

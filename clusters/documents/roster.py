@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from emulation.documents.base import AdminHeader, Column, Signature, TableDocument
 from emulation.text import vi_sort_key
 
-from ..models import ClusterYear, Organization, ParentPeriod
+from ..models import ClusterYear
 
 TEMPLATE = "clusters/documents/roster.html"
 
@@ -59,30 +59,15 @@ def build_roster(
         .get(pk=cluster_year.pk)
     )
     as_of = cluster_year.as_of
-    every = list(cluster_year.memberships.select_related("organization"))
+    entries = cluster_year.member_entries()
     # The table lists the members as of the year; those who left earlier are named below it.
-    memberships = [m for m in every if m.is_member_on(as_of)]
-    former = [m for m in every if not m.is_member_on(as_of)]
-    org_ids = [m.organization_id for m in every]
-    names = Organization.objects.filter(pk__in=org_ids).names_on(as_of)
-    parents = ParentPeriod.objects.parents_on(org_ids, as_of)
-
-    def rank(membership):
-        org_id = membership.organization_id
-        role = 0 if org_id == cluster_year.head_id else 1 if org_id == cluster_year.deputy_id else 2
-        return (role, vi_sort_key(names[org_id]))
+    current = [e for e in entries if e.membership.is_member_on(as_of)]
+    former = [e for e in entries if not e.membership.is_member_on(as_of)]
+    persons = {"head": cluster_year.head_person, "deputy": cluster_year.deputy_person}
 
     rows = []
-    for index, membership in enumerate(sorted(memberships, key=rank), start=1):
-        org = membership.organization
-        if org.pk == cluster_year.head_id:
-            role = _("Cluster head")
-            person = cluster_year.head_person
-        elif org.pk == cluster_year.deputy_id:
-            role = _("Deputy head")
-            person = cluster_year.deputy_person
-        else:
-            role, person = "", ""
+    for index, entry in enumerate(current, start=1):
+        membership = entry.membership
         notes = []
         if membership.joined_on and membership.joined_on > cluster_year.first_day:
             notes.append(_("joined %(date)s") % {"date": _date(membership.joined_on)})
@@ -90,16 +75,15 @@ def build_roster(
             notes.append(_("left %(date)s") % {"date": _date(membership.left_on)})
         if membership.note:
             notes.append(membership.note)
-        parent = parents.get(org.pk)
         rows.append(
             {
                 "index": index,
-                "name": names[org.pk],
-                "parent": parent.name_on(as_of) if parent else "",
-                "role": role,
-                "person": person,
+                "name": entry.name,
+                "parent": entry.parent,
+                "role": entry.role_label,
+                "person": persons.get(entry.role, ""),
                 "note": "; ".join(notes),
-                "emphasis": bool(role),
+                "emphasis": bool(entry.role),
             }
         )
     cluster = cluster_year.cluster
@@ -110,16 +94,17 @@ def build_roster(
         "year": cluster_year.year,
     }
     notes = []
-    for membership in sorted(former, key=lambda m: vi_sort_key(names[m.organization_id])):
+    for entry in sorted(former, key=lambda e: vi_sort_key(e.name)):
+        membership = entry.membership
         if membership.left_on and membership.left_on < as_of:
             notes.append(
                 _("%(unit)s left the cluster on %(date)s.")
-                % {"unit": names[membership.organization_id], "date": _date(membership.left_on)}
+                % {"unit": entry.name, "date": _date(membership.left_on)}
             )
         else:
             notes.append(
                 _("%(unit)s joins the cluster on %(date)s.")
-                % {"unit": names[membership.organization_id], "date": _date(membership.joined_on)}
+                % {"unit": entry.name, "date": _date(membership.joined_on)}
             )
     if cluster_year.ended_on:
         notes.append(
