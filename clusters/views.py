@@ -12,15 +12,15 @@ from django.views.generic import TemplateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from emulation.documents.base import CONTENT_TYPES
 from emulation.documents.pdf import render_pdf
 from emulation.documents.xlsx import render_table_xlsx
 from emulation.forms import style_form
 from emulation.tables import SafeExportMixin
-from emulation.text import vi_sort_key
 
 from .documents import roster
 from .filters import ClusterFilter
-from .models import ClusterYear, Organization, ParentPeriod
+from .models import ClusterYear
 from .permissions import (
     ClusterYearRuleMixin,
     can_act_as_head,
@@ -62,37 +62,19 @@ def cluster_detail(request, code):
 def _member_rows(cluster_year):
     """The members as of the year, head and deputy first: a constant number of queries."""
     as_of = cluster_year.as_of
-    memberships = list(cluster_year.memberships.select_related("organization"))
-    ids = [m.organization_id for m in memberships]
-    names = Organization.objects.filter(pk__in=ids).names_on(as_of)
-    parents = ParentPeriod.objects.parents_on(ids, as_of)
-    rows = []
-    for membership in memberships:
-        org = membership.organization
-        parent = parents.get(org.pk)
-        role = ""
-        if org.pk == cluster_year.head_id:
-            role = _("Cluster head")
-        elif org.pk == cluster_year.deputy_id:
-            role = _("Deputy head")
-        rows.append(
-            {
-                "membership": membership,
-                "organization": org,
-                "name": names[org.pk],
-                "current_name": org.name,
-                "parent": parent.name_on(as_of) if parent else "",
-                "role": role,
-                "ended": org.valid_to is not None and org.valid_to <= as_of,
-            }
-        )
-    rows.sort(
-        key=lambda r: (
-            0 if r["role"] == _("Cluster head") else 1 if r["role"] else 2,
-            vi_sort_key(r["name"]),
-        )
-    )
-    return rows
+    return [
+        {
+            "membership": entry.membership,
+            "organization": entry.organization,
+            "name": entry.name,
+            "current_name": entry.organization.name,
+            "parent": entry.parent,
+            "role": entry.role_label,
+            "ended": entry.organization.valid_to is not None
+            and entry.organization.valid_to <= as_of,
+        }
+        for entry in cluster_year.member_entries()
+    ]
 
 
 class ClusterYearDetailView(LoginRequiredMixin, ClusterYearRuleMixin, TemplateView):
@@ -126,9 +108,9 @@ class ClusterYearDetailView(LoginRequiredMixin, ClusterYearRuleMixin, TemplateVi
 # Documents -------------------------------------------------------------------------------
 
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _attachment(content: bytes, filename: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
 
 
@@ -138,7 +120,7 @@ def roster_pdf(request, cluster_year):
     with translation.override("vi"):
         document = roster.build_roster(cluster_year)
         content = render_pdf(roster.TEMPLATE, {"document": document})
-    return _attachment(content, "application/pdf", f"{document.filename}.pdf")
+    return _attachment(content, document.filename, "pdf")
 
 
 @login_required
@@ -147,11 +129,7 @@ def roster_xlsx(request, cluster_year):
     with translation.override("vi"):
         document = roster.build_roster(cluster_year)
         content = render_table_xlsx(document)
-    return _attachment(
-        content,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"{document.filename}.xlsx",
-    )
+    return _attachment(content, document.filename, "xlsx")
 
 
 @login_required

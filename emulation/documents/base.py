@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
 
 def vi_date_line(place: str, day: datetime.date) -> str:
     """ "Bắc Bình, ngày 14 tháng 12 năm 2024": a leading zero for days below 10 and for

@@ -47,10 +47,3 @@ def get_spec(kind: str) -> DocumentSpec | None:
 
 def built_kinds() -> list[str]:
     return list(_registry())
-
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
