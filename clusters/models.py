@@ -154,7 +154,7 @@ class Organization(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("admin:clusters_organization_change", args=[self.pk])
+        return reverse("structure:organization_detail", args=[self.code])
 
     def build_search_text(self) -> str:
         names = [self.name]
@@ -362,6 +362,19 @@ class Restructuring(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # What the restructuring wrote, with the values it replaced: enough to undo it exactly.
+    changes = models.JSONField(default=dict, blank=True, editable=False)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True, editable=False)
+    reverted_at = models.DateTimeField(_("reverted at"), null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reverted by"),
+    )
+    revert_reason = models.CharField(_("reason for the reversal"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("restructuring")
@@ -370,6 +383,13 @@ class Restructuring(models.Model):
 
     def __str__(self):
         return f"{self.decision} ({self.last_day:%d/%m/%Y})"
+
+    def get_absolute_url(self):
+        return reverse("structure:restructuring_detail", args=[self.pk])
+
+    @property
+    def is_reverted(self) -> bool:
+        return self.reverted_at is not None
 
 
 class ClusterKind(models.TextChoices):

@@ -46,6 +46,8 @@ class Access:
     read_root_ids: set[int] = field(default_factory=set)
     is_superuser: bool = False
     _read_subtree: set[int] | None = None
+    _managed: set[int] | None = None
+    _read_orgs: set[int] | None = None
 
     @property
     def read_subtree_ids(self) -> set[int]:
@@ -54,6 +56,26 @@ class Access:
             roots = self.read_root_ids
             self._read_subtree = roots | ParentPeriod.objects.descendant_ids(roots)
         return self._read_subtree
+
+    @property
+    def managed_org_ids(self) -> set[int]:
+        """Organisations whose records the user keeps: everything that stood below an
+        organisation it works for (or one that organisation succeeded), and those
+        predecessors themselves – never the user's own organisation."""
+        if self._managed is None:
+            roots = self.staff_root_ids
+            below = ParentPeriod.objects.descendant_ids(roots) if roots else set()
+            self._managed = (below | roots) - self.write_org_ids
+        return self._managed
+
+    @property
+    def read_org_ids(self) -> set[int]:
+        """Organisations whose pages the user reads: its own and those above them, and
+        everything below them at any time."""
+        if self._read_orgs is None:
+            above = ParentPeriod.objects.ancestor_ids(self.officer_org_ids)
+            self._read_orgs = self.read_subtree_ids | self.officer_org_ids | above
+        return self._read_orgs
 
 
 def access_for(user) -> Access:
@@ -109,6 +131,67 @@ def clusters_for(user) -> QuerySet[Cluster]:
     if access.is_superuser:
         return Cluster.objects.all()
     return Cluster.objects.filter(pk__in=cluster_years_for(user).values("cluster_id"))
+
+
+def organizations_for(user) -> QuerySet[Organization]:
+    """The organisations whose page a user may open: those of `Access.read_org_ids`, and the
+    units of the cluster-years it reads."""
+    access = access_for(user)
+    if access.is_superuser:
+        return Organization.objects.all()
+    if not access.officer_org_ids:
+        return Organization.objects.none()
+    years = cluster_years_for(user)
+    return Organization.objects.filter(
+        Q(pk__in=access.read_org_ids)
+        | Q(pk__in=Membership.objects.filter(cluster_year__in=years).values("organization_id"))
+        | Q(pk__in=years.values("head_id"))
+    )
+
+
+def managed_organizations(user) -> QuerySet[Organization]:
+    access = access_for(user)
+    if access.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(pk__in=access.managed_org_ids)
+
+
+def can_manage_organization(user, organization: Organization) -> bool:
+    access = access_for(user)
+    return access.is_superuser or organization.pk in access.managed_org_ids
+
+
+def may_keep_structure(user) -> bool:
+    """Whether the user keeps any part of the structure (federation staff)."""
+    access = access_for(user)
+    return access.is_superuser or bool(access.staff_root_ids)
+
+
+def placement_choices(user) -> QuerySet[Organization]:
+    """Active organisations a user may place a unit under, or make an organiser: the ones it
+    manages and its own."""
+    access = access_for(user)
+    qs = Organization.objects.filter(status="active", valid_to__isnull=True)
+    if access.is_superuser:
+        return qs
+    return qs.filter(pk__in=access.managed_org_ids | access.write_org_ids)
+
+
+def can_manage_cluster(user, cluster: Cluster) -> bool:
+    """Staff rights over a cluster itself: its organiser's, and those who keep the organiser's
+    records (see `Access.managed_org_ids`)."""
+    access = access_for(user)
+    return access.is_superuser or cluster.organizer_id in (
+        access.managed_org_ids | access.staff_root_ids
+    )
+
+
+def managed_clusters(user) -> QuerySet[Cluster]:
+    """Clusters whose organiser the user works for or keeps."""
+    access = access_for(user)
+    if access.is_superuser:
+        return Cluster.objects.all()
+    return Cluster.objects.filter(organizer_id__in=access.managed_org_ids | access.staff_root_ids)
 
 
 # Rules on one cluster-year ------------------------------------------------------------------

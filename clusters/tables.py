@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cluster, ClusterYearStatus
+from .models import Cluster, ClusterYearStatus, Organization, Restructuring
 
 
 class ClusterTable(tables.Table):
@@ -50,3 +50,42 @@ class ClusterTable(tables.Table):
 
     def value_year_status(self, value):
         return str(ClusterYearStatus(value).label) if value else ""
+
+
+class OrganizationTable(tables.Table):
+    name = tables.Column(verbose_name=_("Organisation"), linkify=True)
+    kind = tables.Column(verbose_name=_("Kind"))
+    parent_name = tables.Column(verbose_name=_("Directly under"), default="—")
+    locality = tables.Column(verbose_name=_("Locality"), default="—")
+    status = tables.Column(verbose_name=_("Status"))
+    valid_to = tables.DateColumn(verbose_name=_("Last day"), format="d/m/Y", default="—")
+
+    class Meta:
+        model = Organization
+        fields = ["name", "kind", "parent_name", "locality", "status", "valid_to"]
+        order_by = ("name",)
+        empty_text = _("No organisation matches.")
+
+    def value_name(self, value):
+        return value
+
+
+class RestructuringTable(tables.Table):
+    decision = tables.Column(verbose_name=_("Decision"), linkify=True)
+    last_day = tables.DateColumn(verbose_name=_("Last day"), format="d/m/Y")
+    ended_count = tables.Column(
+        verbose_name=_("Organisations ended"),
+        attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
+    )
+    created_by = tables.Column(verbose_name=_("Recorded by"), default="—")
+    created_at = tables.DateTimeColumn(verbose_name=_("Recorded at"), format="d/m/Y H:i")
+    reverted_at = tables.DateTimeColumn(verbose_name=_("Reverted"), format="d/m/Y H:i", default="—")
+
+    class Meta:
+        model = Restructuring
+        fields = ["decision", "last_day", "ended_count", "created_by", "created_at", "reverted_at"]
+        order_by = ("-last_day",)
+        empty_text = _("No restructuring recorded.")
+
+    def value_decision(self, value):
+        return value
