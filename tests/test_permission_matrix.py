@@ -3,8 +3,12 @@
 The matrix is checked against the URLconf: a URL pattern without an entry fails the suite.
 """
 
+from datetime import date
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from clusters.models import Restructuring
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +37,28 @@ def year_kwargs(world):
     return {"code": world.cluster.code, "year": world.year}
 
 
+def org_kwargs(code):
+    return lambda world: {"code": code}
+
+
+def membership_kwargs(world):
+    membership = world.cluster_year.memberships.get(organization=world.member_unit)
+    return year_kwargs(world) | {"pk": membership.pk}
+
+
+def restructuring_kwargs(world):
+    # A restructuring that ended the grassroots union below member_unit.
+    record = Restructuring.objects.create(decision="Quyết định số 1/QĐ", last_day=date(2020, 1, 1))
+    record.ended.set([world.grassroots])
+    return {"pk": record.pk}
+
+
 READ_YEAR = everyone(200) | {"outsider": 404}
+# Federation staff's pages: everyone who keeps part of the structure (a write officer), not a
+# viewer.
+KEEPERS = everyone(200) | {"viewer": 403}
+# The structure of the province's cluster: its staff; readers of the cluster get 403.
+PROVINCE_STAFF = everyone(403) | {"outsider": 404, "staff": 200, "admin": 200}
 
 # url name: (method, kwargs builder, {persona: expected status or LOGIN})
 MATRIX = {
@@ -52,6 +77,35 @@ MATRIX = {
     "clusters:roster_preview": ("get", year_kwargs, READ_YEAR),
     "clusters:roster_pdf": ("get", year_kwargs, READ_YEAR),
     "clusters:roster_xlsx": ("get", year_kwargs, READ_YEAR),
+    "structure:organization_list": ("get", None, everyone(200)),
+    "structure:organization_create": ("get", None, KEEPERS),
+    # The province: its staff and viewer, the units below (they read what is above them).
+    "structure:organization_detail": (
+        "get",
+        org_kwargs("province"),
+        everyone(200) | {"outsider": 404},
+    ),
+    # A district: kept by the province's staff; its own officers and its cluster-mates read it.
+    "structure:organization_edit": ("get", org_kwargs("head-unit"), PROVINCE_STAFF),
+    "structure:organization_rename": ("get", org_kwargs("head-unit"), PROVINCE_STAFF),
+    "structure:organization_move": ("get", org_kwargs("head-unit"), PROVINCE_STAFF),
+    "structure:cluster_create": ("get", None, KEEPERS),
+    "structure:cluster_edit": ("get", cluster_kwargs, PROVINCE_STAFF),
+    "structure:cluster_year_create": ("get", cluster_kwargs, PROVINCE_STAFF),
+    "structure:cluster_year_manage": ("get", year_kwargs, PROVINCE_STAFF),
+    # A GET only leads back to the year's page; its POST is checked in the structure tests.
+    "structure:membership_add": ("get", year_kwargs, PROVINCE_STAFF | {"staff": 302, "admin": 302}),
+    "structure:membership_edit": ("get", membership_kwargs, PROVINCE_STAFF),
+    "structure:prepare_next_year": ("get", None, KEEPERS),
+    "structure:restructure": ("get", None, KEEPERS),
+    "structure:restructuring_list": ("get", None, everyone(200)),
+    # Read where the ended unit is read: below member_unit, in the district cluster.
+    "structure:restructuring_detail": (
+        "get",
+        restructuring_kwargs,
+        everyone(404)
+        | {"anonymous": LOGIN, "unit_officer": 200, "staff": 200, "viewer": 200, "admin": 200},
+    ),
     # The Django admin is for the administrator only; every other user is sent to its login.
     "admin:*": ("get", None, everyone(302, anonymous=302) | {"admin": 200}),
 }
