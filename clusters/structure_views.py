@@ -609,19 +609,18 @@ class PrepareNextYearForm(forms.Form):
         self.plan = plan
         for draft in plan.drafts:
             key = draft.cluster.pk
-            members = Organization.objects.filter(pk__in=[org.pk for org in draft.members])
+            # Choices from the draft itself: no query per cluster.
+            choices = [("", "---------")] + [(str(org.pk), org.name) for org in draft.members]
             self.fields[f"include_{key}"] = forms.BooleanField(
                 label=_("Prepare"), required=False, initial=True
             )
             for role, unit in (("head", draft.proposal.head), ("deputy", draft.proposal.deputy)):
-                field = forms.ModelChoiceField(
+                self.fields[f"{role}_{key}"] = forms.ChoiceField(
                     label=_("Cluster head") if role == "head" else _("Deputy head"),
-                    queryset=members.order_by("name"),
+                    choices=choices,
                     required=False,
-                    initial=unit.pk if unit else None,
+                    initial=str(unit.pk) if unit else "",
                 )
-                field.label_from_instance = lambda org: org.name
-                self.fields[f"{role}_{key}"] = field
         self.fields["reason"].initial = _("Next year prepared from %(year)s") % {
             "year": plan.year - 1
         }
@@ -639,11 +638,17 @@ class PrepareNextYearForm(forms.Form):
 
     def choices(self) -> dict[int, tuple]:
         data = self.cleaned_data
-        return {
-            draft.cluster.pk: (data[f"head_{draft.cluster.pk}"], data[f"deputy_{draft.cluster.pk}"])
-            for draft in self.plan.drafts
-            if data.get(f"include_{draft.cluster.pk}")
-        }
+        chosen = {}
+        for draft in self.plan.drafts:
+            key = draft.cluster.pk
+            if not data.get(f"include_{key}"):
+                continue
+            members = {str(org.pk): org for org in draft.members}
+            chosen[key] = (
+                members.get(data[f"head_{key}"]),
+                members.get(data[f"deputy_{key}"]),
+            )
+        return chosen
 
 
 class PrepareNextYearView(StaffOnlyMixin, View):

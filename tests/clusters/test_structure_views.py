@@ -1,0 +1,406 @@
+"""The structure screens: what staff do on them, what is refused, and constant queries on
+every list."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from clusters.models import (
+    Cluster,
+    ClusterYear,
+    Membership,
+    Organization,
+    ParentPeriod,
+    Restructuring,
+)
+from tests.clusters.test_views import count_queries
+from tests.factories import ClusterFactory, ClusterYearFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def add_units(world, n):
+    for _ in range(n):
+        unit = OrganizationFactory(parent=world.province)
+        OrganizationFactory(parent=unit, kind="grassroots")
+
+
+def add_restructurings(world, n):
+    for i in range(n):
+        record = Restructuring.objects.create(decision=f"QĐ {i}", last_day=D(2020, 1, 1))
+        record.ended.set([OrganizationFactory(parent=world.province, valid_to=D(2020, 1, 1))])
+
+
+@pytest.mark.parametrize("persona", ["staff", "unit_officer", "admin"])
+def test_organisation_list_queries_do_not_grow_with_rows(client, world, persona):
+    client.force_login(world.users[persona])
+    url = reverse("structure:organization_list")
+    add_units(world, 2)
+    few = count_queries(client, url)
+    add_units(world, 10)
+    assert count_queries(client, url) == few
+    assert count_queries(client, url + "?q=lien&kind=district") == count_queries(
+        client, url + "?q=lien&kind=district"
+    )
+
+
+def test_restructuring_list_queries_do_not_grow_with_rows(client, world):
+    client.force_login(world.users["staff"])
+    url = reverse("structure:restructuring_list")
+    add_restructurings(world, 2)
+    few = count_queries(client, url)
+    add_restructurings(world, 8)
+    assert count_queries(client, url) == few
+
+
+def test_organisation_page_queries_do_not_grow_with_its_history(client, world):
+    client.force_login(world.users["staff"])
+    url = reverse("structure:organization_detail", args=["province"])
+    few = count_queries(client, url)
+    add_units(world, 5)
+    for year in range(world.year - 6, world.year - 2):
+        ClusterYearFactory(
+            cluster=world.cluster, year=year, head=world.head_unit, members=[world.head_unit]
+        )
+    ClusterFactory(organizer=world.province, number=9)
+    assert count_queries(client, url) == few
+    unit_url = reverse("structure:organization_detail", args=["head-unit"])
+    assert count_queries(client, unit_url) == count_queries(client, unit_url)
+
+
+def test_manage_page_queries_do_not_grow_with_members(client, world):
+    client.force_login(world.users["staff"])
+    url = reverse("structure:cluster_year_manage", args=[world.cluster.code, world.year])
+    few = count_queries(client, url)
+    for _ in range(6):
+        Membership.objects.create(
+            cluster_year=world.cluster_year,
+            organization=OrganizationFactory(parent=world.province),
+        )
+    assert count_queries(client, url) == few
+
+
+def test_prepare_preview_queries_do_not_grow_with_clusters(client, world):
+    client.force_login(world.users["staff"])
+    url = reverse("structure:prepare_next_year") + f"?organizer=province&year={world.year + 1}"
+    few = count_queries(client, url)
+    for _ in range(5):
+        members = [OrganizationFactory(parent=world.province) for _ in range(3)]
+        ClusterYearFactory(
+            cluster=ClusterFactory(organizer=world.province),
+            year=world.year,
+            head=members[0],
+            deputy=members[1],
+            members=members,
+        )
+    assert count_queries(client, url) == few
+
+
+def test_lists_export_csv_with_a_byte_order_mark_and_xlsx(client, world):
+    client.force_login(world.users["staff"])
+    for name in ("structure:organization_list", "structure:restructuring_list"):
+        response = client.get(reverse(name) + "?_export=csv")
+        assert response.content.startswith("\ufeff".encode())
+        response = client.get(reverse(name) + "?_export=xlsx")
+        assert response.content.startswith(b"PK")
+    text = client.get(reverse("structure:organization_list") + "?_export=csv").content.decode()
+    assert "Liên đoàn Lao động huyện Vĩnh Hảo" in text
+
+
+def test_staff_create_a_unit_below_the_province(client, world):
+    client.force_login(world.users["staff"])
+    response = client.post(
+        reverse("structure:organization_create"),
+        {
+            "name": "Công đoàn cơ sở Trường THCS B",
+            "code": "cdcs-thcs-b",
+            "kind": "grassroots",
+            "locality": "Huyện Đầu",
+            "valid_from": "2024-09-01",
+            "founding_decision": "Quyết định số 12/QĐ-LĐLĐ",
+            "parent": world.head_unit.pk,
+        },
+    )
+    assert response.status_code == 302
+    org = Organization.objects.get(code="cdcs-thcs-b")
+    assert org.parent_on(D(2024, 9, 1)) == world.head_unit
+    assert org.parent_on(D(2024, 8, 31)) is None
+
+
+def test_a_unit_cannot_be_placed_outside_the_users_structure(client, world):
+    client.force_login(world.users["unit_officer"])
+    response = client.post(
+        reverse("structure:organization_create"),
+        {
+            "name": "X",
+            "code": "x",
+            "kind": "grassroots",
+            "valid_from": "2024-09-01",
+            "parent": world.head_unit.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert not Organization.objects.filter(code="x").exists()
+    assert "Lựa chọn không hợp lệ" in response.content.decode() or "Hãy chọn" in (
+        response.content.decode()
+    )
+
+
+def test_rename_from_a_date_keeps_the_former_name_for_earlier_years(client, world):
+    client.force_login(world.users["staff"])
+    url = reverse("structure:organization_rename", args=["head-unit"])
+    response = client.post(
+        url,
+        {"new_name": "Liên đoàn Lao động thị xã Đầu", "from_day": "2025-03-01", "reason": "NQ 1"},
+    )
+    assert response.status_code == 302
+    org = Organization.objects.get(code="head-unit")
+    assert org.name_on(D(2025, 2, 28)) == "Liên đoàn Lao động huyện Đầu"
+    assert org.name_on(D(2025, 3, 1)) == "Liên đoàn Lao động thị xã Đầu"
+    assert org.history.first().history_change_reason == "NQ 1"
+    # A second rename must come after the first one took effect; nothing is written otherwise.
+    response = client.post(url, {"new_name": "Tên khác", "from_day": "2025-01-01", "reason": "x"})
+    assert response.status_code == 200
+    assert "chỉ được dùng từ 01/03/2025" in response.content.decode()
+    assert Organization.objects.get(code="head-unit").name == "Liên đoàn Lao động thị xã Đầu"
+
+
+def test_move_to_a_new_parent_from_a_date(client, world):
+    client.force_login(world.users["staff"])
+    url = reverse("structure:organization_move", args=["grassroots"])
+    response = client.post(
+        url, {"new_parent": world.province.pk, "from_day": "2025-07-01", "decision": "QĐ 5"}
+    )
+    assert response.status_code == 302
+    grassroots = Organization.objects.get(code="grassroots")
+    assert grassroots.parent_on(D(2025, 6, 30)) == world.member_unit
+    assert grassroots.parent_on(D(2025, 7, 1)) == world.province
+    # A unit cannot go below one of its own units.
+    url = reverse("structure:organization_move", args=["member-unit"])
+    response = client.post(
+        url, {"new_parent": world.head_unit.pk, "from_day": "2025-07-01", "decision": "QĐ 6"}
+    )
+    assert response.status_code == 302
+    periods_before = ParentPeriod.objects.count()
+    response = client.post(
+        reverse("structure:organization_move", args=["province"]),
+        {"new_parent": world.member_unit.pk, "from_day": "2025-07-01", "decision": "x"},
+    )
+    assert response.status_code in (403, 404)
+    assert ParentPeriod.objects.count() == periods_before
+
+
+def test_edit_requires_a_reason(client, world):
+    client.force_login(world.users["staff"])
+    url = reverse("structure:organization_edit", args=["head-unit"])
+    data = {"name": "Liên đoàn Lao động huyện Đầu", "kind": "district", "locality": "Đầu"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert Organization.objects.get(code="head-unit").locality != "Đầu"
+    response = client.post(url, data | {"reason": "Sửa địa danh"})
+    assert response.status_code == 302
+    assert Organization.objects.get(code="head-unit").locality == "Đầu"
+
+
+def test_cluster_create_edit_and_first_year(client, world):
+    client.force_login(world.users["staff"])
+    response = client.post(
+        reverse("structure:cluster_create"),
+        {
+            "organizer": world.province.pk,
+            "kind": "bloc",
+            "number": 2,
+            "name": "Khối thi đua số 2",
+            "code": "khoi-2",
+            "founding_decision": "QĐ 10",
+            "reason": "Thành lập",
+        },
+    )
+    assert response.status_code == 302
+    cluster = Cluster.objects.get(code="khoi-2")
+    response = client.post(
+        reverse("structure:cluster_year_create", args=["khoi-2"]),
+        {"year": world.year, "reason": "Năm đầu"},
+    )
+    assert response.status_code == 302
+    assert ClusterYear.objects.filter(cluster=cluster, year=world.year).exists()
+    # The same year twice is refused with a message.
+    response = client.post(
+        reverse("structure:cluster_year_create", args=["khoi-2"]),
+        {"year": world.year, "reason": "Lần nữa"},
+    )
+    assert response.status_code == 200 and "đã có" in response.content.decode()
+    response = client.post(
+        reverse("structure:cluster_edit", args=["khoi-2"]),
+        {
+            "organizer": world.province.pk,
+            "kind": "bloc",
+            "number": 2,
+            "name": "Khối thi đua số 2",
+            "ended_on": f"{world.year}-12-31",
+            "reason": "Giải thể khối",
+        },
+    )
+    assert response.status_code == 302
+    assert Cluster.objects.get(code="khoi-2").ended_on == D(world.year, 12, 31)
+
+
+def test_manage_sets_head_and_handover_with_a_reason(client, world):
+    client.force_login(world.users["staff"])
+    url = reverse("structure:cluster_year_manage", args=[world.cluster.code, world.year])
+    page = client.get(url).content.decode()
+    # Last year's deputy (head_unit) moves up: the reason is shown.
+    assert "phó cụm năm" in page
+    data = {
+        "head": world.deputy_unit.pk,
+        "deputy": world.member_unit.pk,
+        "handover_on": f"{world.year}-01-10",
+        "handover_note": "Bàn giao hồ sơ",
+        "handover_received_by": "Nguyễn Văn A",
+        "reason": "Hội nghị bầu lại",
+    }
+    assert client.post(url, data).status_code == 302
+    cy = ClusterYear.objects.get(pk=world.cluster_year.pk)
+    assert (cy.head, cy.deputy, cy.handover_received_by) == (
+        world.deputy_unit,
+        world.member_unit,
+        "Nguyễn Văn A",
+    )
+    assert cy.history.first().history_change_reason == "Hội nghị bầu lại"
+    response = client.post(url, data | {"deputy": world.deputy_unit.pk})
+    assert response.status_code == 200
+    assert "phải là hai đơn vị khác nhau" in response.content.decode()
+
+
+def test_members_are_added_and_leave_with_dates(client, world):
+    client.force_login(world.users["staff"])
+    new = OrganizationFactory(parent=world.province, name="Liên đoàn Lao động huyện Mới")
+    add = reverse("structure:membership_add", args=[world.cluster.code, world.year])
+    response = client.post(
+        add, {"organization": new.pk, "joined_on": f"{world.year}-03-01", "reason": "Kết nạp"}
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(cluster_year=world.cluster_year, organization=new)
+    assert membership.joined_on == D(world.year, 3, 1)
+    # Twice is refused; a date outside the year too.
+    response = client.post(add, {"organization": new.pk, "reason": "Lần nữa"})
+    assert response.status_code == 200
+    edit = reverse(
+        "structure:membership_edit", args=[world.cluster.code, world.year, membership.pk]
+    )
+    response = client.post(
+        edit,
+        {"joined_on": f"{world.year}-03-01", "left_on": f"{world.year + 1}-01-05", "reason": "x"},
+    )
+    assert response.status_code == 200 and "trong năm" in response.content.decode()
+    response = client.post(
+        edit,
+        {"joined_on": f"{world.year}-03-01", "left_on": f"{world.year}-09-30", "reason": "Rời cụm"},
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.left_on == D(world.year, 9, 30)
+    # Removing an entry is for a year being set up only.
+    response = client.post(edit, {"action": "remove", "reason": "Nhập nhầm"})
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    ClusterYear.objects.filter(pk=world.cluster_year.pk).update(status="setup")
+    response = client.post(edit, {"action": "remove", "reason": "Nhập nhầm"})
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_prepare_next_year_through_the_page(client, world):
+    client.force_login(world.users["staff"])
+    url = reverse("structure:prepare_next_year")
+    next_year = world.year + 1
+    page = client.get(url + f"?organizer=province&year={next_year}").content.decode()
+    assert "phó cụm năm" in page  # the deputy moves up, with its reason
+    key = world.cluster.pk
+    response = client.post(
+        url,
+        {
+            "organizer": "province",
+            "year": next_year,
+            f"include_{key}": "on",
+            f"head_{key}": world.member_unit.pk,
+            f"deputy_{key}": world.deputy_unit.pk,
+            "reason": "Chuẩn bị năm sau",
+        },
+    )
+    assert response.status_code == 302
+    cy = ClusterYear.objects.get(cluster=world.cluster, year=next_year)
+    assert (cy.head, cy.deputy) == (world.member_unit, world.deputy_unit)
+    assert cy.memberships.count() == 3
+
+
+def test_restructure_preview_confirm_and_undo_through_the_pages(client, world):
+    client.force_login(world.users["staff"])
+    url = reverse("structure:restructure")
+    data = {
+        "ended": [world.member_unit.pk],
+        "last_day": f"{world.year}-06-30",
+        "status": "ended",
+        "successors": [world.head_unit.pk],
+        "decision": "Quyết định số 99/QĐ-LĐLĐ",
+        "note": "",
+    }
+    response = client.post(url, data | {"action": "preview"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Công đoàn cơ sở Trường Tiểu học A" in page  # the unit that moves
+    signature = response.context["signature"]
+    # A confirmation that does not match the preview writes nothing.
+    response = client.post(url, data | {"action": "confirm", "signature": "stale"})
+    assert response.status_code == 200
+    assert not Restructuring.objects.exists()
+    response = client.post(url, data | {"action": "confirm", "signature": signature})
+    assert response.status_code == 302
+    record = Restructuring.objects.get()
+    member = Organization.objects.get(pk=world.member_unit.pk)
+    assert member.valid_to == D(world.year, 6, 30)
+    assert list(member.successors.all()) == [world.head_unit]
+    july = D(world.year, 7, 1)
+    assert Organization.objects.get(code="grassroots").parent_on(july) == world.head_unit
+    # The district's own cluster closes; the province's cluster goes on without it.
+    assert ClusterYear.objects.get(pk=world.district_cluster_year.pk).ended_on == july.replace(
+        day=30, month=6
+    )
+    assert Membership.objects.get(
+        cluster_year=world.cluster_year, organization=world.member_unit
+    ).left_on == D(world.year, 6, 30)
+    detail = reverse("structure:restructuring_detail", args=[record.pk])
+    response = client.post(detail, {"reason": "Nhập nhầm"})
+    assert response.status_code == 302
+    assert Organization.objects.get(pk=world.member_unit.pk).valid_to is None
+    assert Organization.objects.get(code="grassroots").parent_on(july) == world.member_unit
+    assert ClusterYear.objects.get(pk=world.district_cluster_year.pk).ended_on is None
+
+
+def test_restructure_errors_are_listed_and_nothing_is_written(client, world):
+    client.force_login(world.users["staff"])
+    response = client.post(
+        reverse("structure:restructure"),
+        {
+            "ended": [world.member_unit.pk],
+            "last_day": f"{world.year}-06-30",
+            "status": "ended",
+            "decision": "QĐ",
+            "action": "preview",
+        },
+    )
+    assert response.status_code == 200
+    assert "Công đoàn cơ sở Trường Tiểu học A" in response.content.decode()
+    assert response.context["form"].non_field_errors()
+    assert "signature" not in response.context
+    assert not Restructuring.objects.exists()
+
+
+def test_pages_speak_english_through_the_switcher(client, world):
+    client.force_login(world.users["staff"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("structure:organization_detail", args=["province"])).content
+    assert b"Clusters organised" in page
+    page = client.get(reverse("structure:prepare_next_year")).content
+    assert b"Prepare next year" in page
