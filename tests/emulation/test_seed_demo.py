@@ -99,3 +99,20 @@ def test_lam_dong_1_is_open_in_the_current_year_and_its_head_runs_it(demo):
     assert can_act_as_head(
         lam_dong, ClusterYear.objects.get(cluster__code="binh-thuan-1", year=2025)
     )
+
+
+def test_the_demo_restructuring_is_recorded_with_its_changes_and_shown(client, demo):
+    record = Restructuring.objects.get(decision=BINH_THUAN_DECISION)
+    assert record.applied_at is not None and record.changes["organizations"]
+    client.force_login(get_user_model().objects.get(username="lamdong"))
+    page = client.get("/structure/organizations/ldld-bac-binh/").content.decode()
+    assert "Liên đoàn Lao động tỉnh Lâm Đồng" in page and "30/06/2025" in page
+    page = client.get("/structure/organizations/ldld-lam-dong/").content.decode()
+    for name in ["huyện Bắc Bình", "huyện Tuy Phong", "huyện Hàm Thuận Bắc", "huyện Phú Quý"]:
+        assert f"Liên đoàn Lao động {name}" in page
+    page = client.get(f"/structure/restructurings/{record.pk}/").content.decode()
+    assert "Cụm thi đua số 1 – 2025" in page
+    # The 2024 roster still prints the 2024 structure.
+    roster = client.get("/clusters/binh-thuan-1/2024/roster/").content.decode()
+    assert "Liên đoàn Lao động tỉnh Bình Thuận" in roster
+    assert "Liên đoàn Lao động huyện Bắc Bình" in roster
