@@ -12,6 +12,7 @@ from emulation.forms import style_form
 from .models import (
     Cluster,
     ClusterYear,
+    ClusterYearStatus,
     Membership,
     Organization,
     OrganizationKind,
@@ -168,6 +169,7 @@ class ClusterYearManageForm(StyledForm, OrganizationLabelMixin, forms.ModelForm)
     class Meta:
         model = ClusterYear
         fields = [
+            "status",
             "head",
             "head_person",
             "head_person_title",
@@ -185,6 +187,17 @@ class ClusterYearManageForm(StyledForm, OrganizationLabelMixin, forms.ModelForm)
         for name in ("head", "deputy"):
             self.fields[name].queryset = members
         self.label_choices("head", "deputy")
+        # Staff open a year that is set up; review, submission and closing come from the
+        # year-end meeting and the approval, never from this form.
+        status = self.fields["status"]
+        if self.instance.status in (ClusterYearStatus.SETUP, ClusterYearStatus.OPEN):
+            status.choices = [
+                (value, label)
+                for value, label in ClusterYearStatus.choices
+                if value in (ClusterYearStatus.SETUP, ClusterYearStatus.OPEN)
+            ]
+        else:
+            status.disabled = True
 
     def clean(self):
         data = super().clean()

@@ -254,6 +254,7 @@ def test_manage_sets_head_and_handover_with_a_reason(client, world):
     # Last year's deputy (head_unit) moves up: the reason is shown.
     assert "phó cụm năm" in page
     data = {
+        "status": "open",
         "head": world.deputy_unit.pk,
         "deputy": world.member_unit.pk,
         "handover_on": f"{world.year}-01-10",
@@ -269,6 +270,10 @@ def test_manage_sets_head_and_handover_with_a_reason(client, world):
         "Nguyễn Văn A",
     )
     assert cy.history.first().history_change_reason == "Hội nghị bầu lại"
+    # Closing is the meeting's, not this form's.
+    response = client.post(url, data | {"status": "closed"})
+    assert response.status_code == 200
+    assert ClusterYear.objects.get(pk=world.cluster_year.pk).status == "open"
     response = client.post(url, data | {"deputy": world.deputy_unit.pk})
     assert response.status_code == 200
     assert "phải là hai đơn vị khác nhau" in response.content.decode()
