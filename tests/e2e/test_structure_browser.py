@@ -113,7 +113,7 @@ def test_staff_replay_a_restructuring_and_undo_it(page, live_server, district_wo
     )
     page.get_by_label("Ngày hoạt động cuối cùng").fill(f"{year}-06-30")
     page.get_by_label("Đơn vị kế thừa").select_option(
-        label="Liên đoàn Lao động tỉnh Thử (Liên đoàn Lao động cấp tỉnh)"
+        label="Liên đoàn Lao động tỉnh Thử (Liên đoàn Lao động tỉnh, thành phố)"
     )
     page.get_by_label("Số, ký hiệu quyết định").fill("Quyết định số 7/QĐ-LĐLĐ")
     page.get_by_role("button", name="Xem trước").click()
