@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from clusters.models import Cluster, ClusterYearStatus, Membership
+from clusters.models import Cluster, ClusterYear, ClusterYearStatus, Membership
 from clusters.permissions import access_for, cluster_years_for
 
 
@@ -49,6 +49,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             )
         )
         context["organised_count"] = organised.count()
+        # Clusters still running this year with no next year recorded: staff prepare it.
+        context["unprepared_count"] = (
+            organised.filter(ended_on__isnull=True, years__year=this_year)
+            .exclude(pk__in=ClusterYear.objects.filter(year=this_year + 1).values("cluster_id"))
+            .distinct()
+            .count()
+        )
+        context["next_year"] = this_year + 1
         context["this_year"] = this_year
         context["officer_roles"] = list(
             user.officer_roles.select_related("organization").order_by("organization__name")

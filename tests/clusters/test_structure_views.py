@@ -409,3 +409,12 @@ def test_pages_speak_english_through_the_switcher(client, world):
     assert b"Clusters organised" in page
     page = client.get(reverse("structure:prepare_next_year")).content
     assert b"Prepare next year" in page
+
+
+def test_the_dashboard_points_staff_to_next_year_until_it_is_prepared(client, world):
+    client.force_login(world.users["staff"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert f"chưa có Cụm trưởng năm {world.year + 1}" in page
+    ClusterYearFactory(cluster=world.cluster, year=world.year + 1, head=world.member_unit)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert f"chưa có Cụm trưởng năm {world.year + 1}" not in page
