@@ -5,9 +5,12 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from emulation.forms import style_form
+from emulation.text import fold
 
 from .models import (
     Cluster,
@@ -15,11 +18,17 @@ from .models import (
     ClusterYearStatus,
     Membership,
     Organization,
-    OrganizationKind,
     OrganizationStatus,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+def date_widget():
+    """Dates typed as the offices write them, dd/mm/yyyy, whatever the browser's language
+    (a native date picker would follow the browser and turn 01/02 into 2 January)."""
+    return forms.DateInput(
+        format="%d/%m/%Y",
+        attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"},
+    )
 
 
 def reason_field(label=None):
@@ -35,7 +44,7 @@ class StyledForm:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
-                field.widget = DATE
+                field.widget = date_widget()
         style_form(self)
 
 
@@ -56,14 +65,37 @@ class OrganizationCreateForm(StyledForm, OrganizationLabelMixin, forms.ModelForm
 
     class Meta:
         model = Organization
-        fields = ["name", "code", "kind", "locality", "valid_from", "founding_decision"]
-        help_texts = {"code": _("Short, without diacritics, e.g. cdcs-truong-thpt-bac-binh.")}
+        fields = ["name", "kind", "parent", "locality", "valid_from", "founding_decision", "code"]
+        help_texts = {
+            "code": _(
+                "Used in addresses and exports. Leave blank to make it from the name, e.g. "
+                "cong-doan-co-so-truong-thpt-bac-binh."
+            )
+        }
+        error_messages = {
+            "code": {"invalid": _("Use only letters without diacritics, digits and hyphens.")}
+        }
 
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parents
         self.fields["valid_from"].required = True
+        self.fields["code"].required = False
         self.label_choices("parent")
+
+    def clean_code(self):
+        code = self.cleaned_data.get("code")
+        if code:
+            return code
+        base = slugify(fold(self.cleaned_data.get("name") or ""))[:70].strip("-") or "to-chuc"
+        taken = set(
+            Organization.objects.filter(code__startswith=base).values_list("code", flat=True)
+        )
+        code, n = base, 1
+        while code in taken:
+            n += 1
+            code = f"{base}-{n}"
+        return code
 
     def clean(self):
         data = super().clean()
@@ -81,12 +113,59 @@ class OrganizationEditForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "kind", "locality", "valid_from", "founding_decision"]
+
         help_texts = {
             "name": _(
                 "To correct a typing error only. A new name from a date: use “Rename”, which "
                 "keeps the former name for the years before."
             )
         }
+
+    def clean_valid_from(self):
+        """A first day that keeps the organisation's dated records inside its life. The
+        parent period that began on the old first day moves with it (see `save`)."""
+        start = self.cleaned_data.get("valid_from")
+        org = self.instance
+        old = Organization.objects.get(pk=org.pk).valid_from
+        if start is None or start == old:
+            return start
+        if org.valid_to and start > org.valid_to:
+            raise ValidationError(_("The first day comes after the last day."))
+        periods = org.parent_periods.filter(Q(valid_from__lt=start) | Q(valid_to__lt=start))
+        if old is not None:
+            periods = periods.exclude(valid_from=old, valid_to__isnull=True)
+            periods = periods.exclude(valid_from=old, valid_to__gte=start)
+        year_start = datetime.date(start.year, 1, 1)
+        members = org.memberships.filter(
+            Q(cluster_year__year__lt=start.year)
+            | Q(cluster_year__year=start.year, joined_on__lt=start)
+            | (
+                Q(cluster_year__year=start.year, joined_on__isnull=True)
+                & Q(pk__in=[] if start == year_start else org.memberships.values("pk"))
+            )
+        )
+        names = org.former_names.filter(used_until__lt=start)
+        if periods.exists() or members.exists() or names.exists():
+            raise ValidationError(
+                _(
+                    "Its parents, former names or memberships are recorded before %(date)s: "
+                    "correct them first."
+                )
+                % {"date": start.strftime("%d/%m/%Y")}
+            )
+        return start
+
+    def save(self, commit=True):
+        org = super().save(commit=False)
+        old = Organization.objects.get(pk=org.pk).valid_from
+        if old is not None and org.valid_from != old:
+            for period in org.parent_periods.filter(valid_from=old):
+                period.valid_from = org.valid_from
+                period._change_reason = self.cleaned_data["reason"]
+                period.save()
+        if commit:
+            org.save()
+        return org
 
 
 class RenameForm(StyledForm, forms.Form):
@@ -204,6 +283,13 @@ class ClusterYearManageForm(StyledForm, OrganizationLabelMixin, forms.ModelForm)
         head, deputy = data.get("head"), data.get("deputy")
         if head and deputy and head == deputy:
             self.add_error("deputy", _("The head and the deputy must be different units."))
+        handover = data.get("handover_on")
+        cy = self.instance
+        if handover and not (datetime.date(cy.year - 1, 1, 1) <= handover <= cy.as_of):
+            self.add_error(
+                "handover_on",
+                _("The handover falls in the year before (at its review meeting) or in this one."),
+            )
         return data
 
 
@@ -242,12 +328,29 @@ class MembershipForm(StyledForm, OrganizationLabelMixin, forms.ModelForm):
         if joined and left and left < joined:
             self.add_error("left_on", _("A unit cannot leave before it joins."))
         org = data.get("organization") or (self.instance.organization if self.instance.pk else None)
-        if org is not None and not self.instance.pk:
-            if cy.memberships.filter(organization=org).exists():
-                self.add_error("organization", _("This unit is already a member of the year."))
-            start = joined or cy.first_day
-            if not (org.is_active_on(start) or org.is_active_on(cy.as_of)):
-                self.add_error("organization", _("This unit does not exist during the year."))
+        if org is None:
+            return data
+        if not self.instance.pk and cy.memberships.filter(organization=org).exists():
+            self.add_error("organization", _("This unit is already a member of the year."))
+        start = joined or max(cy.first_day, org.valid_from or cy.first_day)
+        if not org.is_active_on(start):
+            self.add_error(
+                "joined_on",
+                _("The unit does not exist on that day: it exists from %(start)s to %(end)s.")
+                % {
+                    "start": org.valid_from.strftime("%d/%m/%Y") if org.valid_from else "…",
+                    "end": org.valid_to.strftime("%d/%m/%Y") if org.valid_to else "…",
+                },
+            )
+        elif org.valid_from and org.valid_from > cy.first_day and joined is None:
+            data["joined_on"] = org.valid_from  # founded during the year: it joins then
+        if left and not org.is_active_on(left):
+            self.add_error("left_on", _("The unit no longer exists on that day."))
+        if left and org.pk in (cy.head_id, cy.deputy_id):
+            self.add_error(
+                "left_on",
+                _("The head or deputy unit cannot leave: record another head or deputy first."),
+            )
         return data
 
 
@@ -294,10 +397,3 @@ class RestructureForm(StyledForm, OrganizationLabelMixin, forms.Form):
 
 class RevertForm(StyledForm, forms.Form):
     reason = reason_field(_("Why it is undone"))
-
-
-def active_federations():
-    """Organisations that may succeed or take in units: every active body above grassroots."""
-    return Organization.objects.filter(
-        status=OrganizationStatus.ACTIVE, valid_to__isnull=True
-    ).exclude(kind__in=[OrganizationKind.GRASSROOTS, OrganizationKind.GUILD])

@@ -17,6 +17,7 @@ Outside what a user may read → 404; inside without the right → 403.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -33,6 +34,7 @@ from .models import (
     Officer,
     Organization,
     ParentPeriod,
+    window_q,
 )
 
 
@@ -59,13 +61,29 @@ class Access:
 
     @property
     def managed_org_ids(self) -> set[int]:
-        """Organisations whose records the user keeps: everything that stood below an
-        organisation it works for (or one that organisation succeeded), and those
-        predecessors themselves – never the user's own organisation."""
+        """Organisations whose records the user keeps: those below an organisation it works
+        for (or one that organisation succeeded) today, those that ended while below it, and
+        those predecessors themselves – never the user's own organisation. A unit that moved
+        away is kept by its new parent's staff, not by the old one's."""
         if self._managed is None:
             roots = self.staff_root_ids
-            below = ParentPeriod.objects.descendant_ids(roots) if roots else set()
-            self._managed = (below | roots) - self.write_org_ids
+            today = timezone.localdate()
+            walk = ParentPeriod.objects.descendant_ids
+            now = walk(roots, today, today) if roots else set()
+            ever = walk(roots) if roots else set()
+            # Ended units count when their last parent was one of ours (one query).
+            last_parent: dict[int, tuple] = {}
+            for org_id, parent_id, start in (
+                ParentPeriod.objects.filter(organization_id__in=ever - now)
+                .filter(organization__in=Organization.objects.exclude(window_q(today)))
+                .values_list("organization_id", "parent_id", "valid_from")
+            ):
+                key = start or datetime.date.min
+                if org_id not in last_parent or key > last_parent[org_id][0]:
+                    last_parent[org_id] = (key, parent_id)
+            ours = roots | ever
+            ended_below = {o for o, (_, parent) in last_parent.items() if parent in ours}
+            self._managed = (now | ended_below | roots) - self.write_org_ids
         return self._managed
 
     @property

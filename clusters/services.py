@@ -390,6 +390,24 @@ def plan_restructuring(
             )
             continue
         plan.moves.append(UnitMove(unit, period.parent, new_parent, period))
+    # A unit recorded below an ended organisation from a later day would stand under it after
+    # its end: staff correct that record first.
+    for period in (
+        ParentPeriod.objects.filter(parent_id__in=ended_ids, valid_from__gt=last_day)
+        .select_related("organization", "parent")
+        .order_by("organization__name")
+    ):
+        errors.append(
+            _(
+                "%(unit)s is recorded below %(parent)s from %(date)s, after its last day: "
+                "correct that record first."
+            )
+            % {
+                "unit": period.organization.name,
+                "parent": period.parent.name,
+                "date": period.valid_from.strftime("%d/%m/%Y"),
+            }
+        )
 
     years = (
         ClusterYear.objects.filter(year=last_day.year, ended_on__isnull=True)
@@ -405,6 +423,7 @@ def plan_restructuring(
             current and len(ending) == len(current)
         ):
             plan.closed_years.append(cluster_year)
+            plan.leaving.extend(m for m in ending if m.left_on is None)
         elif ending:
             plan.leaving.extend(ending)
     plan.ended_clusters = list(
@@ -420,19 +439,19 @@ def plan_restructuring(
             | Q(deputy_id__in=ended_ids)
             | Q(memberships__organization_id__in=ended_ids)
         )
-        .select_related("cluster")
+        .select_related("cluster__organizer")
         .distinct()
         .order_by("cluster__code", "year")
     )
     for cluster_year in later:
         errors.append(
             _(
-                "%(cluster)s (%(code)s) already has the year %(year)s recorded with units that "
-                "end: correct or remove that year first."
+                "%(cluster)s of %(organizer)s already has the year %(year)s recorded with units "
+                "that end: remove them from that year on its management page first."
             )
             % {
                 "cluster": cluster_year.cluster.name,
-                "code": cluster_year.cluster.code,
+                "organizer": cluster_year.cluster.organizer.name,
                 "year": cluster_year.year,
             }
         )
@@ -491,11 +510,13 @@ def apply_restructuring(
         for period in org.parent_periods.covering(last_day).filter(valid_to__isnull=True):
             close_period(period)
     for move in plan.moves:
+        until = move.period.valid_to  # a later change already recorded stays as it is
         close_period(move.period)
         created = ParentPeriod(
             organization=move.unit,
             parent=move.new_parent,
             valid_from=plan.first_new_day,
+            valid_to=until,
             decision=decision,
         )
         created._change_reason = decision
@@ -521,9 +542,6 @@ def apply_restructuring(
         cluster_year.status = ClusterYearStatus.CLOSED
         cluster_year._change_reason = decision
         cluster_year.save()
-        for membership in cluster_year.memberships.all():
-            if membership.organization_id in ended_ids and membership.left_on is None:
-                leave(membership)
     for membership in plan.leaving:
         leave(membership)
     for cluster in plan.ended_clusters:
@@ -531,6 +549,9 @@ def apply_restructuring(
         cluster.ended_on = last_day
         cluster._change_reason = decision
         cluster.save()
+    changes["successors_set"] = {
+        str(org.pk): [s.pk for s in plan.successors.get(org.pk, [])] for org in plan.ended
+    }
     record.changes = changes
     record.applied_at = timezone.now()
     record.save(update_fields=["changes", "applied_at"])
@@ -557,6 +578,10 @@ def _day(text: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(text) if text else None
 
 
+def _successors_set(record: Restructuring) -> dict[int, list[int]]:
+    return {int(k): v for k, v in record.changes.get("successors_set", {}).items()}
+
+
 def revert_blockers(record: Restructuring) -> list[str]:
     """Why the restructuring can no longer be undone: a later action on the records it wrote
     (a change to one of them, a new parent for a moved unit, a later restructuring, a year
@@ -577,8 +602,14 @@ def revert_blockers(record: Restructuring) -> list[str]:
             "organization_id", flat=True
         )
     )
-    touched_clusters = set(cluster_ids) | set(
-        ClusterYear.objects.filter(pk__in=year_ids).values_list("cluster_id", flat=True)
+    touched_clusters = (
+        set(cluster_ids)
+        | set(ClusterYear.objects.filter(pk__in=year_ids).values_list("cluster_id", flat=True))
+        | set(
+            Membership.objects.filter(pk__in=membership_ids).values_list(
+                "cluster_year__cluster_id", flat=True
+            )
+        )
     )
     checks = [
         (Organization.history.filter(id__in=org_ids), _("an ended organisation was changed")),
@@ -599,6 +630,19 @@ def revert_blockers(record: Restructuring) -> list[str]:
         ),
     ]
     blockers = [message for qs, message in checks if qs.filter(history_date__gt=after).exists()]
+    # Successor links keep no history of their own: compare them with what was set.
+    recorded = {
+        (org.pk, successor.pk)
+        for org in record.ended.prefetch_related("successors")
+        for successor in org.successors.all()
+    }
+    set_then = {
+        (org_id, successor_id)
+        for org_id, ids in _successors_set(record).items()
+        for successor_id in ids
+    }
+    if "successors_set" in record.changes and recorded != set_then:
+        blockers.append(_("the successors were changed"))
     later = Restructuring.objects.filter(reverted_at__isnull=True, applied_at__gt=after).filter(
         Q(ended__in=org_ids) | Q(ended__in=moved_unit_ids) | Q(ended__successors__in=org_ids)
     )
@@ -667,6 +711,8 @@ def rename_organization(
     """The organisation bears `new_name` from `from_day`; the current name becomes a former
     name used until the day before."""
     org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if org.status != OrganizationStatus.ACTIVE or org.valid_to is not None:
+        raise ValidationError(_("An organisation that has ended is not renamed."))
     new_name = new_name.strip()
     if not new_name or new_name == org.name:
         raise ValidationError({"new_name": _("Give a name different from the current one.")})
@@ -674,7 +720,10 @@ def rename_organization(
     if last_former and from_day <= last_former.used_until + datetime.timedelta(days=1):
         raise ValidationError(
             {
-                "from_day": _("The current name has been in use since %(date)s only.")
+                "from_day": _(
+                    "The current name has been in use since %(date)s: give a later day, or "
+                    "correct the name with Edit."
+                )
                 % {"date": _fmt(last_former.used_until + datetime.timedelta(days=1))}
             }
         )
@@ -725,7 +774,7 @@ def move_organization(
         errors["new_parent"] = _("It already stands below %(org)s.") % {"org": new_parent.name}
     if not org.is_active_on(from_day):
         errors["from_day"] = _("The organisation does not exist on that day.")
-    elif current is not None and current.valid_from and from_day <= current.valid_from:
+    elif current is not None and current.valid_from and from_day < current.valid_from:
         errors["from_day"] = _("Its current parent dates from %(date)s: give a later day.") % {
             "date": _fmt(current.valid_from)
         }
@@ -733,6 +782,13 @@ def move_organization(
         errors["from_day"] = _("A later change of parent is already recorded.")
     if errors:
         raise ValidationError(errors)
+    if current is not None and current.valid_from == from_day:
+        # The same day again: a correction of the parent recorded for that day.
+        current.parent = new_parent
+        current.decision = decision
+        current._change_reason = decision
+        current.save()
+        return current
     if current is not None:
         current.valid_to = from_day - datetime.timedelta(days=1)
         current._change_reason = decision

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -36,6 +37,7 @@ from .models import (
     Membership,
     Organization,
     OrganizationKind,
+    OrganizationName,
     ParentPeriod,
     Restructuring,
 )
@@ -71,6 +73,21 @@ def _save(obj, reason: str):
     obj._change_reason = reason
     obj.save()
     return obj
+
+
+ACTIONS = {"+": gettext_lazy("added"), "~": gettext_lazy("changed"), "-": gettext_lazy("removed")}
+
+
+def _merged_history(*histories, limit=20) -> list:
+    """The latest entries of several history tables, newest first, each with `what` changed:
+    one query per table."""
+    entries = []
+    for history, describe in histories:
+        for entry in history.order_by("-history_date")[:limit]:
+            entry.what = f"{describe(entry)} – {ACTIONS.get(entry.history_type, '')}"
+            entries.append(entry)
+    entries.sort(key=lambda entry: entry.history_date, reverse=True)
+    return entries[:limit]
 
 
 class StaffOnlyMixin(LoginRequiredMixin):
@@ -178,7 +195,8 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             successors=list(org.successors.all()),
             predecessors=list(org.predecessors.all()),
             restructurings=list(
-                Restructuring.objects.filter(
+                _restructurings_for(user)
+                .filter(
                     Q(ended=org)
                     | Q(ended__successors=org)
                     | Q(ended__child_periods__organization=org)
@@ -186,9 +204,26 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
                 .distinct()
                 .order_by("-last_day")
             ),
-            history=list(org.history.select_related("history_user").order_by("-history_date")[:15]),
+            history=_merged_history(
+                (org.history.select_related("history_user"), lambda e: _("Organisation")),
+                (
+                    ParentPeriod.history.filter(organization_id=org.pk).select_related(
+                        "history_user", "parent"
+                    ),
+                    lambda e: _("Directly under %(parent)s") % {"parent": e.parent.name},
+                ),
+                (
+                    OrganizationName.history.filter(organization_id=org.pk).select_related(
+                        "history_user"
+                    ),
+                    lambda e: _("Former name %(name)s") % {"name": e.name},
+                ),
+            ),
             can_manage=can_manage_organization(user, org),
-            can_keep=may_keep_structure(user),
+            can_place=_organizer_choices(user).filter(pk=org.pk).exists(),
+            managed_cluster_ids=set(
+                managed_clusters(user).filter(organizer=org).values_list("pk", flat=True)
+            ),
             today=today,
         )
         return context
@@ -201,9 +236,9 @@ class OrganizationCreateView(StaffOnlyMixin, View):
         initial = {}
         code = request.GET.get("parent")
         if code:
-            initial["parent"] = placement_choices(request.user).filter(code=code).first()
+            initial["parent"] = _organizer_choices(request.user).filter(code=code).first()
         return structure_forms.OrganizationCreateForm(
-            request.POST or None, parents=placement_choices(request.user), initial=initial
+            request.POST or None, parents=_organizer_choices(request.user), initial=initial
         )
 
     def get(self, request):
@@ -242,7 +277,8 @@ class OrganizationEditView(LoginRequiredMixin, View):
         form = structure_forms.OrganizationEditForm(request.POST, instance=org)
         if not form.is_valid():
             return render(request, self.template, {"form": form, "organization": org})
-        _save(form.save(commit=False), form.cleaned_data["reason"])
+        with transaction.atomic():
+            _save(form.save(commit=False), form.cleaned_data["reason"])
         messages.success(request, _("The changes were saved."))
         return redirect(org)
 
@@ -308,7 +344,7 @@ class OrganizationMoveView(_DatedChangeView):
         return _("Change of parent from a date")
 
     def make_form(self, request, org):
-        parents = placement_choices(request.user).exclude(pk=org.pk)
+        parents = _organizer_choices(request.user).exclude(pk=org.pk)
         return self.form_class(request.POST or None, parents=parents)
 
     def apply(self, org, data):
@@ -338,6 +374,7 @@ def _managed_cluster(user, code) -> Cluster:
 
 
 def _organizer_choices(user):
+    """Organisations that can have units below them or organise clusters: not grassroots."""
     return placement_choices(user).exclude(
         kind__in=[OrganizationKind.GRASSROOTS, OrganizationKind.GUILD]
     )
@@ -424,13 +461,20 @@ class ClusterYearCreateView(LoginRequiredMixin, View):
 
 
 def _member_choices(cluster_year):
-    return Organization.objects.filter(memberships__cluster_year=cluster_year).order_by("name")
+    """Head and deputy come from the members on the year's last day."""
+    members = cluster_year.memberships.on(cluster_year.as_of)
+    return Organization.objects.filter(pk__in=members.values("organization_id")).order_by("name")
 
 
 def _candidate_choices(user, cluster_year):
-    """Units staff may add: the ones they keep, existing during the year, not yet members."""
+    """Units staff may add: the ones they keep that stood below the organiser during the
+    year and existed then, not yet members."""
+    below = ParentPeriod.objects.descendant_ids(
+        [cluster_year.cluster.organizer_id], cluster_year.first_day, cluster_year.as_of
+    )
     return (
         managed_organizations(user)
+        .filter(pk__in=below)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=cluster_year.as_of))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=cluster_year.first_day))
         .exclude(memberships__cluster_year=cluster_year)
@@ -483,9 +527,18 @@ class ClusterYearManageView(LoginRequiredMixin, ClusterYearRuleMixin, View):
                     cluster_year=cluster_year,
                     candidates=_candidate_choices(request.user, cluster_year),
                 ),
-                "history": cluster_year.history.select_related("history_user").order_by(
-                    "-history_date"
-                )[:15],
+                "history": _merged_history(
+                    (
+                        cluster_year.history.select_related("history_user"),
+                        lambda e: _("Head, deputy, handover"),
+                    ),
+                    (
+                        Membership.history.filter(cluster_year_id=cluster_year.pk).select_related(
+                            "history_user", "organization"
+                        ),
+                        lambda e: _("Member %(name)s") % {"name": e.organization.name},
+                    ),
+                ),
             },
         )
 
@@ -546,7 +599,7 @@ class MembershipEditView(LoginRequiredMixin, ClusterYearRuleMixin, View):
             cy.deputy_id,
         )
 
-    def page(self, request, membership, form):
+    def page(self, request, membership, form, remove_error=""):
         return render(
             request,
             self.template,
@@ -555,6 +608,7 @@ class MembershipEditView(LoginRequiredMixin, ClusterYearRuleMixin, View):
                 "membership": membership,
                 "form": form,
                 "can_remove": self.can_remove(membership),
+                "remove_error": remove_error,
             },
         )
 
@@ -581,8 +635,12 @@ class MembershipEditView(LoginRequiredMixin, ClusterYearRuleMixin, View):
                 )
                 return back
             if not reason:
-                form.is_valid()
-                return self.page(request, membership, form)
+                form = structure_forms.MembershipForm(
+                    instance=membership, cluster_year=self.cluster_year
+                )
+                return self.page(
+                    request, membership, form, _("Give the reason for removing the unit.")
+                )
             membership._change_reason = reason
             membership.delete()
             messages.success(
@@ -651,6 +709,17 @@ class PrepareNextYearForm(forms.Form):
         return chosen
 
 
+def _draft_signature(plan) -> str:
+    """What a confirmation must match: each draft's members and proposal as previewed."""
+    parts = [
+        f"{d.cluster.pk}:{sorted(o.pk for o in d.members)}:"
+        f"{d.proposal.head.pk if d.proposal.head else ''}:"
+        f"{d.proposal.deputy.pk if d.proposal.deputy else ''}"
+        for d in plan.drafts
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+
 class PrepareNextYearView(StaffOnlyMixin, View):
     template = "structure/prepare_next_year.html"
 
@@ -672,6 +741,8 @@ class PrepareNextYearView(StaffOnlyMixin, View):
             organizer = organizers[0]
         raw = str(source.get("year", ""))
         year = int(raw) if raw.isdigit() else timezone.localdate().year + 1
+        if not 2000 <= year <= 2100:
+            raise Http404
         return organizers, organizer, year
 
     def page(self, request, organizers, organizer, year, form=None):
@@ -684,6 +755,7 @@ class PrepareNextYearView(StaffOnlyMixin, View):
                 "year": year,
                 "plan": form.plan if form else None,
                 "form": form,
+                "signature": _draft_signature(form.plan) if form else "",
             },
         )
 
@@ -702,6 +774,15 @@ class PrepareNextYearView(StaffOnlyMixin, View):
         form = PrepareNextYearForm(request.POST, plan=plan)
         if form.is_valid():
             choices = form.choices()
+            if request.POST.get("signature") != _draft_signature(plan):
+                # Members or terms changed since the preview: show the new one, write nothing.
+                messages.warning(
+                    request,
+                    _("The preview has changed since you saw it: check it and confirm again."),
+                )
+                return self.page(
+                    request, organizers, organizer, year, PrepareNextYearForm(plan=plan)
+                )
             if not choices:
                 form.add_error(None, _("Choose at least one cluster to prepare."))
             else:
@@ -759,9 +840,15 @@ class RestructureView(StaffOnlyMixin, View):
         return structure_forms.RestructureForm(
             data,
             endable=endable.order_by("name"),
-            successors=structure_forms.active_federations().order_by("name"),
+            successors=self.targets(user).order_by("name"),
             initial=initial,
         )
+
+    @staticmethod
+    def targets(user):
+        """Successors and new parents: the active organisations the user keeps or works
+        for – a restructuring never hands duties or units into another tree."""
+        return placement_choices(user)
 
     def get(self, request):
         return render(request, self.template, {"form": self.form(request)})
@@ -771,14 +858,22 @@ class RestructureView(StaffOnlyMixin, View):
         if not form.is_valid():
             return render(request, self.template, {"form": form})
         data = form.cleaned_data
-        successors = list(data["successors"])
-        targets = structure_forms.active_federations()
+        targets = self.targets(request.user)
+        chosen = {}
+        for org in data["ended"]:
+            # The preview lets each ended organisation have its own successors.
+            if f"successors_shown_{org.pk}" in request.POST:
+                own = request.POST.getlist(f"successors_{org.pk}")
+                ids = [int(v) for v in own if v.isdigit()]
+                chosen[org] = list(targets.filter(pk__in=ids).order_by("name"))
+            else:
+                chosen[org] = list(data["successors"])
         overrides = {}
         for key, value in request.POST.items():
             if key.startswith("parent_") and value.isdigit():
                 overrides[int(key.removeprefix("parent_"))] = int(value)
         units = Organization.objects.in_bulk(list(overrides))
-        parents = targets.in_bulk(list(overrides.values()))
+        parents = _organizer_choices(request.user).in_bulk(list(overrides.values()))
         new_parents = {
             units[unit]: parents[parent]
             for unit, parent in overrides.items()
@@ -788,7 +883,7 @@ class RestructureView(StaffOnlyMixin, View):
             plan = plan_restructuring(
                 ended=list(data["ended"]),
                 last_day=data["last_day"],
-                successors={org: successors for org in data["ended"]},
+                successors=chosen,
                 new_parents=new_parents,
                 status=data["status"],
             )
@@ -812,7 +907,15 @@ class RestructureView(StaffOnlyMixin, View):
                     return render(request, self.template, {"form": form})
                 messages.success(request, _("The restructuring was recorded."))
                 return redirect(record)
-        move_choices = list(targets.exclude(pk__in=[o.pk for o in plan.ended]).order_by("name"))
+        move_choices = list(
+            _organizer_choices(request.user)
+            .exclude(pk__in=[o.pk for o in plan.ended])
+            .order_by("name")
+        )
+        successor_choices = list(
+            targets.exclude(pk__in=[o.pk for o in plan.ended]).order_by("name")
+        )
+        successor_ids = {org.pk: {s.pk for s in plan.successors[org.pk]} for org in plan.ended}
         return render(
             request,
             self.template,
@@ -820,8 +923,9 @@ class RestructureView(StaffOnlyMixin, View):
                 "form": form,
                 "plan": plan,
                 "signature": signature,
-                "ended_rows": [(org, plan.successors[org.pk]) for org in plan.ended],
+                "ended_rows": [(org, successor_ids[org.pk]) for org in plan.ended],
                 "move_choices": move_choices,
+                "successor_choices": successor_choices,
                 "hidden_fields": [field for field in form],
             },
         )

@@ -163,7 +163,7 @@ def test_rename_from_a_date_keeps_the_former_name_for_earlier_years(client, worl
     # A second rename must come after the first one took effect; nothing is written otherwise.
     response = client.post(url, {"new_name": "Tên khác", "from_day": "2025-01-01", "reason": "x"})
     assert response.status_code == 200
-    assert "chỉ được dùng từ 01/03/2025" in response.content.decode()
+    assert "được dùng từ ngày 01/03/2025" in response.content.decode()
     assert Organization.objects.get(code="head-unit").name == "Liên đoàn Lao động thị xã Đầu"
 
 
@@ -320,12 +320,13 @@ def test_prepare_next_year_through_the_page(client, world):
     client.force_login(world.users["staff"])
     url = reverse("structure:prepare_next_year")
     next_year = world.year + 1
-    page = client.get(url + f"?organizer=province&year={next_year}").content.decode()
-    assert "phó cụm năm" in page  # the deputy moves up, with its reason
+    response = client.get(url + f"?organizer=province&year={next_year}")
+    assert "phó cụm năm" in response.content.decode()  # the deputy moves up, with its reason
     key = world.cluster.pk
     response = client.post(
         url,
         {
+            "signature": response.context["signature"],
             "organizer": "province",
             "year": next_year,
             f"include_{key}": "on",

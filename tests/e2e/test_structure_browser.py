@@ -111,7 +111,7 @@ def test_staff_replay_a_restructuring_and_undo_it(page, live_server, district_wo
             "Liên đoàn Lao động huyện Nam (Liên đoàn Lao động cấp huyện)",
         ]
     )
-    page.get_by_label("Ngày hoạt động cuối cùng").fill(f"{year}-06-30")
+    page.get_by_label("Ngày hoạt động cuối cùng").fill(f"30/06/{year}")
     page.get_by_label("Đơn vị kế thừa").select_option(
         label="Liên đoàn Lao động tỉnh Thử (Liên đoàn Lao động tỉnh, thành phố)"
     )
