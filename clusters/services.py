@@ -758,11 +758,8 @@ def move_organization(
     ends the day before and a new one begins."""
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     errors = {}
-    current = (
-        org.parent_periods.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=from_day))
-        .order_by("-valid_from")
-        .first()
-    )
+    current = org.parent_periods.covering(from_day).first()
+    later = org.parent_periods.filter(valid_from__gt=from_day).exists()
     if new_parent.pk == org.pk or new_parent.pk in _below([org.pk], from_day):
         errors["new_parent"] = _("An organisation cannot stand below itself or a unit below it.")
     elif not new_parent.is_active_on(from_day):
@@ -774,11 +771,7 @@ def move_organization(
         errors["new_parent"] = _("It already stands below %(org)s.") % {"org": new_parent.name}
     if not org.is_active_on(from_day):
         errors["from_day"] = _("The organisation does not exist on that day.")
-    elif current is not None and current.valid_from and from_day < current.valid_from:
-        errors["from_day"] = _("Its current parent dates from %(date)s: give a later day.") % {
-            "date": _fmt(current.valid_from)
-        }
-    elif current is not None and current.valid_to is not None:
+    elif later:
         errors["from_day"] = _("A later change of parent is already recorded.")
     if errors:
         raise ValidationError(errors)
@@ -789,12 +782,14 @@ def move_organization(
         current._change_reason = decision
         current.save()
         return current
+    until = None
     if current is not None:
+        until = current.valid_to
         current.valid_to = from_day - datetime.timedelta(days=1)
         current._change_reason = decision
         current.save()
     period = ParentPeriod(
-        organization=org, parent=new_parent, valid_from=from_day, decision=decision
+        organization=org, parent=new_parent, valid_from=from_day, valid_to=until, decision=decision
     )
     period._change_reason = decision
     period.save()

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.urls import reverse
 
 from clusters.models import ClusterYear, Membership, Organization, ParentPeriod, Restructuring
@@ -31,7 +32,11 @@ def test_a_moved_unit_keeps_its_later_parent_change_and_never_has_two_parents(pr
         organization=w["school"], new_parent=w["new"], from_day=D(2026, 1, 1), decision="QĐ"
     )
     apply_restructuring(plan=plan_for(w), decision="NQ 202")
-    periods = list(ParentPeriod.objects.filter(organization=w["school"]).order_by("valid_from"))
+    periods = list(
+        ParentPeriod.objects.filter(organization=w["school"]).order_by(
+            F("valid_from").asc(nulls_first=True)
+        )
+    )
     assert [(p.parent.code, p.valid_from, p.valid_to) for p in periods] == [
         ("h0", None, LAST),
         ("ward", D(2025, 7, 1), D(2025, 12, 31)),
@@ -220,3 +225,35 @@ def test_an_ended_organisation_is_not_renamed(world):
         rename_organization(
             organization=ended, new_name="Tên mới", from_day=D(2021, 1, 1), reason="x"
         )
+
+
+def test_a_move_on_the_same_day_corrects_it_and_a_move_before_a_later_one_is_refused(world):
+    move_organization(
+        organization=world.grassroots,
+        new_parent=world.head_unit,
+        from_day=D(2025, 1, 1),
+        decision="a",
+    )
+    move_organization(
+        organization=world.grassroots,
+        new_parent=world.province,
+        from_day=D(2025, 1, 1),
+        decision="b",
+    )
+    grassroots = Organization.objects.get(pk=world.grassroots.pk)
+    assert grassroots.parent_on(D(2025, 1, 1)) == world.province
+    assert grassroots.parent_on(D(2024, 12, 31)) == world.member_unit
+    assert ParentPeriod.objects.filter(organization=grassroots).count() == 2
+    with pytest.raises(ValidationError):
+        move_organization(
+            organization=grassroots,
+            new_parent=world.head_unit,
+            from_day=D(2024, 6, 1),
+            decision="c",
+        )
+
+
+def test_grassroots_unions_are_not_offered_as_parents(client, world):
+    client.force_login(world.users["staff"])
+    form = client.get(reverse("structure:organization_move", args=["head-unit"])).context["form"]
+    assert world.grassroots not in form.fields["new_parent"].queryset
