@@ -26,6 +26,11 @@ from .models import (
     Restructuring,
 )
 
+
+def _fmt(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
 # Rotation ----------------------------------------------------------------------------------
 
 
@@ -67,9 +72,8 @@ def propose_rotation(*, cluster_year: ClusterYear) -> RotationProposal:
     return propose_rotations([cluster_year])[cluster_year.pk]
 
 
-def propose_rotations(cluster_years) -> dict[int, RotationProposal]:
-    """`propose_rotation` for many cluster-years at once, in three queries."""
-    cluster_years = list(cluster_years)
+def memberships_by_year(cluster_years) -> dict[int, list[Membership]]:
+    """{cluster-year id: its memberships}, units and their former names loaded."""
     memberships: dict[int, list[Membership]] = {cy.pk: [] for cy in cluster_years}
     for membership in (
         Membership.objects.filter(cluster_year__in=cluster_years)
@@ -77,6 +81,15 @@ def propose_rotations(cluster_years) -> dict[int, RotationProposal]:
         .prefetch_related("organization__former_names")
     ):
         memberships[membership.cluster_year_id].append(membership)
+    return memberships
+
+
+def propose_rotations(cluster_years, memberships=None) -> dict[int, RotationProposal]:
+    """`propose_rotation` for many cluster-years at once, in three queries (one fewer when
+    `memberships_by_year` of them is given)."""
+    cluster_years = list(cluster_years)
+    if memberships is None:
+        memberships = memberships_by_year(cluster_years)
     history: dict[int, list[tuple]] = {}
     for cluster_id, year, head_id, deputy_id in ClusterYear.objects.filter(
         cluster_id__in={cy.cluster_id for cy in cluster_years}
@@ -199,17 +212,11 @@ def plan_next_year(*, organizer: Organization, year: int) -> NextYearPlan:
     }
     sources = [years[(c.pk, year - 1)] for c in clusters if (c.pk, year - 1) in years]
     sources = [cy for cy in sources if (cy.cluster_id, year) not in years]
-    proposals = propose_rotations(sources)
-    memberships: dict[int, list[Membership]] = {}
-    for membership in (
-        Membership.objects.filter(cluster_year__in=sources)
-        .select_related("organization")
-        .prefetch_related("organization__former_names")
-    ):
-        memberships.setdefault(membership.cluster_year_id, []).append(membership)
+    memberships = memberships_by_year(sources)
+    proposals = propose_rotations(sources, memberships)
     drafts = []
     for source in sources:
-        own = memberships.get(source.pk, [])
+        own = memberships[source.pk]
         kept = next_year_candidates(source, own)
         kept_ids = {org.pk for org in kept}
         dropped = [m.organization for m in own if m.organization_id not in kept_ids]
@@ -349,7 +356,7 @@ def plan_restructuring(
         if org.valid_from and org.valid_from > last_day:
             errors.append(
                 _("%(org)s did not exist yet on %(date)s.")
-                % {"org": org.name, "date": last_day.strftime("%d/%m/%Y")}
+                % {"org": org.name, "date": _fmt(last_day)}
             )
         for successor in successors.get(org, []):
             if successor.pk in ended_ids:
@@ -405,7 +412,7 @@ def plan_restructuring(
             % {
                 "unit": period.organization.name,
                 "parent": period.parent.name,
-                "date": period.valid_from.strftime("%d/%m/%Y"),
+                "date": _fmt(period.valid_from),
             }
         )
 
@@ -529,7 +536,6 @@ def apply_restructuring(
         membership._change_reason = decision
         membership.save()
 
-    ended_ids = set(ended_ids)
     for cluster_year in plan.closed_years:
         changes["cluster_years"].append(
             {
@@ -698,10 +704,6 @@ def revert_restructuring(*, record: Restructuring, by=None, reason: str) -> Rest
 
 
 # Dated changes to one organisation ---------------------------------------------------------
-
-
-def _fmt(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 @transaction.atomic
