@@ -195,21 +195,23 @@ def placement_choices(user) -> QuerySet[Organization]:
     return qs.filter(pk__in=access.managed_org_ids | access.write_org_ids)
 
 
+def _kept_organizer_ids(access: Access) -> set[int]:
+    """Organisers whose clusters the user keeps: the ones it works for (or succeeded) and the
+    ones whose records it keeps (see `Access.managed_org_ids`)."""
+    return access.managed_org_ids | access.staff_root_ids
+
+
 def can_manage_cluster(user, cluster: Cluster) -> bool:
-    """Staff rights over a cluster itself: its organiser's, and those who keep the organiser's
-    records (see `Access.managed_org_ids`)."""
+    """Staff rights over a cluster itself."""
     access = access_for(user)
-    return access.is_superuser or cluster.organizer_id in (
-        access.managed_org_ids | access.staff_root_ids
-    )
+    return access.is_superuser or cluster.organizer_id in _kept_organizer_ids(access)
 
 
 def managed_clusters(user) -> QuerySet[Cluster]:
-    """Clusters whose organiser the user works for or keeps."""
     access = access_for(user)
     if access.is_superuser:
         return Cluster.objects.all()
-    return Cluster.objects.filter(organizer_id__in=access.managed_org_ids | access.staff_root_ids)
+    return Cluster.objects.filter(organizer_id__in=_kept_organizer_ids(access))
 
 
 # Rules on one cluster-year ------------------------------------------------------------------

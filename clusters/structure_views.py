@@ -185,12 +185,7 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             memberships=memberships,
             organised=organised,
             own_clusters=list(
-                Cluster.objects.filter(organizer=org)
-                .filter(
-                    Q(pk__in=clusters_for(user).values("pk"))
-                    | Q(pk__in=managed_clusters(user).values("pk"))
-                )
-                .order_by("kind", "number")
+                _visible_clusters(user).filter(organizer=org).order_by("kind", "number")
             ),
             successors=list(org.successors.all()),
             predecessors=list(org.predecessors.all()),
@@ -359,11 +354,16 @@ class OrganizationMoveView(_DatedChangeView):
 # Clusters ---------------------------------------------------------------------------------
 
 
-def _cluster_or_404(user, code) -> Cluster:
-    visible = Cluster.objects.filter(
+def _visible_clusters(user):
+    """Clusters the user reads through their years, and those it keeps (a new cluster has no
+    year yet)."""
+    return Cluster.objects.filter(
         Q(pk__in=clusters_for(user).values("pk")) | Q(pk__in=managed_clusters(user).values("pk"))
     )
-    return get_object_or_404(visible.select_related("organizer"), code=code)
+
+
+def _cluster_or_404(user, code) -> Cluster:
+    return get_object_or_404(_visible_clusters(user).select_related("organizer"), code=code)
 
 
 def _managed_cluster(user, code) -> Cluster:
