@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -19,6 +20,7 @@ from clusters.models import (
     ClusterKind,
     ClusterYear,
     ClusterYearStatus,
+    EmulationProgram,
     Membership,
     Officer,
     OfficerRole,
@@ -648,4 +650,212 @@ def seed_demo(today: datetime.date | None = None) -> int:
     with transaction.atomic():
         seed_after_2025(stats, today)
         seed_users(stats)
+    with transaction.atomic():
+        seed_results(stats, today)
     return stats.created
+
+
+# Results -------------------------------------------------------------------------------------
+
+# Per unit: points lost on the scored criteria, bonus, penalty, and the head's corrections
+# (criterion label, points taken off, explanation). Invented, in the order the articles give.
+BT1_2024 = {
+    "ldld-tuy-phong": (3, 2, 0, []),
+    "ldld-tp-phan-thiet": (4, 1.5, 0, []),
+    "ldld-bac-binh": (7, 1, 0, []),
+    "ldld-ham-thuan-bac": (
+        10.5,
+        0,
+        0,
+        [("II.3", 0.5, "Chưa có minh chứng tổ chức hoạt động về nguồn của đơn vị.")],
+    ),
+    "ldld-phu-quy": (14, 0, 1, [("IV.2", 1, "Chưa hoàn thành kế hoạch kiểm tra năm 2024.")]),
+}
+ST2_2018 = {
+    "ldld-tp-soc-trang": (2, 2.5, 0, []),
+    "cd-y-te-soc-trang": (3, 2, 0, []),
+    "ldld-ke-sach": (3.5, 1.5, 0, []),
+    "cd-kcn-soc-trang": (5, 1, 0, []),
+    "ldld-my-tu": (6, 0.5, 0, []),
+    "ldld-thanh-tri": (8, 0, 0, []),
+    "ldld-nga-nam": (9.5, 0, 0.5, []),
+    "ldld-chau-thanh-st": (11, 0, 1, [("V.1", 0.5, "Nộp báo cáo 6 tháng chậm 10 ngày.")]),
+}
+
+
+def _spread(criteria, points: Decimal, *, step=Decimal("1.5")) -> dict:
+    """Take `points` off (or give them to) the criteria in turn, in half points."""
+    out = {}
+    remaining = Decimal(points)
+    for criterion in criteria:
+        take = min(remaining, step, criterion.max_points)
+        out[criterion.pk] = take
+        remaining -= take
+        if remaining <= 0:
+            break
+    return out
+
+
+def _demo_figures(table, index: int) -> dict:
+    figures = {}
+    for position, indicator in enumerate(table.indicators):
+        base = 20 + 7 * position + 3 * index
+        if indicator.kind == "money":
+            base *= 1_500_000
+        target = Decimal(base) if indicator.has_target else None
+        actual = Decimal(base + base * (5 - index) // 20 + (index % 2))
+        figures[indicator.pk] = {"target": target, "actual": actual}
+    return figures
+
+
+def score_demo_result(result, table, plan, index: int, *, by=None, verified=True, skip=()):
+    """Fill a result from its plan: self-scores, figures, the head's corrections."""
+    from clusters.models import CriterionKind
+    from clusters.services import save_result
+
+    loss, bonus, penalty, corrections = plan
+    plain = [
+        c for c in table.criteria if c.section.kind == CriterionKind.SCORE and not c.is_computed
+    ]
+    lost = _spread(plain[index % 3 :] + plain[: index % 3], Decimal(str(loss)))
+    scores = {c.pk: {"self_score": c.max_points - lost.get(c.pk, 0)} for c in plain}
+    for kind, amount in ((CriterionKind.BONUS, bonus), (CriterionKind.PENALTY, penalty)):
+        items = [c for c in table.criteria if c.section.kind == kind]
+        for pk, points in _spread(items, Decimal(str(amount)), step=Decimal(1)).items():
+            scores[pk] = {"self_score": points}
+    by_pk = {c.pk: c for c in table.criteria}
+    scores = {pk: data for pk, data in scores.items() if by_pk[pk].section.code not in skip}
+    for data in scores.values():
+        data["verified_score"] = data["self_score"] if verified else None
+    by_label = {c.label: c for c in table.criteria}
+    for label, points, explanation in corrections:
+        data = scores[by_label[label].pk]
+        data["verified_score"] = data["self_score"] - Decimal(str(points))
+        data["explanation"] = explanation
+    return save_result(
+        result=result,
+        by=by,
+        base_version=result.version,
+        scores=scores,
+        figures=_demo_figures(table, index),
+        reason=REASON,
+        table=table,
+    )
+
+
+def seed_year_results(stats: Stats, cluster_year, plans: dict, *, locked: bool):
+    """A whole year's results, verified; locked with their classification when the year is
+    over. Skipped when the year already has results."""
+    from clusters.models import AnnualResult, ResultStatus
+    from clusters.scoring import load_table
+    from clusters.services import cluster_standings, result_for
+
+    if cluster_year.results.exists():
+        return
+    program = EmulationProgram.for_cluster_year(cluster_year)
+    table = load_table(program)
+    members = {o.code: o for o in Organization.objects.filter(code__in=plans)}
+    for index, (code, plan) in enumerate(plans.items()):
+        result = result_for(cluster_year, members[code], by=None)
+        result = score_demo_result(result, table, plan, index)
+        AnnualResult.objects.filter(pk=result.pk).update(
+            status=ResultStatus.VERIFIED, submitted_at=timezone.now(), verified_at=timezone.now()
+        )
+        stats.created += 1
+    if locked:
+        for row in cluster_standings(cluster_year, table).rows:
+            if row.result is not None:
+                AnnualResult.objects.filter(pk=row.result.pk).update(
+                    status=ResultStatus.LOCKED, level=row.level
+                )
+
+
+def ensure_program(stats: Stats, organizer, year: int, **fields):
+    from clusters.services import create_default_program
+
+    program = EmulationProgram.objects.filter(organizer=organizer, year=year).first()
+    if program is None:
+        program = create_default_program(organizer=organizer, year=year, reason=REASON, **fields)
+        stats.created += 1
+    return program
+
+
+def seed_results(stats: Stats, today: datetime.date):
+    """Programmes and results: binh-thuan-1 2024 and soc-trang-2 2018 complete and locked
+    (Tuy Phong and TP Sóc Trăng first), lam-dong-1 of the current year partly entered."""
+    from clusters.models import ResultStatus
+    from clusters.scoring import load_table
+    from clusters.services import result_for, submit_result, verify_result
+
+    orgs = {
+        o.code: o
+        for o in Organization.objects.filter(
+            code__in=["ldld-binh-thuan", "ldld-soc-trang", "ldld-lam-dong"]
+        )
+    }
+    ensure_program(
+        stats,
+        orgs["ldld-binh-thuan"],
+        2024,
+        theme="Đổi mới, sáng tạo, vì quyền lợi đoàn viên, người lao động",
+        plan_reference="Kế hoạch số 13/KH-LĐLĐ ngày 18/3/2024",
+        self_assessment_deadline=D(2024, 11, 30),
+        verification_deadline=D(2024, 12, 10),
+    )
+    # The 2018 regulation allowed more excellent units than today's 20% (invented figure).
+    ensure_program(
+        stats,
+        orgs["ldld-soc-trang"],
+        2018,
+        plan_reference="Kế hoạch số 05/KH-LĐLĐ ngày 12/02/2018",
+        self_assessment_deadline=D(2018, 12, 15),
+        top_share_percent=Decimal(40),
+    )
+    this_year = ensure_program(
+        stats,
+        orgs["ldld-lam-dong"],
+        today.year,
+        theme="Thi đua lao động sáng tạo, xây dựng tổ chức Công đoàn vững mạnh",
+        plan_reference=f"Kế hoạch số 08/KH-LĐLĐ ngày 20/01/{today.year}",
+        self_assessment_deadline=D(today.year, 12, 15),
+        verification_deadline=D(today.year, 12, 25),
+    )
+    seed_year_results(
+        stats,
+        ClusterYear.objects.get(cluster__code="binh-thuan-1", year=2024),
+        BT1_2024,
+        locked=True,
+    )
+    seed_year_results(
+        stats,
+        ClusterYear.objects.get(cluster__code="soc-trang-2", year=2018),
+        ST2_2018,
+        locked=True,
+    )
+    current = ClusterYear.objects.filter(cluster__code="lam-dong-1", year=today.year).first()
+    if current is None or current.results.exists():
+        return
+    table = load_table(this_year)
+    plans = {
+        "cd-xa-tuy-phong": ((4, 1, 0, []), "verified"),
+        "cdcs-vinh-hao": ((6.5, 0, 0, []), "submitted"),
+        "cd-phuong-mui-ne": ((5, 0, 0, []), "draft"),
+    }
+    members = {o.code: o for o in Organization.objects.filter(code__in=plans)}
+    for index, (code, (plan, status)) in enumerate(plans.items()):
+        result = result_for(current, members[code], by=None)
+        draft = status == "draft"
+        # The draft is half done: the unit still has to score section V and send it.
+        result = score_demo_result(
+            result,
+            table,
+            plan,
+            index,
+            verified=status == ResultStatus.VERIFIED,
+            skip=("V",) if draft else (),
+        )
+        if not draft:
+            result = submit_result(result, by=None)
+            if status == ResultStatus.VERIFIED:
+                verify_result(result, by=None, table=table)
+        stats.created += 1

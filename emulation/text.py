@@ -1,6 +1,9 @@
 """Vietnamese text helpers shared by every app: search folding and collation."""
 
 import unicodedata
+from decimal import Decimal
+
+from django.utils.formats import number_format
 
 # Unicode decomposition strips the tone marks but leaves đ/Đ, which are letters of their own.
 # Ð/ð (U+00D0/U+00F0) stand in for them in text converted from legacy encodings.
@@ -51,3 +54,16 @@ def vi_sort_key(text: str | None) -> tuple:
         letter = unicodedata.normalize("NFC", "".join(parts))
         primary.append((_LETTER_RANK.get(letter, 100 + ord(letter[0])), letter))
     return (tuple(primary), tuple(tones))
+
+
+def format_number(value, places: int | None = None) -> str:
+    """A figure in the active language's format, grouped (Vietnamese: 127.000; 95,5), with
+    no trailing zeros unless `places` is given. Blank for None."""
+    if value is None:
+        return ""
+    if places is None:
+        value = Decimal(value)
+        places = (
+            0 if value == value.to_integral() else max(0, -value.normalize().as_tuple().exponent)
+        )
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)

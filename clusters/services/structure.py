@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from emulation.text import vi_sort_key
 
-from .models import (
+from ..models import (
     Cluster,
     ClusterYear,
     ClusterYearStatus,

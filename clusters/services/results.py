@@ -1,0 +1,656 @@
+"""Workflows of the annual results: saving scores with an optimistic lock, submitting,
+verifying, classifying, locking and reopening, and the standings of a cluster-year (totals,
+ranking, classification, distribution) that every screen and document reads."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from emulation.text import format_number
+
+from ..models import (
+    LEVEL_ABBREVIATIONS,
+    RANKED_LEVELS,
+    AnnualResult,
+    ClusterYear,
+    ClusterYearStatus,
+    CriterionKind,
+    EmulationProgram,
+    IndicatorValue,
+    Level,
+    MemberEntry,
+    Organization,
+    ResultStatus,
+    ScoreEntry,
+)
+from ..scoring import (
+    Suggestion,
+    Table,
+    Totals,
+    apply_cap,
+    competition_ranks,
+    compute_totals,
+    is_half_step,
+    load_table,
+    suggest_level,
+    tie_break_key,
+    top_level_quota,
+)
+
+SCORE_FIELDS = ("self_score", "verified_score", "explanation", "not_applicable")
+FIGURE_FIELDS = ("target", "actual")
+
+
+class StaleResult(Exception):
+    """The result changed since the form was loaded; nothing was saved."""
+
+    def __init__(self, current: AnnualResult):
+        self.current = current
+        super().__init__(_("Another officer saved this result in the meantime."))
+
+
+def _stamp(obj, by, reason: str):
+    obj._history_user = by
+    obj._change_reason = reason[:100] if reason else None
+
+
+# Validation shared by the form and the import ----------------------------------------------
+
+
+def score_errors(table: Table, scores: dict[int, dict]) -> dict[tuple[int, str], str]:
+    """Errors per (criterion id, field) for the scores about to be saved: beyond the
+    criterion's points, not in half points, negative, or a verified score that differs from
+    the self-score without an explanation."""
+    errors = {}
+    by_id = {c.pk: c for c in table.criteria}
+    for criterion_id, data in scores.items():
+        criterion = by_id[criterion_id]
+        for name in ("self_score", "verified_score"):
+            value = data.get(name)
+            if value is None:
+                continue
+            if value < 0:
+                errors[criterion_id, name] = _("The score cannot be negative.")
+            elif value > criterion.max_points:
+                errors[criterion_id, name] = _(
+                    "At most %(max)s points for criterion %(criterion)s."
+                ) % {"max": format_number(criterion.max_points), "criterion": criterion.label}
+            elif not is_half_step(value):
+                errors[criterion_id, name] = _("Scores are given in half points (e.g. 1,5).")
+        self_score, verified = data.get("self_score"), data.get("verified_score")
+        if (
+            not data.get("not_applicable")
+            and verified is not None
+            and self_score is not None
+            and verified != self_score
+            and not (data.get("explanation") or "").strip()
+        ):
+            errors[criterion_id, "explanation"] = _(
+                "Explain why the verified score differs from the self-score."
+            )
+    return errors
+
+
+# Saving -------------------------------------------------------------------------------------
+
+
+def result_for(cluster_year: ClusterYear, organization: Organization, *, by) -> AnnualResult:
+    """The unit's result of the year, created empty on first use."""
+    program = EmulationProgram.for_cluster_year(cluster_year)
+    if program is None:
+        raise ValidationError(_("The organiser has not set up the programme of this year."))
+    result = AnnualResult.objects.filter(
+        cluster_year=cluster_year, organization=organization
+    ).first()
+    if result is None:
+        result = AnnualResult(cluster_year=cluster_year, organization=organization, program=program)
+        _stamp(result, by, _("Result opened"))
+        result.save()
+    return result
+
+
+def _rows_of(result: AnnualResult) -> tuple[dict[int, ScoreEntry], dict[int, IndicatorValue]]:
+    entries = {e.criterion_id: e for e in result.entries.all()}
+    values = {v.indicator_id: v for v in result.indicator_values.all()}
+    return entries, values
+
+
+def _apply(model, existing: dict, key_field: str, changes: dict[int, dict], result, by, reason):
+    for key, data in changes.items():
+        row = existing.get(key)
+        if row is None:
+            if not any(v not in (None, "", False) for v in data.values()):
+                continue
+            row = model(result=result, **{key_field: key})
+            existing[key] = row
+        elif all(getattr(row, name) == value for name, value in data.items()):
+            continue
+        for name, value in data.items():
+            setattr(row, name, value)
+        _stamp(row, by, reason)
+        row.save()
+
+
+@transaction.atomic
+def save_result(
+    *,
+    result: AnnualResult,
+    by,
+    base_version: int,
+    scores: dict[int, dict] | None = None,
+    figures: dict[int, dict] | None = None,
+    reason: str = "",
+    table: Table | None = None,
+) -> AnnualResult:
+    """Write the given scores ({criterion id: {field: value}}) and figures ({indicator id:
+    {target, actual}}) if nobody saved the result since `base_version`; otherwise raise
+    `StaleResult` and write nothing."""
+    current = AnnualResult.objects.select_for_update().get(pk=result.pk)
+    if current.version != base_version:
+        raise StaleResult(current)
+    table = table or load_table(current.program)
+    entries, values = _rows_of(current)
+    scores, figures = scores or {}, figures or {}
+    merged = {}
+    for criterion_id, data in scores.items():
+        entry = entries.get(criterion_id)
+        base = {name: getattr(entry, name) if entry else None for name in SCORE_FIELDS}
+        merged[criterion_id] = {**base, **data}
+    errors = score_errors(table, merged)
+    if errors:
+        raise ValidationError("; ".join(errors.values()))
+    _apply(ScoreEntry, entries, "criterion_id", scores, current, by, reason)
+    _apply(IndicatorValue, values, "indicator_id", figures, current, by, reason)
+    _recount(current, table, entries, values)
+    current.version += 1
+    current.updated_by = by
+    _stamp(current, by, reason or _("Scores saved"))
+    current.save()
+    refresh_suggestions(current.cluster_year)
+    return current
+
+
+def _recount(result, table, entries, values):
+    result.self_total = compute_totals(table, entries, values, "self").total
+    result.verified_total = compute_totals(table, entries, values, "verified").total
+
+
+def _transition(result: AnnualResult, by, reason: str, **changes) -> AnnualResult:
+    for name, value in changes.items():
+        setattr(result, name, value)
+    result.version += 1
+    result.updated_by = by
+    _stamp(result, by, reason)
+    result.save()
+    return result
+
+
+def _locked(result: AnnualResult, version: int | None) -> AnnualResult:
+    current = AnnualResult.objects.select_for_update().get(pk=result.pk)
+    if version is not None and current.version != version:
+        raise StaleResult(current)
+    return current
+
+
+@transaction.atomic
+def submit_result(result: AnnualResult, *, by, version: int | None = None) -> AnnualResult:
+    """The unit sends its self-assessment; after the deadline it is accepted and marked late
+    (the programme's penalty for late reports is the head's to apply)."""
+    current = _locked(result, version)
+    if current.status != ResultStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted."))
+    table = load_table(current.program)
+    entries, values = _rows_of(current)
+    totals = compute_totals(table, entries, values, "self")
+    if totals.missing:
+        raise ValidationError(
+            _("%(n)s criteria have no self-score yet: score them or mark them as not applying.")
+            % {"n": totals.missing}
+        )
+    deadline = current.program.self_assessment_deadline
+    now = timezone.now()
+    return _transition(
+        current,
+        by,
+        _("Self-assessment submitted"),
+        status=ResultStatus.SUBMITTED,
+        submitted_at=now,
+        submitted_late=bool(deadline and timezone.localdate(now) > deadline),
+    )
+
+
+def verification_gaps(table: Table, entries: dict[int, ScoreEntry], values) -> list[str]:
+    """What keeps a result from being verified: criteria without a verified score, and
+    differences without an explanation."""
+    gaps = []
+    totals = compute_totals(table, entries, values, "verified")
+    if totals.missing:
+        gaps.append(_("%(n)s criteria have no verified score.") % {"n": totals.missing})
+    unexplained = [
+        c.label
+        for c in table.criteria
+        if (e := entries.get(c.pk)) is not None
+        and not e.not_applicable
+        and not c.is_computed
+        and e.verified_score is not None
+        and e.self_score is not None
+        and e.verified_score != e.self_score
+        and not e.explanation.strip()
+    ]
+    if unexplained:
+        gaps.append(
+            _("No explanation for the changed scores of %(criteria)s.")
+            % {"criteria": ", ".join(unexplained)}
+        )
+    return gaps
+
+
+@transaction.atomic
+def verify_result(
+    result: AnnualResult, *, by, version: int | None = None, table: Table | None = None
+) -> AnnualResult:
+    current = _locked(result, version)
+    if current.status not in (ResultStatus.DRAFT, ResultStatus.SUBMITTED):
+        raise ValidationError(_("This result cannot be verified in its present state."))
+    table = table or load_table(current.program)
+    entries, values = _rows_of(current)
+    gaps = verification_gaps(table, entries, values)
+    if gaps:
+        raise ValidationError(" ".join(gaps))
+    _recount(current, table, entries, values)
+    return _transition(
+        current,
+        by,
+        _("Result verified"),
+        status=ResultStatus.VERIFIED,
+        verified_at=timezone.now(),
+        verified_by=by,
+    )
+
+
+@transaction.atomic
+def return_result(result: AnnualResult, *, by, reason: str) -> AnnualResult:
+    """The head sends a submitted or verified result back to the unit as a draft."""
+    if not reason.strip():
+        raise ValidationError(_("Give a reason."))
+    current = _locked(result, None)
+    if current.status not in (ResultStatus.SUBMITTED, ResultStatus.VERIFIED):
+        raise ValidationError(_("Only a submitted or verified result can be returned."))
+    return _transition(current, by, reason, status=ResultStatus.DRAFT, verified_at=None)
+
+
+@transaction.atomic
+def reopen_result(result: AnnualResult, *, by, reason: str) -> AnnualResult:
+    """Federation staff reopen a locked result: the head corrects and verifies it again."""
+    if not reason.strip():
+        raise ValidationError(_("Give a reason."))
+    current = _locked(result, None)
+    if current.status != ResultStatus.LOCKED:
+        raise ValidationError(_("Only a locked result can be reopened."))
+    if current.cluster_year.status in (ClusterYearStatus.SUBMITTED, ClusterYearStatus.CLOSED):
+        raise ValidationError(_("The year's dossier has been submitted: results stay locked."))
+    return _transition(current, by, reason, status=ResultStatus.SUBMITTED)
+
+
+@transaction.atomic
+def set_level(result: AnnualResult, *, by, level: str, reason: str) -> AnnualResult:
+    """The head's classification. Departing from the suggestion needs a reason; the top
+    level never exceeds the programme's cap."""
+    current = _locked(result, None)
+    if current.status == ResultStatus.LOCKED:
+        raise ValidationError(_("The result is locked."))
+    if level not in Level.values:
+        raise ValidationError(_("Unknown classification."))
+    standings = cluster_standings(current.cluster_year)
+    row = standings.row_for(current.organization_id)
+    suggested = row.suggested if row else ""
+    if level != suggested and not reason.strip():
+        raise ValidationError(_("Give a reason for departing from the suggested classification."))
+    if level == Level.EXCELLENT:
+        others = sum(
+            1
+            for other in standings.rows
+            if other.level == Level.EXCELLENT and other.organization_id != current.organization_id
+        )
+        if others + 1 > standings.quota:
+            raise ValidationError(
+                _(
+                    "At most %(quota)s units may be classified %(level)s (%(share)s%% of the "
+                    "classified units)."
+                )
+                % {
+                    "quota": standings.quota,
+                    "level": LEVEL_ABBREVIATIONS[Level.EXCELLENT],
+                    "share": format_number(standings.table.program.top_share_percent),
+                }
+            )
+    if level == suggested and not reason.strip():
+        level_reason = ""
+    else:
+        level_reason = reason.strip()
+    return _transition(
+        current,
+        by,
+        reason or _("Classification set"),
+        level=level,
+        level_reason=level_reason,
+    )
+
+
+@transaction.atomic
+def lock_results(cluster_year: ClusterYear, *, by, reason: str) -> int:
+    """Close the entry of the year: every result is locked with its classification frozen,
+    and the year moves to review. Returns how many results were locked."""
+    cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
+    if cluster_year.status != ClusterYearStatus.OPEN:
+        raise ValidationError(_("Only an open year can be locked for its review."))
+    standings = cluster_standings(cluster_year)
+    count = 0
+    for row in standings.rows:
+        result = row.result
+        if result is None or result.status == ResultStatus.LOCKED:
+            continue
+        _transition(result, by, reason, status=ResultStatus.LOCKED, level=row.level or "")
+        count += 1
+    cluster_year.status = ClusterYearStatus.REVIEW
+    _stamp(cluster_year, by, reason)
+    cluster_year.save()
+    return count
+
+
+# Standings ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Standing:
+    entry: MemberEntry
+    result: AnnualResult | None
+    self_totals: Totals | None = None
+    verified_totals: Totals | None = None
+    suggestion: Suggestion | None = None
+    suggested: str = ""  # after the cap
+    capped: bool = False
+    rank: int | None = None
+    member_at_end: bool = True
+
+    @property
+    def organization_id(self) -> int:
+        return self.entry.membership.organization_id
+
+    @property
+    def name(self) -> str:
+        return self.entry.name
+
+    @property
+    def status(self) -> str:
+        return self.result.status if self.result else ""
+
+    @property
+    def self_total(self) -> Decimal | None:
+        return self.self_totals.total if self.self_totals else None
+
+    @property
+    def verified_total(self) -> Decimal | None:
+        return self.verified_totals.total if self.verified_totals else None
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.self_total is None or self.verified_total is None:
+            return None
+        return self.verified_total - self.self_total
+
+    @property
+    def level(self) -> str:
+        if self.result is not None and self.result.level:
+            return self.result.level
+        return self.suggested
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_ABBREVIATIONS.get(self.level, "")
+
+    @property
+    def suggested_label(self) -> str:
+        return LEVEL_ABBREVIATIONS.get(self.suggested, "")
+
+    @property
+    def is_override(self) -> bool:
+        return bool(self.result and self.result.level and self.result.level != self.suggested)
+
+
+@dataclass
+class Standings:
+    cluster_year: ClusterYear
+    table: Table | None
+    rows: list[Standing] = field(default_factory=list)
+    quota: int = 0
+
+    def row_for(self, organization_id: int) -> Standing | None:
+        return next((r for r in self.rows if r.organization_id == organization_id), None)
+
+    @property
+    def ranked(self) -> list[Standing]:
+        return sorted((r for r in self.rows if r.rank is not None), key=lambda r: (r.rank, r.name))
+
+    @property
+    def counted(self) -> list[Standing]:
+        """The members at the year's end: the ones the distribution counts."""
+        return [r for r in self.rows if r.member_at_end]
+
+    @property
+    def distribution(self) -> list[dict]:
+        """Units per level with their share of the members at the year's end; a unit
+        without a classification yet counts as not classified."""
+        counted = self.counted
+        counts: dict[str, int] = defaultdict(int)
+        for row in counted:
+            counts[row.level if row.level else Level.NONE] += 1
+        total = len(counted) or 1
+        return [
+            {
+                "level": level,
+                "label": Level(level).label,
+                "abbreviation": LEVEL_ABBREVIATIONS[level],
+                "count": counts[level],
+                "percent": Decimal(100 * counts[level]) / total,
+            }
+            for level in [*RANKED_LEVELS, Level.NONE]
+        ]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = self.counted
+        return {
+            "members": len(counted),
+            "submitted": sum(1 for r in counted if r.status and r.status != ResultStatus.DRAFT),
+            "verified": sum(
+                1 for r in counted if r.status in (ResultStatus.VERIFIED, ResultStatus.LOCKED)
+            ),
+        }
+
+
+def cluster_standings(cluster_year: ClusterYear, table: Table | None = None) -> Standings:
+    """Every member of the year with its totals, rank and classification – in a constant
+    number of queries."""
+    if table is None:
+        program = EmulationProgram.for_cluster_year(cluster_year)
+        table = load_table(program) if program else None
+    standings = Standings(cluster_year=cluster_year, table=table)
+    entries = cluster_year.member_entries()
+    results = {
+        r.organization_id: r
+        for r in cluster_year.results.select_related("updated_by", "organization")
+    }
+    score_rows: dict[int, dict] = defaultdict(dict)
+    value_rows: dict[int, dict] = defaultdict(dict)
+    if results:
+        for row in ScoreEntry.objects.filter(result__cluster_year=cluster_year):
+            score_rows[row.result_id][row.criterion_id] = row
+        for row in IndicatorValue.objects.filter(result__cluster_year=cluster_year):
+            value_rows[row.result_id][row.indicator_id] = row
+    as_of = cluster_year.as_of
+    keys = []
+    for entry in entries:
+        result = results.get(entry.membership.organization_id)
+        row = Standing(
+            entry=entry, result=result, member_at_end=entry.membership.is_member_on(as_of)
+        )
+        standings.rows.append(row)
+        if result is None or table is None:
+            continue
+        scores, values = score_rows[result.pk], value_rows[result.pk]
+        row.self_totals = compute_totals(table, scores, values, "self")
+        row.verified_totals = compute_totals(table, scores, values, "verified")
+        row.suggestion = suggest_level(table, row.verified_totals)
+        row.suggested = row.suggestion.level
+        if row.member_at_end and row.verified_total is not None:
+            key = (row.verified_total, *tie_break_key(table, row.verified_totals, values))
+            keys.append((row.organization_id, key))
+    ranks = competition_ranks(keys)
+    for row in standings.rows:
+        row.rank = ranks.get(row.organization_id)
+    if table is not None:
+        classified = [
+            (r.organization_id, r.rank, r.suggested)
+            for r in standings.rows
+            if r.rank is not None and r.level != Level.NONE
+        ]
+        # Every member at the year's end is to be classified, unless marked otherwise.
+        to_classify = sum(1 for r in standings.rows if r.member_at_end and r.level != Level.NONE)
+        capped, standings.quota = apply_cap(
+            classified, table.program.top_share_percent, to_classify
+        )
+        for row in standings.rows:
+            if row.organization_id in capped and capped[row.organization_id] != row.suggested:
+                row.capped = True
+                row.suggested = capped[row.organization_id]
+                row.suggestion.reasons.append(
+                    _("Beyond the cap of %(share)s%% on the top level (%(quota)s units).")
+                    % {
+                        "share": format_number(table.program.top_share_percent),
+                        "quota": standings.quota,
+                    }
+                )
+    else:
+        standings.quota = top_level_quota(0, Decimal(0))
+    return standings
+
+
+def refresh_suggestions(cluster_year: ClusterYear) -> None:
+    """Store each result's suggested classification (it depends on the others through the
+    cap), so lists and the awards rules can filter on it."""
+    standings = cluster_standings(cluster_year)
+    changed = []
+    for row in standings.rows:
+        if row.result is not None and row.result.suggested_level != row.suggested:
+            row.result.suggested_level = row.suggested
+            changed.append(row.result)
+    if changed:
+        AnnualResult.objects.bulk_update(changed, ["suggested_level"])
+
+
+# History ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    when: datetime.datetime
+    who: object
+    what: str
+    old: str
+    new: str
+    reason: str
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, Decimal):
+        return format_number(value)
+    return str(value)
+
+
+def result_history(result: AnnualResult, table: Table) -> list[Change]:
+    """Every change to the result, its scores and its figures: who, when, old → new, why –
+    newest first, in three queries."""
+    criteria = {c.pk: c for c in table.criteria}
+    indicators = {i.pk: i for i in table.indicators}
+    changes: list[Change] = []
+
+    def diff(records, label_of, fields, labels):
+        previous = {}
+        for record in records:
+            before = previous.get(record.id)
+            for name in fields:
+                new = getattr(record, name)
+                old = getattr(before, name) if before is not None else None
+                if before is None and new in (None, "", False):
+                    continue
+                if before is not None and old == new:
+                    continue
+                changes.append(
+                    Change(
+                        when=record.history_date,
+                        who=record.history_user,
+                        what=f"{label_of(record)} – {labels[name]}",
+                        old=_display(old),
+                        new=_display(new),
+                        reason=record.history_change_reason or "",
+                    )
+                )
+            previous[record.id] = record
+
+    def ordered(qs):
+        return qs.select_related("history_user").order_by("history_date", "history_id")
+
+    score_labels = {
+        "self_score": _("self-score"),
+        "verified_score": _("verified score"),
+        "explanation": _("explanation"),
+        "not_applicable": _("does not apply"),
+    }
+    diff(
+        ordered(ScoreEntry.history.filter(result_id=result.pk)),
+        lambda r: criteria[r.criterion_id].label if r.criterion_id in criteria else "?",
+        SCORE_FIELDS,
+        score_labels,
+    )
+    diff(
+        ordered(IndicatorValue.history.filter(result_id=result.pk)),
+        lambda r: indicators[r.indicator_id].name if r.indicator_id in indicators else "?",
+        FIGURE_FIELDS,
+        {"target": _("target"), "actual": _("actual")},
+    )
+    start = len(changes)
+    diff(
+        ordered(AnnualResult.history.filter(id=result.pk)),
+        lambda r: _("Result"),
+        ("status", "level"),
+        {"status": _("status"), "level": _("classification")},
+    )
+    labels = {**dict(ResultStatus.choices), **LEVEL_ABBREVIATIONS}
+    for change in changes[start:]:
+        change.old = str(labels.get(change.old, change.old))
+        change.new = str(labels.get(change.new, change.new))
+    return sorted(changes, key=lambda c: c.when, reverse=True)
+
+
+def result_kinds_summary(table: Table) -> dict[str, Decimal]:
+    """The table's maximum per kind (score, bonus limit, penalty limit)."""
+    out = {kind: Decimal(0) for kind in CriterionKind.values}
+    for section in table.sections:
+        if section.kind == CriterionKind.SCORE:
+            out[section.kind] += sum((c.max_points for c in table.criteria_of(section)), Decimal(0))
+        else:
+            out[section.kind] += section.max_points
+    return out
