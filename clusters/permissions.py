@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from .models import (
     Cluster,
     ClusterYear,
+    ClusterYearStatus,
     Membership,
     Officer,
     Organization,
@@ -339,3 +340,79 @@ class ClusterYearRuleMixin:
         if rule is not None and not rule(request.user, self.cluster_year):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+# Results ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ResultRights:
+    """What a user may do with one unit's result."""
+
+    view: bool = False
+    enter_self: bool = False  # self-scores, figures, evidence
+    verify: bool = False  # verified scores, explanations, classification, verification
+    submit: bool = False
+    reopen: bool = False
+
+
+def sees_all_results(user, cluster_year: ClusterYear) -> bool:
+    """The head, the deputy, the organiser's staff and observers see every member's scores;
+    members see others' only as the programme allows (by default after the review)."""
+    if can_act_as_head(user, cluster_year):
+        return True
+    access = access_for(user)
+    own = access.officer_org_ids
+    if cluster_year.head_id in own or cluster_year.deputy_id in own:
+        return True
+    if access.read_subtree_ids & running_org_ids(cluster_year):
+        return True
+    from .models import EmulationProgram, Visibility
+
+    program = EmulationProgram.for_cluster_year(cluster_year)
+    visibility = program.visibility if program else Visibility.AFTER_REVIEW
+    if visibility == Visibility.ALWAYS:
+        return True
+    if visibility == Visibility.AFTER_REVIEW:
+        return cluster_year.status not in (ClusterYearStatus.SETUP, ClusterYearStatus.OPEN)
+    return False
+
+
+def result_rights(
+    user, cluster_year: ClusterYear, organization: Organization, result
+) -> ResultRights:
+    """Rights over a unit's result (`result` may be None before anything was entered). A
+    unit never verifies itself: the head's own result is verified by the organiser's staff."""
+    from .models import ResultStatus
+
+    access = access_for(user)
+    rights = ResultRights(
+        view=organization.pk in access.officer_org_ids or sees_all_results(user, cluster_year)
+    )
+    status = result.status if result is not None else ResultStatus.DRAFT
+    # In review only the results staff reopened are not locked.
+    in_entry = cluster_year.status in (
+        ClusterYearStatus.SETUP,
+        ClusterYearStatus.OPEN,
+        ClusterYearStatus.REVIEW,
+    )
+    staff = can_manage_cluster_year(user, cluster_year)
+    if status == ResultStatus.LOCKED or not in_entry:
+        rights.reopen = (
+            staff
+            and status == ResultStatus.LOCKED
+            and cluster_year.status == ClusterYearStatus.REVIEW
+        )
+        return rights
+    rights.verify = can_act_as_head(user, cluster_year) and (
+        staff or organization.pk not in access.officer_org_ids
+    )
+    own_member = (
+        organization.pk in access.write_org_ids
+        and status == ResultStatus.DRAFT
+        and cluster_year.is_open_for_entry
+        and can_edit_member_entry(user, cluster_year, organization)
+    )
+    rights.enter_self = rights.verify or own_member
+    rights.submit = own_member
+    return rights

@@ -29,6 +29,7 @@ from .permissions import (
     cluster_years_for,
     clusters_for,
     role_labels,
+    sees_all_results,
 )
 from .tables import ClusterTable
 
@@ -101,6 +102,7 @@ class ClusterYearDetailView(LoginRequiredMixin, ClusterYearRuleMixin, TemplateVi
             roles=role_labels(user, cluster_year, member_ids),
             can_head=can_act_as_head(user, cluster_year),
             can_manage=can_manage_cluster_year(user, cluster_year),
+            sees_results=sees_all_results(user, cluster_year),
         )
         return context
 

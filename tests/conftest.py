@@ -28,6 +28,12 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded evidence goes to a temporary folder, never into the project."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @dataclass
 class World:
     """A province with a cluster of districts, a district organising its own cluster, and an

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from emulation.text import format_number
 
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -30,6 +33,13 @@ def vi_date_line(place: str, day: datetime.date) -> str:
 def document_number(number: int, kind: str, suffix: str) -> str:
     """ "05/BC-CTĐ": numbers below 10 with a leading zero."""
     return f"{number:02d}/{kind}-{suffix}"
+
+
+def _printed(value):
+    """Figures print in the document's language (Vietnamese: 95,5; 127.000)."""
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        return format_number(value)
+    return value
 
 
 @dataclass
@@ -101,7 +111,7 @@ class TableDocument:
         return [
             {
                 "emphasis": bool(row.get("emphasis")),
-                "cells": [(row.get(c.key, ""), c.align) for c in self.columns],
+                "cells": [(_printed(row.get(c.key, "")), c.align) for c in self.columns],
             }
             for row in self.rows
         ]

@@ -32,11 +32,18 @@ class DocumentSpec:
 
 
 def _registry() -> dict[str, DocumentSpec]:
-    from clusters.documents import roster
+    from clusters.documents import results, roster
 
     return {
         "roster": DocumentSpec(
             "roster", _("Cluster roster"), roster.build_roster, roster.TEMPLATE, ("pdf", "xlsx")
+        ),
+        "results": DocumentSpec(
+            "results",
+            _("Results table and ranking"),
+            results.build_results,
+            results.TEMPLATE,
+            ("pdf", "xlsx"),
         ),
     }
 

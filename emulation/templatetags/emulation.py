@@ -1,0 +1,21 @@
+"""Template helpers shared by every app."""
+
+from decimal import Decimal
+
+from django import template
+
+from emulation.text import format_number
+
+register = template.Library()
+
+
+@register.filter
+def num(value, arg=None):
+    """A figure in the active language's format: `|num` (no trailing zeros), `|num:1` (one
+    decimal place), `|num:"signed"` (with + for gains)."""
+    if value is None or value == "":
+        return ""
+    if arg == "signed":
+        text = format_number(value)
+        return f"+{text}" if Decimal(value) > 0 else text
+    return format_number(value, None if arg is None else int(arg))

@@ -1,0 +1,300 @@
+"""The results workflow on the binh-thuan-1 shape: entering, the optimistic lock, verifying,
+classifying with the cap, locking, reopening, visibility and the printed table."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from clusters.models import ClusterYearStatus, Level, OrganizationKind, ResultStatus
+from clusters.scoring import load_table
+from clusters.services import (
+    StaleResult,
+    cluster_standings,
+    create_default_program,
+    lock_results,
+    reopen_result,
+    result_for,
+    save_result,
+    set_level,
+    submit_result,
+    verify_result,
+)
+from emulation.demo import BT1_2024, score_demo_result
+from tests.clusters.test_views import count_queries
+from tests.factories import (
+    ClusterFactory,
+    ClusterYearFactory,
+    OfficerFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+class Bt1:
+    pass
+
+
+@pytest.fixture
+def bt1():
+    """Bình Thuận's cluster 1 in 2024, still open: Bắc Bình heads, Tuy Phong deputes."""
+    w = Bt1()
+    w.province = OrganizationFactory(
+        code="bt", name="Liên đoàn Lao động tỉnh Bình Thuận", kind=OrganizationKind.PROVINCIAL
+    )
+    w.units = {
+        code: OrganizationFactory(code=code, name=name, parent=w.province)
+        for code, name in [
+            ("ldld-bac-binh", "Liên đoàn Lao động huyện Bắc Bình"),
+            ("ldld-tuy-phong", "Liên đoàn Lao động huyện Tuy Phong"),
+            ("ldld-ham-thuan-bac", "Liên đoàn Lao động huyện Hàm Thuận Bắc"),
+            ("ldld-phu-quy", "Liên đoàn Lao động huyện Phú Quý"),
+            ("ldld-tp-phan-thiet", "Liên đoàn Lao động thành phố Phan Thiết"),
+        ]
+    }
+    w.cluster_year = ClusterYearFactory(
+        cluster=ClusterFactory(organizer=w.province, code="bt-1"),
+        year=2024,
+        head=w.units["ldld-bac-binh"],
+        deputy=w.units["ldld-tuy-phong"],
+        members=list(w.units.values()),
+    )
+    w.program = create_default_program(organizer=w.province, year=2024)
+    w.table = load_table(w.program)
+    w.head = OfficerFactory(organization=w.units["ldld-bac-binh"]).user
+    w.tuy_phong = OfficerFactory(organization=w.units["ldld-tuy-phong"]).user
+    w.phu_quy = OfficerFactory(organization=w.units["ldld-phu-quy"]).user
+    w.staff = OfficerFactory(organization=w.province).user
+    return w
+
+
+def fill_all(w, verify=True):
+    for index, (code, plan) in enumerate(BT1_2024.items()):
+        result = result_for(w.cluster_year, w.units[code], by=w.head)
+        score_demo_result(result, w.table, plan, index, by=w.head)
+        if verify:
+            verify_result(result, by=w.staff)
+
+
+def test_ranking_puts_tuy_phong_first_and_caps_the_top_level(bt1):
+    fill_all(bt1)
+    standings = cluster_standings(bt1.cluster_year)
+    ranked = [row.entry.organization.code for row in standings.ranked]
+    assert ranked[:2] == ["ldld-tuy-phong", "ldld-tp-phan-thiet"]
+    # 20% of 5 members → 1 unit HTXSNV; Phan Thiết (97,5) steps down.
+    assert standings.quota == 1
+    levels = {row.entry.organization.code: row.level for row in standings.rows}
+    assert levels["ldld-tuy-phong"] == Level.EXCELLENT
+    assert levels["ldld-tp-phan-thiet"] == Level.GOOD
+    dist = {d["level"]: (d["count"], d["percent"]) for d in standings.distribution}
+    assert dist[Level.EXCELLENT] == (1, Decimal(20))
+    assert dist[Level.GOOD] == (4, Decimal(80))
+
+
+def test_two_concurrent_edits_the_stale_save_is_refused_and_the_first_kept(bt1):
+    result = result_for(bt1.cluster_year, bt1.units["ldld-phu-quy"], by=bt1.phu_quy)
+    criterion = next(c for c in bt1.table.criteria if c.label == "I.1")
+    loaded = result.version  # both officers opened the form at this version
+    save_result(
+        result=result,
+        by=bt1.phu_quy,
+        base_version=loaded,
+        scores={criterion.pk: {"self_score": Decimal(7)}},
+    )
+    with pytest.raises(StaleResult):
+        save_result(
+            result=result,
+            by=bt1.head,
+            base_version=loaded,
+            scores={criterion.pk: {"self_score": Decimal(5)}},
+        )
+    entry = result.entries.get(criterion=criterion)
+    assert entry.self_score == 7
+    assert entry.history.count() == 1
+
+
+def test_stale_save_in_the_browser_form_keeps_the_users_entries(client, bt1):
+    result = result_for(bt1.cluster_year, bt1.units["ldld-phu-quy"], by=bt1.phu_quy)
+    criterion = next(c for c in bt1.table.criteria if c.label == "I.1")
+    url = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    save_result(
+        result=result,
+        by=bt1.head,
+        base_version=result.version,
+        scores={criterion.pk: {"self_score": Decimal(6)}},
+    )
+    client.force_login(bt1.phu_quy)
+    response = client.post(url, {"version": 1, f"self_{criterion.pk}": "7,5"})
+    assert response.status_code == 200
+    assert "after you opened it" in response.content.decode() or "sau khi" in response.content.decode()
+    assert result.entries.get(criterion=criterion).self_score == 6
+    form = response.context["form"]
+    assert form.data[f"self_{criterion.pk}"] == "7,5"
+    assert int(form.data["version"]) == 2
+    assert response.context["stale_changes"]
+    # Saving again applies the user's value.
+    response = client.post(url, {"version": 2, f"self_{criterion.pk}": "7,5"})
+    assert response.status_code == 302
+    assert result.entries.get(criterion=criterion).self_score == Decimal("7.5")
+
+
+def test_explanation_required_when_the_verified_score_differs(bt1):
+    result = result_for(bt1.cluster_year, bt1.units["ldld-phu-quy"], by=bt1.head)
+    criterion = next(c for c in bt1.table.criteria if c.label == "I.1")
+    with pytest.raises(ValidationError):
+        save_result(
+            result=result,
+            by=bt1.head,
+            base_version=result.version,
+            scores={criterion.pk: {"self_score": Decimal(8), "verified_score": Decimal(6)}},
+        )
+    assert not result.entries.exists()
+
+
+def test_scores_above_the_maximum_or_not_in_half_points_are_refused(client, bt1):
+    criterion = next(c for c in bt1.table.criteria if c.label == "I.1")  # 8 points
+    client.force_login(bt1.phu_quy)
+    url = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    for bad in ["9", "7,3", "-1", "abc"]:
+        response = client.post(url, {"version": 0, f"self_{criterion.pk}": bad})
+        assert response.status_code == 200
+        assert response.context["form"].errors
+    assert not bt1.cluster_year.results.filter(entries__isnull=False).exists()
+
+
+def test_a_member_who_left_mid_year_is_listed_but_not_ranked(bt1):
+    fill_all(bt1)
+    membership = bt1.cluster_year.memberships.get(organization=bt1.units["ldld-tuy-phong"])
+    membership.left_on = datetime.date(2024, 6, 30)
+    membership.save()
+    standings = cluster_standings(bt1.cluster_year)
+    row = standings.row_for(bt1.units["ldld-tuy-phong"].pk)
+    assert row.rank is None and not row.member_at_end
+    assert standings.ranked[0].entry.organization.code == "ldld-tp-phan-thiet"
+    assert standings.counts["members"] == 4
+
+
+def test_a_unit_never_verifies_its_own_result(client, bt1):
+    result = result_for(bt1.cluster_year, bt1.units["ldld-bac-binh"], by=bt1.head)
+    client.force_login(bt1.head)
+    url = reverse("clusters:result_action", args=["bt-1", 2024, "ldld-bac-binh", "verify"])
+    assert client.post(url).status_code == 403
+    criterion = next(c for c in bt1.table.criteria if c.label == "I.1")
+    detail = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-bac-binh"])
+    client.post(detail, {"version": result.version, f"verified_{criterion.pk}": "1"})
+    assert not result.entries.filter(verified_score__isnull=False).exists()
+
+
+def test_member_cannot_edit_another_unit_nor_its_own_once_submitted(client, bt1):
+    fill_all(bt1, verify=False)
+    client.force_login(bt1.phu_quy)
+    other = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-ham-thuan-bac"])
+    assert client.get(other).status_code == 403  # others' scores hidden until the review
+    assert client.post(other, {"version": 1}).status_code == 403
+    result = bt1.cluster_year.results.get(organization=bt1.units["ldld-phu-quy"])
+    submit_result(result, by=bt1.phu_quy)
+    own = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    assert client.get(own).status_code == 200
+    assert client.post(own, {"version": result.version + 1}).status_code == 403
+
+
+def test_submit_needs_every_criterion_scored(bt1):
+    result = result_for(bt1.cluster_year, bt1.units["ldld-phu-quy"], by=bt1.phu_quy)
+    with pytest.raises(ValidationError):
+        submit_result(result, by=bt1.phu_quy)
+
+
+def test_override_needs_a_reason_and_the_cap_holds(bt1):
+    fill_all(bt1)
+    phan_thiet = bt1.cluster_year.results.get(organization=bt1.units["ldld-tp-phan-thiet"])
+    with pytest.raises(ValidationError):
+        set_level(phan_thiet, by=bt1.head, level=Level.COMPLETED, reason="")
+    with pytest.raises(ValidationError):  # Tuy Phong already holds the only HTXSNV
+        set_level(phan_thiet, by=bt1.head, level=Level.EXCELLENT, reason="Dẫn đầu phong trào")
+    set_level(phan_thiet, by=bt1.head, level=Level.NONE, reason="Đang củng cố tổ chức")
+    phan_thiet.refresh_from_db()
+    assert phan_thiet.level == Level.NONE and phan_thiet.level_reason
+
+
+def test_locking_freezes_the_results_and_staff_reopen_one(client, bt1):
+    fill_all(bt1)
+    bt1.cluster_year.status = ClusterYearStatus.OPEN
+    bt1.cluster_year.save()
+    assert lock_results(bt1.cluster_year, by=bt1.head, reason="Chốt kết quả") == 5
+    bt1.cluster_year.refresh_from_db()
+    assert bt1.cluster_year.status == ClusterYearStatus.REVIEW
+    result = bt1.cluster_year.results.get(organization=bt1.units["ldld-tuy-phong"])
+    assert result.status == ResultStatus.LOCKED and result.level == Level.EXCELLENT
+    client.force_login(bt1.head)
+    detail = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-tuy-phong"])
+    assert client.post(detail, {"version": result.version}).status_code == 403
+    with pytest.raises(ValidationError):
+        reopen_result(result, by=bt1.staff, reason="")
+    reopen_result(result, by=bt1.staff, reason="Bổ sung minh chứng")
+    result.refresh_from_db()
+    assert result.status == ResultStatus.SUBMITTED
+    assert client.get(detail).context["rights"].verify
+    with pytest.raises(ValidationError):
+        lock_results(bt1.cluster_year, by=bt1.head, reason="Lần hai")
+
+
+def test_history_shows_who_when_old_new_and_why(client, bt1):
+    result = result_for(bt1.cluster_year, bt1.units["ldld-phu-quy"], by=bt1.phu_quy)
+    criterion = next(c for c in bt1.table.criteria if c.label == "I.1")
+    client.force_login(bt1.phu_quy)
+    url = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    client.post(url, {"version": result.version, f"self_{criterion.pk}": "7", "reason": "Lần 1"})
+    client.post(url, {"version": result.version + 1, f"self_{criterion.pk}": "6,5", "reason": "Sửa"})
+    history = client.get(url).context["history"]
+    change = next(c for c in history if c.what.startswith("I.1") and c.reason == "Sửa")
+    assert (change.old, change.who) == ("7", bt1.phu_quy)
+    assert change.new in ("6,5", "6.5")
+
+
+def test_members_see_others_scores_after_the_review(client, bt1):
+    fill_all(bt1)
+    client.force_login(bt1.phu_quy)
+    url = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-tuy-phong"])
+    assert client.get(url).status_code == 403
+    bt1.cluster_year.status = ClusterYearStatus.REVIEW
+    bt1.cluster_year.save()
+    assert client.get(url).status_code == 200
+
+
+def test_running_totals_follow_the_typed_scores(client, bt1):
+    criterion = next(c for c in bt1.table.criteria if c.label == "I.1")
+    client.force_login(bt1.phu_quy)
+    url = reverse("clusters:result_totals", args=["bt-1", 2024, "ldld-phu-quy"])
+    response = client.post(url, {f"self_{criterion.pk}": "7,5"})
+    assert response.status_code == 200
+    assert response.context["panel"]["self"].section_scores["I"] == Decimal("7.5")
+
+
+def test_results_grid_queries_do_not_grow_with_the_members(client, bt1):
+    fill_all(bt1)
+    client.force_login(bt1.staff)
+    url = reverse("clusters:results", args=["bt-1", 2024])
+    before = count_queries(client, url)
+    for i in range(4):
+        unit = OrganizationFactory(parent=bt1.province)
+        bt1.cluster_year.memberships.create(organization=unit)
+        result = result_for(bt1.cluster_year, unit, by=bt1.head)
+        score_demo_result(result, bt1.table, BT1_2024["ldld-phu-quy"], i, by=bt1.head)
+    client.force_login(UserFactory())  # reset cached rights
+    client.force_login(bt1.staff)
+    assert count_queries(client, url) == before
+
+
+def test_result_form_queries_do_not_grow_with_the_history(client, bt1):
+    fill_all(bt1)
+    client.force_login(bt1.staff)
+    url = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    before = count_queries(client, url)
+    result = bt1.cluster_year.results.get(organization=bt1.units["ldld-phu-quy"])
+    reopen = {c.pk: {"explanation": f"Ghi chú {c.pk}"} for c in bt1.table.criteria[:3]}
+    save_result(result=result, by=bt1.head, base_version=result.version, scores=reopen)
+    assert count_queries(client, url) == before

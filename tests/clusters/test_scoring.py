@@ -1,0 +1,199 @@
+"""Totals, limits, formulas, classification with gates and cap, ranking with ties – on a
+small hand-made table, so each figure can be checked by hand."""
+
+from decimal import Decimal
+
+import pytest
+
+from clusters.models import (
+    ClassificationRule,
+    Criterion,
+    CriterionKind,
+    EmulationProgram,
+    Formula,
+    Indicator,
+    IndicatorKind,
+    IndicatorValue,
+    Level,
+    ScoreEntry,
+    ScoreSection,
+)
+from clusters.scoring import (
+    apply_cap,
+    competition_ranks,
+    compute_totals,
+    formula_points,
+    load_table,
+    suggest_level,
+    top_level_quota,
+)
+from tests.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def table():
+    program = EmulationProgram.objects.create(
+        organizer=OrganizationFactory(), year=2024, tie_break="S, NEW"
+    )
+    new = Indicator.objects.create(program=program, code="NEW", name="Đoàn viên mới", order=1)
+    house = Indicator.objects.create(
+        program=program, code="HOUSE", name="Mái ấm", kind=IndicatorKind.YES_NO, order=2
+    )
+    s = ScoreSection.objects.create(program=program, code="S", title="Chính", max_points=25)
+    u = ScoreSection.objects.create(program=program, code="U", title="Phụ", max_points=5, order=1)
+    b = ScoreSection.objects.create(
+        program=program, code="B", title="Thưởng", kind=CriterionKind.BONUS, max_points=3, order=2
+    )
+    t = ScoreSection.objects.create(
+        program=program, code="T", title="Trừ", kind=CriterionKind.PENALTY, max_points=2, order=3
+    )
+    Criterion.objects.create(section=s, code="1", title="a", max_points=10, order=1)
+    Criterion.objects.create(section=s, code="2", title="b", max_points=10, order=2)
+    Criterion.objects.create(
+        section=s, code="3", title="c", max_points=5, order=3, indicator=new, formula=Formula.RATIO
+    )
+    Criterion.objects.create(
+        section=u, code="1", title="d", max_points=5, indicator=house, formula=Formula.THRESHOLD
+    )
+    for code in "12":
+        Criterion.objects.create(section=b, code=code, title="bonus", max_points=2)
+        Criterion.objects.create(section=t, code=code, title="penalty", max_points=2)
+    ClassificationRule.objects.create(
+        program=program,
+        level=Level.EXCELLENT,
+        min_total=27,
+        min_criterion_percent=50,
+        max_penalty=1,
+    )
+    ClassificationRule.objects.create(program=program, level=Level.GOOD, min_total=20)
+    ClassificationRule.objects.create(program=program, level=Level.COMPLETED, min_total=15)
+    return load_table(program)
+
+
+def crit(table, label):
+    return next(c for c in table.criteria if c.label == label)
+
+
+def entries(table, scores: dict, na=()):
+    out = {}
+    for label, value in scores.items():
+        c = crit(table, label)
+        out[c.pk] = ScoreEntry(criterion=c, self_score=D(value), verified_score=D(value))
+    for label in na:
+        c = crit(table, label)
+        out[c.pk] = ScoreEntry(criterion=c, not_applicable=True)
+    return out
+
+
+def values(table, new=(10, 10), house=1):
+    by_code = {i.code: i for i in table.indicators}
+    return {
+        by_code["NEW"].pk: IndicatorValue(target=D(new[0]), actual=D(new[1])),
+        by_code["HOUSE"].pk: IndicatorValue(actual=D(house)),
+    }
+
+
+def test_totals_add_sections_with_bonus_and_penalty_within_their_limits(table):
+    scored = entries(table, {"S.1": 9.5, "S.2": 8, "B.1": 2, "B.2": 2, "T.1": 2, "T.2": 1})
+    totals = compute_totals(table, scored, values(table), "self")
+    assert totals.section_scores == {"S": D("22.5"), "U": D(5), "B": D(3), "T": D(2)}
+    assert totals.bonus == 3  # 4 entered, limit 3
+    assert totals.penalty == 2  # 3 entered, limit 2
+    assert totals.total == D("28.5")  # 27.5 + 3 - 2
+
+
+def test_a_missing_score_leaves_the_total_open_but_a_blank_bonus_counts_as_none(table):
+    totals = compute_totals(table, entries(table, {"S.1": 10}), values(table), "self")
+    assert totals.missing == 1 and totals.total is None
+    assert totals.running_total == D(20)
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "points"),
+    [(10, 10, 5), (10, 15, 5), (10, 7, 3.5), (10, 3, 1.5), (8, 1, 0.5), (10, 0, 0), (0, 3, 5)],
+)
+def test_ratio_formula_rounds_down_to_half_points(table, target, actual, points):
+    c = crit(table, "S.3")
+    assert formula_points(c, IndicatorValue(target=D(target), actual=D(actual))) == D(points)
+
+
+def test_threshold_and_yes_no_formulas(table):
+    house = crit(table, "U.1")
+    assert formula_points(house, IndicatorValue(actual=D(1))) == 5
+    assert formula_points(house, IndicatorValue(actual=D(0))) == 0
+    assert formula_points(house, None) is None
+    ratio = crit(table, "S.3")
+    assert formula_points(ratio, IndicatorValue(target=None, actual=D(3))) is None
+
+
+def test_a_criterion_that_does_not_apply_is_left_out_and_the_score_brought_back(table):
+    # S.2 (10 points) does not apply: 7 + 5 + 5 = 17 of 20 applicable → 17 × 30 / 20 = 25.5.
+    scored = entries(table, {"S.1": 7}, na=["S.2"])
+    totals = compute_totals(table, scored, values(table), "self")
+    assert totals.applicable_max == 20
+    assert totals.total == D("25.5")
+
+
+def test_classification_by_threshold(table):
+    good = compute_totals(table, entries(table, {"S.1": 8, "S.2": 8}), values(table), "self")
+    assert good.total == 26
+    assert suggest_level(table, good).level == Level.GOOD
+    low = compute_totals(
+        table, entries(table, {"S.1": 5, "S.2": 5}), values(table, house=0), "self"
+    )
+    assert low.total == 15 and suggest_level(table, low).level == Level.COMPLETED
+    failed = compute_totals(
+        table, entries(table, {"S.1": 2, "S.2": 2}), values(table, (10, 0), 0), "self"
+    )
+    assert suggest_level(table, failed).level == Level.FAILED
+
+
+def test_gate_keeps_a_high_total_from_the_top_level(table):
+    # 10 + 4 + 5 + 5 + 3 bonus = 27, but S.2 reached 40% of its points (gate: 50%).
+    scored = entries(table, {"S.1": 10, "S.2": 4, "B.1": 2, "B.2": 1})
+    totals = compute_totals(table, scored, values(table), "self")
+    suggestion = suggest_level(table, totals)
+    assert totals.total == 27
+    assert suggestion.level == Level.GOOD
+    assert "S.2" in suggestion.reasons[0]
+
+
+def test_penalty_gate(table):
+    scored = entries(table, {"S.1": 10, "S.2": 10, "B.1": 2, "B.2": 1, "T.1": 2})
+    totals = compute_totals(table, scored, values(table), "self")
+    assert totals.total == 31
+    assert suggest_level(table, totals).level == Level.GOOD
+    scored = entries(table, {"S.1": 10, "S.2": 10, "T.1": 1})
+    totals = compute_totals(table, scored, values(table), "self")
+    assert suggest_level(table, totals).level == Level.EXCELLENT
+
+
+def test_ranking_with_ties_shares_the_rank():
+    ranks = competition_ranks(
+        [("a", (D(90), D(30))), ("b", (D(95), D(20))), ("c", (D(90), D(30))), ("d", (D(90), D(31)))]
+    )
+    assert ranks == {"b": 1, "d": 2, "a": 3, "c": 3}
+
+
+@pytest.mark.parametrize(("classified", "quota"), [(12, 2), (5, 1), (4, 0), (20, 4), (10, 2)])
+def test_top_level_quota_is_rounded_down(classified, quota):
+    assert top_level_quota(classified, D(20)) == quota
+
+
+def test_cap_keeps_the_best_ranked_and_steps_the_others_down():
+    ranked = [("a", 1, Level.EXCELLENT), ("b", 2, Level.EXCELLENT), ("c", 3, Level.EXCELLENT)]
+    ranked += [(f"x{i}", 4 + i, Level.GOOD) for i in range(7)]
+    levels, quota = apply_cap(ranked, D(20), 10)
+    assert quota == 2
+    assert [levels[k] for k in "abc"] == [Level.EXCELLENT, Level.EXCELLENT, Level.GOOD]
+
+
+def test_cap_never_exceeded_by_a_tie_at_the_boundary():
+    ranked = [("a", 1, Level.EXCELLENT), ("b", 2, Level.EXCELLENT), ("c", 2, Level.EXCELLENT)]
+    ranked += [(f"x{i}", 4 + i, Level.GOOD) for i in range(7)]
+    levels, quota = apply_cap(ranked, D(20), 10)
+    assert quota == 2
+    assert [levels[k] for k in "abc"] == [Level.EXCELLENT, Level.GOOD, Level.GOOD]
