@@ -14,6 +14,13 @@ from .scoring import Table
 from .services.results import score_errors
 
 
+def _plain(value):
+    """26.00 → 26 and 1500000.00 → 1500000 in the form; 12.50 stays 12.5."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
 def _points_field(criterion, disabled: bool, **attrs) -> forms.DecimalField:
     return forms.DecimalField(
         required=False,
@@ -80,8 +87,8 @@ class ResultForm(forms.Form):
                 verified = entry.self_score
             self.initial.update(
                 {
-                    f"self_{pk}": entry.self_score,
-                    f"verified_{pk}": verified,
+                    f"self_{pk}": _plain(entry.self_score),
+                    f"verified_{pk}": _plain(verified),
                     f"explanation_{pk}": entry.explanation,
                     f"na_{pk}": entry.not_applicable,
                 }
@@ -96,7 +103,7 @@ class ResultForm(forms.Form):
                     min_value=0,
                     max_value=1 if indicator.kind == IndicatorKind.YES_NO else None,
                     max_digits=18,
-                    decimal_places=0 if indicator.kind != IndicatorKind.PERCENT else 2,
+                    decimal_places=2,
                     localize=True,
                     disabled=not can_self,
                     widget=forms.TextInput(
@@ -107,10 +114,16 @@ class ResultForm(forms.Form):
                         }
                     ),
                 )
-                self.initial[f"{name}_{indicator.pk}"] = getattr(value, name, None)
+                self.initial[f"{name}_{indicator.pk}"] = _plain(getattr(value, name, None))
 
     def clean(self):
         cleaned = super().clean()
+        whole = {IndicatorKind.COUNT, IndicatorKind.MONEY}
+        for indicator in self.table.indicators:
+            for name in ("target", "actual"):
+                value = cleaned.get(f"{name}_{indicator.pk}")
+                if indicator.kind in whole and value is not None and value != value.to_integral():
+                    self.add_error(f"{name}_{indicator.pk}", _("A count is a whole number."))
         for name, value in list(cleaned.items()):
             if (
                 name.startswith(("self_", "verified_"))
@@ -232,7 +245,7 @@ class LevelForm(forms.Form):
         from .models import Level
 
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = Level.choices
+        self.fields["level"].choices = [("", "–"), *Level.choices]
 
 
 class ReasonForm(forms.Form):

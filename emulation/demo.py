@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clusters.models import (
     Cluster,
@@ -650,7 +650,8 @@ def seed_demo(today: datetime.date | None = None) -> int:
     with transaction.atomic():
         seed_after_2025(stats, today)
         seed_users(stats)
-    with transaction.atomic():
+    # The results' history keeps the workflow's reasons in the demo's language.
+    with transaction.atomic(), translation.override("vi"):
         seed_results(stats, today)
     return stats.created
 

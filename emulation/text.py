@@ -1,7 +1,7 @@
 """Vietnamese text helpers shared by every app: search folding and collation."""
 
 import unicodedata
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 
@@ -66,4 +66,7 @@ def format_number(value, places: int | None = None) -> str:
         places = (
             0 if value == value.to_integral() else max(0, -value.normalize().as_tuple().exponent)
         )
+    else:
+        # Django's number_format cuts the digits off; round half up first (14,2857 → 14,3).
+        value = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)

@@ -34,18 +34,18 @@ def build_results(
     cluster = cluster_year.cluster
     organizer_name = cluster.organizer.name_on(cluster_year.as_of)
     sections = table.sections if table else []
-    columns = [Column("index", _("No."), 5, "center"), Column("name", _("Member unit"), 34)]
+    columns = [Column("index", _("No."), 4, "center"), Column("name", _("Member unit"), 42)]
     for section in sections:
         label = {
             CriterionKind.BONUS: _("Bonus"),
             CriterionKind.PENALTY: _("Penalty"),
         }.get(section.kind, section.code)
-        columns.append(Column(f"section_{section.code}", label, 7, "right"))
+        columns.append(Column(f"section_{section.code}", label, 5.5, "right"))
     columns += [
-        Column("self_total", _("Self-assessed"), 9, "right"),
-        Column("verified_total", _("Total"), 9, "right"),
-        Column("level", _("Classification"), 11, "center"),
-        Column("rank", _("Rank"), 7, "center"),
+        Column("self_total", _("Self-assessed"), 7, "right"),
+        Column("verified_total", _("Total"), 7, "right"),
+        Column("level", _("Classification"), 9, "center"),
+        Column("rank", _("Rank"), 6, "center"),
     ]
     ordered = sorted(
         standings.rows,
@@ -100,18 +100,16 @@ def build_results(
                 _("Equal totals are ranked by: %(order)s.")
                 % {"order": ", ".join(_tie_label(table, code) for code in codes)}
             )
-        notes.append(
-            _("Sections: %(sections)s.")
-            % {
-                "sections": "; ".join(
-                    f"{s.code}. {s.title}" for s in sections if s.kind == CriterionKind.SCORE
-                )
-            }
+        sections_line = "; ".join(
+            f"{s.code}. {s.title}" for s in sections if s.kind == CriterionKind.SCORE
         )
         if table.program.plan_reference:
             notes.append(
-                _("Scored by the table of %(plan)s.") % {"plan": table.program.plan_reference}
+                _("Sections (table of %(plan)s): %(sections)s.")
+                % {"plan": table.program.plan_reference, "sections": sections_line}
             )
+        else:
+            notes.append(_("Sections: %(sections)s.") % {"sections": sections_line})
     else:
         notes.append(_("The organiser has not set up the programme of this year."))
     return TableDocument(

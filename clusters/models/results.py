@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .structure import ClusterYear, Organization, year_end
@@ -54,7 +55,7 @@ class EmulationProgram(models.Model):
         _("deadline for the verification"), null=True, blank=True
     )
     top_share_percent = models.DecimalField(
-        _("cap on the top level (% of the classified units)"),
+        _("cap on the top level (percent of the classified units)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal(20),
@@ -259,7 +260,7 @@ class ClassificationRule(models.Model):
     )
     min_total = models.DecimalField(_("minimum total"), **POINTS)
     min_criterion_percent = models.DecimalField(
-        _("no criterion below (% of its points)"),
+        _("no criterion below (percent of its points)"),
         max_digits=5,
         decimal_places=2,
         null=True,
@@ -289,10 +290,10 @@ class ClassificationRule(models.Model):
 
 
 class ResultStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    VERIFIED = "verified", _("Verified")
-    LOCKED = "locked", _("Locked")
+    DRAFT = "draft", pgettext_lazy("result", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("result", "Submitted")
+    VERIFIED = "verified", pgettext_lazy("result", "Verified")
+    LOCKED = "locked", pgettext_lazy("result", "Locked")
 
 
 class AnnualResult(models.Model):

@@ -127,7 +127,7 @@ def _apply(model, existing: dict, key_field: str, changes: dict[int, dict], resu
     for key, data in changes.items():
         row = existing.get(key)
         if row is None:
-            if not any(v not in (None, "", False) for v in data.values()):
+            if not any(v is not None and v != "" and v is not False for v in data.values()):
                 continue
             row = model(result=result, **{key_field: key})
             existing[key] = row

@@ -130,7 +130,9 @@ def test_stale_save_in_the_browser_form_keeps_the_users_entries(client, bt1):
     client.force_login(bt1.phu_quy)
     response = client.post(url, {"version": 1, f"self_{criterion.pk}": "7,5"})
     assert response.status_code == 200
-    assert "after you opened it" in response.content.decode() or "sau khi" in response.content.decode()
+    assert (
+        "after you opened it" in response.content.decode() or "sau khi" in response.content.decode()
+    )
     assert result.entries.get(criterion=criterion).self_score == 6
     form = response.context["form"]
     assert form.data[f"self_{criterion.pk}"] == "7,5"
@@ -248,7 +250,9 @@ def test_history_shows_who_when_old_new_and_why(client, bt1):
     client.force_login(bt1.phu_quy)
     url = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
     client.post(url, {"version": result.version, f"self_{criterion.pk}": "7", "reason": "Lần 1"})
-    client.post(url, {"version": result.version + 1, f"self_{criterion.pk}": "6,5", "reason": "Sửa"})
+    client.post(
+        url, {"version": result.version + 1, f"self_{criterion.pk}": "6,5", "reason": "Sửa"}
+    )
     history = client.get(url).context["history"]
     change = next(c for c in history if c.what.startswith("I.1") and c.reason == "Sửa")
     assert (change.old, change.who) == ("7", bt1.phu_quy)
