@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import program_views
 from . import structure_views as views
 
 app_name = "structure"
@@ -56,5 +57,20 @@ urlpatterns = [
         "restructurings/<int:pk>/",
         views.RestructuringDetailView.as_view(),
         name="restructuring_detail",
+    ),
+    path("programs/", program_views.ProgramListView.as_view(), name="program_list"),
+    path("programs/new/", program_views.ProgramCreateView.as_view(), name="program_create"),
+    path("programs/<int:pk>/", program_views.ProgramDetailView.as_view(), name="program_detail"),
+    path("programs/<int:pk>/edit/", program_views.ProgramEditView.as_view(), name="program_edit"),
+    path(
+        "programs/<int:pk>/table/", program_views.ProgramTableView.as_view(), name="program_table"
+    ),
+    path(
+        "programs/<int:pk>/indicators/",
+        program_views.ProgramIndicatorsView.as_view(),
+        name="program_indicators",
+    ),
+    path(
+        "programs/<int:pk>/rules/", program_views.ProgramRulesView.as_view(), name="program_rules"
     ),
 ]

@@ -5,6 +5,7 @@ from clusters.models import (
     Cluster,
     ClusterYear,
     ClusterYearStatus,
+    EmulationProgram,
     Membership,
     Officer,
     OfficerRole,
@@ -12,6 +13,7 @@ from clusters.models import (
     OrganizationKind,
     ParentPeriod,
 )
+from clusters.services import create_default_program
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -80,3 +82,17 @@ class OfficerFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(OrganizationFactory)
     role = OfficerRole.STAFF
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    """A programme built as the application ships it (`create_default_program`)."""
+
+    class Meta:
+        model = EmulationProgram
+
+    organizer = factory.SubFactory(OrganizationFactory, kind=OrganizationKind.PROVINCIAL)
+    year = 2024
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return create_default_program(**kwargs)

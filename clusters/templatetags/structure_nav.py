@@ -1,0 +1,13 @@
+"""What the navigation bar offers a user, asked once per page."""
+
+from django import template
+
+from clusters.permissions import may_keep_structure as _may_keep_structure
+
+register = template.Library()
+
+
+@register.simple_tag
+def may_keep_structure(user) -> bool:
+    """Whether the user keeps part of the structure (federation staff)."""
+    return user.is_authenticated and _may_keep_structure(user)
