@@ -2,14 +2,23 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AnnualResult,
+    ClassificationRule,
     Cluster,
     ClusterYear,
+    Criterion,
+    EmulationProgram,
+    Evidence,
+    Indicator,
+    IndicatorValue,
     Membership,
     Officer,
     Organization,
     OrganizationName,
     ParentPeriod,
     Restructuring,
+    ScoreEntry,
+    ScoreSection,
 )
 
 
@@ -110,3 +119,114 @@ class OfficerAdmin(SimpleHistoryAdmin):
     list_filter = ["role", "organization__kind"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "organization__name"]
     autocomplete_fields = ["user", "organization"]
+
+
+# Programmes and results --------------------------------------------------------------------
+
+
+class ScoreSectionInline(admin.TabularInline):
+    model = ScoreSection
+    extra = 0
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+
+
+class ClassificationRuleInline(admin.TabularInline):
+    model = ClassificationRule
+    extra = 0
+
+
+@admin.register(EmulationProgram)
+class EmulationProgramAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "organizer", "plan_reference", "top_share_percent"]
+    list_filter = ["year"]
+    search_fields = ["organizer__name", "plan_reference", "theme"]
+    autocomplete_fields = ["organizer"]
+    inlines = [ScoreSectionInline, IndicatorInline, ClassificationRuleInline]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "max_points", "indicator", "formula"]
+    list_filter = ["section__program__year"]
+    search_fields = ["title"]
+    list_select_related = ["section", "indicator"]
+
+
+class ScoreEntryInline(admin.TabularInline):
+    model = ScoreEntry
+    extra = 0
+    raw_id_fields = ["criterion"]
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    extra = 0
+    raw_id_fields = ["indicator"]
+
+
+@admin.register(AnnualResult)
+class AnnualResultAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "cluster_year", "status", "self_total", "verified_total"]
+    list_filter = ["status", "cluster_year__year"]
+    search_fields = ["organization__name", "cluster_year__cluster__code"]
+    list_select_related = ["organization", "cluster_year__cluster"]
+    raw_id_fields = ["cluster_year", "organization", "program", "verified_by", "updated_by"]
+    inlines = [ScoreEntryInline, IndicatorValueInline]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["description", "result", "added_by", "added_at"]
+    list_filter = ["result__cluster_year__year"]
+    search_fields = ["description", "result__organization__name", "link"]
+    list_select_related = ["result__organization", "added_by"]
+    raw_id_fields = ["result", "criterion", "added_by"]
+
+
+@admin.register(ScoreSection)
+class ScoreSectionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "program", "kind", "max_points"]
+    list_filter = ["kind", "program__year"]
+    search_fields = ["code", "title", "program__organizer__name"]
+    list_select_related = ["program__organizer"]
+    raw_id_fields = ["program"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "has_target", "program"]
+    list_filter = ["kind", "has_target", "program__year"]
+    search_fields = ["code", "name", "program__organizer__name"]
+    list_select_related = ["program__organizer"]
+    raw_id_fields = ["program"]
+
+
+@admin.register(ClassificationRule)
+class ClassificationRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["level", "min_total", "min_criterion_percent", "max_penalty", "program"]
+    list_filter = ["level", "program__year"]
+    search_fields = ["level", "program__organizer__name"]
+    list_select_related = ["program__organizer"]
+    raw_id_fields = ["program"]
+
+
+@admin.register(ScoreEntry)
+class ScoreEntryAdmin(SimpleHistoryAdmin):
+    list_display = ["result", "criterion", "self_score", "verified_score", "not_applicable"]
+    list_filter = ["not_applicable", "result__cluster_year__year"]
+    search_fields = ["result__organization__name", "criterion__code", "criterion__title"]
+    list_select_related = ["result__organization", "result__cluster_year__cluster", "criterion"]
+    raw_id_fields = ["result", "criterion"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["result", "indicator", "target", "actual"]
+    list_filter = ["result__cluster_year__year"]
+    search_fields = ["result__organization__name", "indicator__code", "indicator__name"]
+    list_select_related = ["result__organization", "result__cluster_year__cluster", "indicator"]
+    raw_id_fields = ["result", "indicator"]

@@ -404,6 +404,9 @@ def result_rights(
             and cluster_year.status == ClusterYearStatus.REVIEW
         )
         return rights
+    if cluster_year.status == ClusterYearStatus.REVIEW and result is None:
+        # Locked for the review: only results staff reopened are open again.
+        return rights
     rights.verify = can_act_as_head(user, cluster_year) and (
         staff or organization.pk not in access.officer_org_ids
     )

@@ -196,9 +196,12 @@ def preview_rows(table: Table, data, entries: dict, values: dict):
         if not raw:
             return None
         try:
-            return Decimal(sanitize_separators(raw))
+            value = Decimal(sanitize_separators(raw))
         except ArithmeticError:
             return fallback
+        if not value.is_finite() or value.adjusted() > 15:
+            return fallback
+        return value
 
     scores = {}
     for criterion in table.criteria:

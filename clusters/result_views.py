@@ -99,14 +99,17 @@ def results(request, cluster_year):
         or (row.status or ResultStatus.DRAFT) == status_filter
         or (status_filter == "none" and row.result is None)
     ]
-    sort = request.GET.get("sort", "rank")
+    sort = request.GET.get("sort", "rank" if see_all else "name")
+    if not see_all and sort.lstrip("-") not in ("name", "status"):
+        # The order of the rows would give away the scores the member may not see yet.
+        sort = "name"
     key = SORTS.get(sort.lstrip("-"), SORTS["rank"])
     rows.sort(key=lambda r: (key(r), r.name.lower()), reverse=sort.startswith("-"))
     member_ids = {row.organization_id for row in standings.rows}
     head = can_act_as_head(user, cluster_year)
     verifiable = [
         row
-        for row in standings.rows
+        for row in (standings.rows if head else [])
         if row.result is not None
         and row.result.status in (ResultStatus.DRAFT, ResultStatus.SUBMITTED)
         and row.verified_total is not None
@@ -128,14 +131,17 @@ def results(request, cluster_year):
         "statuses": [*ResultStatus.choices, ("none", _("Nothing entered"))],
         "sort": sort,
         "columns": [
-            ("name", _("Member unit")),
-            ("status", _("Status")),
-            ("self", _("Self-assessed")),
-            ("verified", _("Verified")),
-            ("difference", _("Difference")),
-            ("", _("Classification (suggested → final)")),
-            ("rank", _("Rank")),
-            ("", _("Last change")),
+            (key if see_all or key in ("name", "status") else "", label)
+            for key, label in [
+                ("name", _("Member unit")),
+                ("status", _("Status")),
+                ("self", _("Self-assessed")),
+                ("verified", _("Verified")),
+                ("difference", _("Difference")),
+                ("", _("Classification (suggested → final)")),
+                ("rank", _("Rank")),
+                ("", _("Last change")),
+            ]
         ],
     }
     return render(request, "clusters/results.html", context)
@@ -278,6 +284,8 @@ def _result_context(request, cluster_year, organization, result, table, rights, 
         "gaps": verification_gaps(table, entries, values) if result else [],
         "history": result_history(result, table) if result else [],
         "levels": LEVEL_ABBREVIATIONS,
+        # Rank and the capped classification depend on the others' scores.
+        "see_all": sees_all_results(request.user, cluster_year),
     }
 
 

@@ -6,9 +6,11 @@ The matrix is checked against the URLconf: a URL pattern without an entry fails 
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from clusters.models import Restructuring
+from clusters.models import Evidence, Restructuring
+from clusters.services import create_default_program, result_for
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +55,53 @@ def restructuring_kwargs(world):
     return {"pk": record.pk}
 
 
+def program_kwargs(world):
+    create_default_program(organizer=world.province, year=world.year)
+    return year_kwargs(world)
+
+
+def results_kwargs(world):
+    """The member unit's result in the current year, under the default programme."""
+    program_kwargs(world)
+    result_for(world.cluster_year, world.member_unit, by=None)
+    return year_kwargs(world) | {"org_code": world.member_unit.code}
+
+
+def action_kwargs(action):
+    return lambda world: results_kwargs(world) | {"action": action}
+
+
+def evidence_kwargs(world):
+    kwargs = results_kwargs(world)
+    result = world.cluster_year.results.get(organization=world.member_unit)
+    item = Evidence(result=result, description="Báo cáo")
+    item.file.save("bao-cao.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    item.save()
+    return kwargs | {"pk": item.pk}
+
+
+def programme_pk_kwargs(world):
+    """The province's programme of the current year, by its id."""
+    return {"pk": create_default_program(organizer=world.province, year=world.year).pk}
+
+
 READ_YEAR = everyone(200) | {"outsider": 404}
+# The head's rights over the year: the head unit's officers and the organiser's staff.
+HEAD = everyone(403) | {"outsider": 404, "head_officer": 200, "staff": 200, "admin": 200}
+HEAD_POST = {p: 302 if v == 200 else v for p, v in HEAD.items()} | {"anonymous": LOGIN}
+# Every member's scores: not a plain member while the year is open (the programme's default).
+ALL_RESULTS = READ_YEAR | {"unit_officer": 403}
+# The member unit's own result: its officers and everyone who sees all results.
+OWN_RESULT = READ_YEAR
+# Entering the member unit's self-assessment: its officers (draft) and the head's side.
+ENTER_SELF = everyone(403) | {
+    "anonymous": LOGIN,
+    "outsider": 404,
+    "unit_officer": 302,
+    "head_officer": 302,
+    "staff": 302,
+    "admin": 302,
+}
 # Federation staff's pages: everyone who keeps part of the structure (a write officer), not a
 # viewer.
 KEEPERS = everyone(200) | {"viewer": 403}
@@ -77,6 +125,20 @@ MATRIX = {
     "clusters:roster_preview": ("get", year_kwargs, READ_YEAR),
     "clusters:roster_pdf": ("get", year_kwargs, READ_YEAR),
     "clusters:roster_xlsx": ("get", year_kwargs, READ_YEAR),
+    "clusters:results": ("get", year_kwargs, READ_YEAR),
+    "clusters:results_verify_all": ("post", program_kwargs, HEAD_POST),
+    "clusters:results_lock": ("get", year_kwargs, HEAD),
+    "clusters:results_preview": ("get", program_kwargs, ALL_RESULTS),
+    "clusters:results_pdf": ("get", program_kwargs, ALL_RESULTS),
+    "clusters:results_xlsx": ("get", program_kwargs, ALL_RESULTS),
+    "clusters:results_template": ("get", program_kwargs, HEAD),
+    "clusters:results_import": ("get", program_kwargs, HEAD),
+    "clusters:result_detail": ("get", results_kwargs, OWN_RESULT),
+    "clusters:result_totals": ("post", results_kwargs, OWN_RESULT),
+    "clusters:result_action": ("post", action_kwargs("verify"), HEAD_POST),
+    "clusters:evidence_add": ("post", results_kwargs, ENTER_SELF),
+    "clusters:evidence_file": ("get", evidence_kwargs, OWN_RESULT),
+    "clusters:evidence_delete": ("post", evidence_kwargs, ENTER_SELF),
     "structure:organization_list": ("get", None, everyone(200)),
     "structure:organization_create": ("get", None, KEEPERS),
     # The province: its staff and viewer, the units below (they read what is above them).
@@ -106,6 +168,15 @@ MATRIX = {
         everyone(404)
         | {"anonymous": LOGIN, "unit_officer": 200, "staff": 200, "viewer": 200, "admin": 200},
     ),
+    # The emulation programmes: kept by the organiser's staff; the province's programme of the
+    # year is read by its viewer and by the units of its cluster, scored against it.
+    "structure:program_list": ("get", None, KEEPERS),
+    "structure:program_create": ("get", None, KEEPERS),
+    "structure:program_detail": ("get", programme_pk_kwargs, everyone(200) | {"outsider": 404}),
+    "structure:program_edit": ("get", programme_pk_kwargs, PROVINCE_STAFF),
+    "structure:program_table": ("get", programme_pk_kwargs, PROVINCE_STAFF),
+    "structure:program_indicators": ("get", programme_pk_kwargs, PROVINCE_STAFF),
+    "structure:program_rules": ("get", programme_pk_kwargs, PROVINCE_STAFF),
     # The Django admin is for the administrator only; every other user is sent to its login.
     "admin:*": ("get", None, everyone(302, anonymous=302) | {"admin": 200}),
 }

@@ -59,7 +59,7 @@ class StaleResult(Exception):
 
 def _stamp(obj, by, reason: str):
     obj._history_user = by
-    obj._change_reason = reason[:100] if reason else None
+    obj._change_reason = reason or None
 
 
 # Validation shared by the form and the import ----------------------------------------------
@@ -165,6 +165,14 @@ def save_result(
         base = {name: getattr(entry, name) if entry else None for name in SCORE_FIELDS}
         merged[criterion_id] = {**base, **data}
     errors = score_errors(table, merged)
+    # An explanation is the verifier's to give: a unit correcting its self-score is not
+    # held up by a verified score it cannot touch.
+    errors = {
+        key: message
+        for key, message in errors.items()
+        if key[1] != "explanation"
+        or {"verified_score", "explanation"} & set(scores.get(key[0], {}))
+    }
     if errors:
         raise ValidationError("; ".join(errors.values()))
     _apply(ScoreEntry, entries, "criterion_id", scores, current, by, reason)
@@ -510,7 +518,8 @@ def cluster_standings(cluster_year: ClusterYear, table: Table | None = None) -> 
         row.self_totals = compute_totals(table, scores, values, "self")
         row.verified_totals = compute_totals(table, scores, values, "verified")
         row.suggestion = suggest_level(table, row.verified_totals)
-        row.suggested = row.suggestion.level
+        # A unit that left before the year's end is neither ranked nor classified here.
+        row.suggested = row.suggestion.level if row.member_at_end else ""
         if row.member_at_end and row.verified_total is not None:
             key = (row.verified_total, *tie_break_key(table, row.verified_totals, values))
             keys.append((row.organization_id, key))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .base import TableDocument
@@ -24,6 +25,12 @@ class DocumentSpec:
     formats: tuple[str, ...]
 
     def render(self, document, fmt: str) -> bytes:
+        # Documents are official Vietnamese papers whatever the reader's language: dates,
+        # figures (95,5; 127.000) and labels print in Vietnamese.
+        with translation.override("vi"):
+            return self._render(document, fmt)
+
+    def _render(self, document, fmt: str) -> bytes:
         if fmt == "pdf":
             return render_pdf(self.template, {"document": document})
         if fmt == "xlsx" and isinstance(document, TableDocument):

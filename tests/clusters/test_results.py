@@ -302,3 +302,54 @@ def test_result_form_queries_do_not_grow_with_the_history(client, bt1):
     reopen = {c.pk: {"explanation": f"Ghi chú {c.pk}"} for c in bt1.table.criteria[:3]}
     save_result(result=result, by=bt1.head, base_version=result.version, scores=reopen)
     assert count_queries(client, url) == before
+
+
+def test_a_member_cannot_read_the_ranking_from_the_order_of_the_grid(client, bt1):
+    fill_all(bt1)
+    client.force_login(bt1.phu_quy)
+    url = reverse("clusters:results", args=["bt-1", 2024])
+    for sort in ["", "?sort=rank", "?sort=verified", "?sort=-difference"]:
+        rows = [item["row"].name for item in client.get(url + sort).context["rows"]]
+        assert rows == sorted(rows, key=str.lower)
+    own = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    assert not client.get(own).context["see_all"]
+
+
+def test_nothing_can_be_entered_for_a_member_once_the_results_are_locked(client, bt1):
+    tuy_phong = result_for(bt1.cluster_year, bt1.units["ldld-tuy-phong"], by=bt1.head)
+    score_demo_result(tuy_phong, bt1.table, BT1_2024["ldld-tuy-phong"], 0, by=bt1.head)
+    lock_results(bt1.cluster_year, by=bt1.head, reason="Chốt")
+    client.force_login(bt1.head)
+    url = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    criterion = next(c for c in bt1.table.criteria if c.label == "I.1")
+    assert client.post(url, {"version": 0, f"self_{criterion.pk}": "5"}).status_code == 403
+    assert not bt1.cluster_year.results.filter(organization=bt1.units["ldld-phu-quy"]).exists()
+
+
+def test_a_unit_corrects_its_self_score_after_the_head_prefilled_the_verified_one(client, bt1):
+    result = result_for(bt1.cluster_year, bt1.units["ldld-phu-quy"], by=bt1.phu_quy)
+    score_demo_result(result, bt1.table, BT1_2024["ldld-phu-quy"], 3, by=bt1.head)
+    criterion = next(c for c in bt1.table.criteria if c.label == "I.1")
+    result.refresh_from_db()
+    client.force_login(bt1.phu_quy)
+    url = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    response = client.post(url, {"version": result.version, f"self_{criterion.pk}": "3"})
+    assert response.status_code == 302
+    assert result.entries.get(criterion=criterion).self_score == 3
+
+
+def test_a_member_who_left_is_not_classified(bt1):
+    fill_all(bt1)
+    membership = bt1.cluster_year.memberships.get(organization=bt1.units["ldld-tuy-phong"])
+    membership.left_on = datetime.date(2024, 6, 30)
+    membership.save()
+    row = cluster_standings(bt1.cluster_year).row_for(bt1.units["ldld-tuy-phong"].pk)
+    assert row.suggested == ""
+
+
+def test_running_totals_ignore_numbers_that_are_not_finite(client, bt1):
+    criterion = next(c for c in bt1.table.criteria if c.label == "I.1")
+    client.force_login(bt1.phu_quy)
+    url = reverse("clusters:result_totals", args=["bt-1", 2024, "ldld-phu-quy"])
+    for bad in ["NaN", "Infinity", "1e999999999"]:
+        assert client.post(url, {f"self_{criterion.pk}": bad}).status_code == 200

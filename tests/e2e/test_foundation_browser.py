@@ -38,7 +38,8 @@ def test_head_officer_opens_the_cluster_and_downloads_the_roster(page, demo, tmp
     page.go_back()
     page.get_by_role("tab", name="Tài liệu").click()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Tải PDF").click()
+        roster_row = page.get_by_role("row").filter(has_text="Danh sách cụm thi đua")
+        roster_row.get_by_role("link", name="Tải PDF").click()
     download = download_info.value
     assert download.suggested_filename == f"danh-sach-lam-dong-1-{year}.pdf"
     target = tmp_path / download.suggested_filename
