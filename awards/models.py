@@ -1,3 +1,291 @@
-# Award forms, votes, nominations, proposals and decisions arrive with the meetings and
-# approval issues; this app builds on `clusters` and is the only one of the two that may import
-# the other.
+"""Award forms and their rules, the review meeting's vote, and the nominations it produces.
+
+Builds on `clusters` and is the only one of the two apps that imports the other. Proposals,
+decisions and the award register arrive with the approval issue.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from clusters.models import ClusterYear, Level, Meeting, Organization
+
+
+class AwardKind(models.TextChoices):
+    LEADING_FLAG = "leading_flag", _("Emulation flag – leading unit")
+    EXCELLENT_FLAG = "excellent_flag", _("Emulation flag – excellent unit")
+    CERTIFICATE = "certificate", _("Certificate of merit")
+    GIAY_KHEN = "giay_khen", _("Certificate of commendation (giấy khen)")
+    MEDAL = "medal", _("Commemorative medal")
+
+
+class RecipientKind(models.TextChoices):
+    COLLECTIVE = "collective", _("Collective")
+    INDIVIDUAL = "individual", _("Individual")
+
+
+class AwardType(models.Model):
+    """A form of award conferred by an organiser (e.g. the province's emulation flag)."""
+
+    organizer = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="award_types",
+        verbose_name=_("conferred by"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=AwardKind.choices)
+    recipient = models.CharField(
+        _("recipient"),
+        max_length=12,
+        choices=RecipientKind.choices,
+        default=RecipientKind.COLLECTIVE,
+    )
+    comprehensive = models.BooleanField(
+        _("comprehensive"), default=True, help_text=_("Unticked for a thematic award.")
+    )
+    requires_level = models.CharField(
+        _("requires the classification"),
+        max_length=10,
+        choices=Level.choices,
+        blank=True,
+        help_text=_("e.g. a flag requires HTXSNV in the year."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("award type")
+        verbose_name_plural = _("award types")
+        ordering = ["organizer", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organizer", "name"], name="awardtype_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class RuleScope(models.TextChoices):
+    CLUSTER = "cluster", _("At most N per cluster")
+    SHARE = "share", _("At most a share of the cluster's members")
+    ORGANIZER = "organizer", _("At most N across all the organiser's clusters")
+
+
+class AwardRule(models.Model):
+    """A quota of an organiser's year (one version of its regulations): blocking or a
+    warning."""
+
+    organizer = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="award_rules"
+    )
+    year = models.PositiveSmallIntegerField(_("emulation year"))
+    award_type = models.ForeignKey(
+        AwardType,
+        on_delete=models.CASCADE,
+        related_name="rules",
+        verbose_name=_("award type"),
+    )
+    scope = models.CharField(_("quota"), max_length=10, choices=RuleScope.choices)
+    max_count = models.PositiveSmallIntegerField(_("at most"), null=True, blank=True)
+    max_percent = models.DecimalField(
+        _("at most (percent of the members)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    blocking = models.BooleanField(
+        _("blocking"), default=True, help_text=_("Unticked: only a warning.")
+    )
+    regulation = models.CharField(
+        _("regulation"), max_length=200, blank=True, help_text=_("e.g. QĐ 999/QĐ-TLĐ 29/5/2024")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("award rule")
+        verbose_name_plural = _("award rules")
+        ordering = ["organizer", "-year", "award_type__order"]
+        indexes = [models.Index(fields=["organizer", "year"], name="awardrule_org_year_idx")]
+
+    def __str__(self):
+        if self.scope == RuleScope.SHARE:
+            limit = f"{self.max_percent}%"
+        else:
+            limit = str(self.max_count)
+        return f"{self.award_type} – {self.get_scope_display()}: {limit}"
+
+
+class VoteMode(models.TextChoices):
+    OPEN = "open", _("Open vote (show of hands)")
+    SECRET = "secret", _("Secret ballot")
+
+
+class VoteStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("vote", "Voting")
+    COUNTED = "counted", pgettext_lazy("vote", "Counted")
+
+
+class Vote(models.Model):
+    """One round of the review meeting's vote (bình xét) for an award type."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
+    award_type = models.ForeignKey(
+        AwardType, on_delete=models.PROTECT, related_name="votes", verbose_name=_("award type")
+    )
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    mode = models.CharField(_("mode"), max_length=8, choices=VoteMode.choices)
+    seats = models.PositiveSmallIntegerField(
+        _("units to choose"), default=1, help_text=_("How many units each voter may choose.")
+    )
+    voters = models.PositiveSmallIntegerField(_("member units present"), default=0)
+    ballots_issued = models.PositiveSmallIntegerField(_("ballots issued"), null=True, blank=True)
+    ballots_returned = models.PositiveSmallIntegerField(
+        _("ballots returned"), null=True, blank=True
+    )
+    ballots_valid = models.PositiveSmallIntegerField(_("valid ballots"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=VoteStatus.choices, default=VoteStatus.OPEN
+    )
+    tie = models.BooleanField(_("tie"), default=False)
+    tie_resolution = models.TextField(_("how the tie was resolved"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["meeting", "award_type__order", "round"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "award_type", "round"], name="vote_unique_round"
+            )
+        ]
+
+    def __str__(self):
+        return _("%(award)s, round %(round)s") % {"award": self.award_type, "round": self.round}
+
+
+class VoteCandidate(models.Model):
+    """A unit standing in a round, with its votes and whether it was chosen."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="candidates")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    votes = models.PositiveSmallIntegerField(_("votes"), default=0)
+    elected = models.BooleanField(_("chosen"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["vote", "-votes", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "organization"], name="candidate_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {self.votes}"
+
+
+class VoteCast(models.Model):
+    """In an open vote, one member unit's hand raised for one candidate."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="casts")
+    voter = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vote cast")
+        verbose_name_plural = _("votes cast")
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "voter", "candidate"], name="cast_unique"),
+            models.CheckConstraint(condition=~Q(voter=models.F("candidate")), name="cast_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.voter} → {self.candidate}"
+
+
+class NominationStatus(models.TextChoices):
+    PROPOSED = "proposed", pgettext_lazy("nomination", "Proposed")
+    WITHDRAWN = "withdrawn", pgettext_lazy("nomination", "Withdrawn")
+
+
+class Nomination(models.Model):
+    """A unit proposed by its cluster for an award of the year."""
+
+    cluster_year = models.ForeignKey(
+        ClusterYear, on_delete=models.CASCADE, related_name="nominations"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("unit")
+    )
+    award_type = models.ForeignKey(
+        AwardType,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        verbose_name=_("award type"),
+    )
+    vote = models.ForeignKey(
+        Vote, on_delete=models.SET_NULL, null=True, blank=True, related_name="nominations"
+    )
+    votes = models.PositiveSmallIntegerField(_("votes"), null=True, blank=True)
+    leading = models.BooleanField(_("leading unit of the cluster"), default=False)
+    justification = models.TextField(_("justification"), blank=True)
+    warnings = models.TextField(_("rule warnings"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=NominationStatus.choices,
+        default=NominationStatus.PROPOSED,
+    )
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["cluster_year", "award_type__order", "-leading", "-votes", "pk"]
+        indexes = [
+            models.Index(fields=["cluster_year", "status"], name="nomination_cy_status_idx"),
+            models.Index(fields=["award_type", "status"], name="nomination_type_status_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster_year", "organization", "award_type"],
+                condition=Q(status="proposed"),
+                name="nomination_unique_proposed",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization} – {self.award_type}"
+
+    @property
+    def warning_lines(self) -> list[str]:
+        return [line for line in self.warnings.splitlines() if line.strip()]

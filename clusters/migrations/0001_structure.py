@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,398 +15,1145 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Cluster',
+            name="Cluster",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cluster', 'Cluster'), ('bloc', 'Bloc')], default='cluster', max_length=10, verbose_name='kind')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('code', models.SlugField(max_length=80, unique=True, verbose_name='code')),
-                ('founding_decision', models.CharField(blank=True, max_length=200, verbose_name='founding decision')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='founded on')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
-                ('search_text', models.TextField(blank=True, default='', editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("cluster", "Cluster"), ("bloc", "Bloc")],
+                        default="cluster",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("code", models.SlugField(max_length=80, unique=True, verbose_name="code")),
+                (
+                    "founding_decision",
+                    models.CharField(blank=True, max_length=200, verbose_name="founding decision"),
+                ),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="founded on")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
+                ("search_text", models.TextField(blank=True, default="", editable=False)),
             ],
             options={
-                'verbose_name': 'emulation cluster',
-                'verbose_name_plural': 'emulation clusters',
-                'ordering': ['organizer__name', 'kind', 'number'],
+                "verbose_name": "emulation cluster",
+                "verbose_name_plural": "emulation clusters",
+                "ordering": ["organizer__name", "kind", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ClusterYear',
+            name="ClusterYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='emulation year')),
-                ('status', models.CharField(choices=[('setup', 'Setting up'), ('open', 'Open'), ('review', 'In review'), ('submitted', 'Submitted'), ('closed', 'Closed')], default='setup', max_length=10, verbose_name='status')),
-                ('head_person', models.CharField(blank=True, max_length=120, verbose_name='person acting for the head')),
-                ('head_person_title', models.CharField(blank=True, max_length=120, verbose_name='their title')),
-                ('deputy_person', models.CharField(blank=True, max_length=120, verbose_name='person acting for the deputy')),
-                ('deputy_person_title', models.CharField(blank=True, max_length=120, verbose_name='their title')),
-                ('handover_on', models.DateField(blank=True, null=True, verbose_name='handover date')),
-                ('handover_note', models.TextField(blank=True, verbose_name='handover note')),
-                ('handover_received_by', models.CharField(blank=True, max_length=120, verbose_name='records received by')),
-                ('ended_on', models.DateField(blank=True, help_text='Only when the year ended before 31/12, e.g. by a restructuring.', null=True, verbose_name='ended on')),
-                ('header_parent_line', models.CharField(blank=True, max_length=200, verbose_name='header: organiser line')),
-                ('header_issuer_line', models.CharField(blank=True, max_length=200, verbose_name='header: issuer line')),
-                ('signer_label', models.CharField(blank=True, max_length=120, verbose_name="signer's title")),
-                ('number_suffix', models.CharField(blank=True, help_text='e.g. "CTĐ"', max_length=40, verbose_name='document number suffix')),
-                ('cluster', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='years', to='clusters.cluster')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="emulation year")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("setup", "Setting up"),
+                            ("open", "Open"),
+                            ("review", "In review"),
+                            ("submitted", "Submitted"),
+                            ("closed", "Closed"),
+                        ],
+                        default="setup",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "head_person",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="person acting for the head"
+                    ),
+                ),
+                (
+                    "head_person_title",
+                    models.CharField(blank=True, max_length=120, verbose_name="their title"),
+                ),
+                (
+                    "deputy_person",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="person acting for the deputy"
+                    ),
+                ),
+                (
+                    "deputy_person_title",
+                    models.CharField(blank=True, max_length=120, verbose_name="their title"),
+                ),
+                (
+                    "handover_on",
+                    models.DateField(blank=True, null=True, verbose_name="handover date"),
+                ),
+                ("handover_note", models.TextField(blank=True, verbose_name="handover note")),
+                (
+                    "handover_received_by",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="records received by"
+                    ),
+                ),
+                (
+                    "ended_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Only when the year ended before 31/12, e.g. by a restructuring.",
+                        null=True,
+                        verbose_name="ended on",
+                    ),
+                ),
+                (
+                    "header_parent_line",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="header: organiser line"
+                    ),
+                ),
+                (
+                    "header_issuer_line",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="header: issuer line"
+                    ),
+                ),
+                (
+                    "signer_label",
+                    models.CharField(blank=True, max_length=120, verbose_name="signer's title"),
+                ),
+                (
+                    "number_suffix",
+                    models.CharField(
+                        blank=True,
+                        help_text='e.g. "CTĐ"',
+                        max_length=40,
+                        verbose_name="document number suffix",
+                    ),
+                ),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="years",
+                        to="clusters.cluster",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cluster-year',
-                'verbose_name_plural': 'cluster-years',
-                'ordering': ['cluster', 'year'],
+                "verbose_name": "cluster-year",
+                "verbose_name_plural": "cluster-years",
+                "ordering": ["cluster", "year"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalOrganization',
+            name="HistoricalOrganization",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.SlugField(max_length=80, verbose_name='code')),
-                ('name', models.CharField(help_text='The current name, or the last one if it ended.', max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('confederation', 'Confederation'), ('provincial', 'Provincial federation'), ('central_sector', 'Central sector union'), ('district', 'District federation'), ('sector', 'Provincial sector union'), ('industrial_zone', 'Industrial-zone union'), ('civil_servant', 'Civil-servant union'), ('commune', 'Commune or ward union'), ('grassroots', 'Grassroots union'), ('guild', 'Guild union'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('locality', models.CharField(blank=True, help_text='The place printed in the date line of its documents, e.g. "Bắc Bình".', max_length=100, verbose_name='locality')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, help_text='Its last day, if it has ended.', null=True, verbose_name='valid to')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('ended', 'Ended'), ('dissolved', 'Dissolved')], default='active', max_length=12, verbose_name='status')),
-                ('founding_decision', models.CharField(blank=True, max_length=200, verbose_name='founding decision')),
-                ('end_decision', models.CharField(blank=True, max_length=200, verbose_name='ending decision')),
-                ('search_text', models.TextField(blank=True, default='', editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=80, verbose_name="code")),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The current name, or the last one if it ended.",
+                        max_length=200,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("confederation", "Confederation"),
+                            ("provincial", "Provincial federation"),
+                            ("central_sector", "Central sector union"),
+                            ("district", "District federation"),
+                            ("sector", "Provincial sector union"),
+                            ("industrial_zone", "Industrial-zone union"),
+                            ("civil_servant", "Civil-servant union"),
+                            ("commune", "Commune or ward union"),
+                            ("grassroots", "Grassroots union"),
+                            ("guild", "Guild union"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "locality",
+                    models.CharField(
+                        blank=True,
+                        help_text='The place printed in the date line of its documents, e.g. "Bắc Bình".',
+                        max_length=100,
+                        verbose_name="locality",
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                (
+                    "valid_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Its last day, if it has ended.",
+                        null=True,
+                        verbose_name="valid to",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("ended", "Ended"),
+                            ("dissolved", "Dissolved"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "founding_decision",
+                    models.CharField(blank=True, max_length=200, verbose_name="founding decision"),
+                ),
+                (
+                    "end_decision",
+                    models.CharField(blank=True, max_length=200, verbose_name="ending decision"),
+                ),
+                ("search_text", models.TextField(blank=True, default="", editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organisation',
-                'verbose_name_plural': 'historical organisations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Organization',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=80, unique=True, verbose_name='code')),
-                ('name', models.CharField(help_text='The current name, or the last one if it ended.', max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('confederation', 'Confederation'), ('provincial', 'Provincial federation'), ('central_sector', 'Central sector union'), ('district', 'District federation'), ('sector', 'Provincial sector union'), ('industrial_zone', 'Industrial-zone union'), ('civil_servant', 'Civil-servant union'), ('commune', 'Commune or ward union'), ('grassroots', 'Grassroots union'), ('guild', 'Guild union'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('locality', models.CharField(blank=True, help_text='The place printed in the date line of its documents, e.g. "Bắc Bình".', max_length=100, verbose_name='locality')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, help_text='Its last day, if it has ended.', null=True, verbose_name='valid to')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('ended', 'Ended'), ('dissolved', 'Dissolved')], default='active', max_length=12, verbose_name='status')),
-                ('founding_decision', models.CharField(blank=True, max_length=200, verbose_name='founding decision')),
-                ('end_decision', models.CharField(blank=True, max_length=200, verbose_name='ending decision')),
-                ('search_text', models.TextField(blank=True, default='', editable=False)),
-                ('successors', models.ManyToManyField(blank=True, related_name='predecessors', to='clusters.organization', verbose_name='successors')),
-            ],
-            options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Officer',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('manager', 'Manager'), ('staff', 'Staff'), ('viewer', 'Viewer')], default='staff', max_length=10, verbose_name='role')),
-                ('title', models.CharField(blank=True, max_length=120, verbose_name='title')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='officer_roles', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='officers', to='clusters.organization')),
-            ],
-            options={
-                'verbose_name': 'officer',
-                'verbose_name_plural': 'officers',
-                'ordering': ['organization__name', 'user__username'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Membership',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_on', models.DateField(blank=True, help_text='Blank: from the start of the year.', null=True, verbose_name='joined on')),
-                ('left_on', models.DateField(blank=True, help_text='Blank: until the end of the year.', null=True, verbose_name='left on')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('cluster_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='clusters.clusteryear')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='clusters.organization', verbose_name='member unit')),
-            ],
-            options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['cluster_year', 'organization__name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalParentPeriod',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='to')),
-                ('decision', models.CharField(blank=True, max_length=200, verbose_name='decision')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.organization')),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.organization', verbose_name='parent')),
-            ],
-            options={
-                'verbose_name': 'historical parent period',
-                'verbose_name_plural': 'historical parent periods',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalOrganizationName',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='former name')),
-                ('used_until', models.DateField(verbose_name='used until')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.organization')),
-            ],
-            options={
-                'verbose_name': 'historical former name',
-                'verbose_name_plural': 'historical former names',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalOfficer',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('manager', 'Manager'), ('staff', 'Staff'), ('viewer', 'Viewer')], default='staff', max_length=10, verbose_name='role')),
-                ('title', models.CharField(blank=True, max_length=120, verbose_name='title')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.organization')),
-            ],
-            options={
-                'verbose_name': 'historical officer',
-                'verbose_name_plural': 'historical officers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalMembership',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('joined_on', models.DateField(blank=True, help_text='Blank: from the start of the year.', null=True, verbose_name='joined on')),
-                ('left_on', models.DateField(blank=True, help_text='Blank: until the end of the year.', null=True, verbose_name='left on')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cluster_year', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.clusteryear')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.organization', verbose_name='member unit')),
-            ],
-            options={
-                'verbose_name': 'historical membership',
-                'verbose_name_plural': 'historical memberships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalClusterYear',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='emulation year')),
-                ('status', models.CharField(choices=[('setup', 'Setting up'), ('open', 'Open'), ('review', 'In review'), ('submitted', 'Submitted'), ('closed', 'Closed')], default='setup', max_length=10, verbose_name='status')),
-                ('head_person', models.CharField(blank=True, max_length=120, verbose_name='person acting for the head')),
-                ('head_person_title', models.CharField(blank=True, max_length=120, verbose_name='their title')),
-                ('deputy_person', models.CharField(blank=True, max_length=120, verbose_name='person acting for the deputy')),
-                ('deputy_person_title', models.CharField(blank=True, max_length=120, verbose_name='their title')),
-                ('handover_on', models.DateField(blank=True, null=True, verbose_name='handover date')),
-                ('handover_note', models.TextField(blank=True, verbose_name='handover note')),
-                ('handover_received_by', models.CharField(blank=True, max_length=120, verbose_name='records received by')),
-                ('ended_on', models.DateField(blank=True, help_text='Only when the year ended before 31/12, e.g. by a restructuring.', null=True, verbose_name='ended on')),
-                ('header_parent_line', models.CharField(blank=True, max_length=200, verbose_name='header: organiser line')),
-                ('header_issuer_line', models.CharField(blank=True, max_length=200, verbose_name='header: issuer line')),
-                ('signer_label', models.CharField(blank=True, max_length=120, verbose_name="signer's title")),
-                ('number_suffix', models.CharField(blank=True, help_text='e.g. "CTĐ"', max_length=40, verbose_name='document number suffix')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cluster', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.cluster')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deputy', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.organization', verbose_name='deputy unit')),
-                ('head', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.organization', verbose_name='head unit')),
-            ],
-            options={
-                'verbose_name': 'historical cluster-year',
-                'verbose_name_plural': 'historical cluster-years',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organisation",
+                "verbose_name_plural": "historical organisations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCluster',
+            name="Organization",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cluster', 'Cluster'), ('bloc', 'Bloc')], default='cluster', max_length=10, verbose_name='kind')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('code', models.SlugField(max_length=80, verbose_name='code')),
-                ('founding_decision', models.CharField(blank=True, max_length=200, verbose_name='founding decision')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='founded on')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
-                ('search_text', models.TextField(blank=True, default='', editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organizer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.organization', verbose_name='organiser')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=80, unique=True, verbose_name="code")),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The current name, or the last one if it ended.",
+                        max_length=200,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("confederation", "Confederation"),
+                            ("provincial", "Provincial federation"),
+                            ("central_sector", "Central sector union"),
+                            ("district", "District federation"),
+                            ("sector", "Provincial sector union"),
+                            ("industrial_zone", "Industrial-zone union"),
+                            ("civil_servant", "Civil-servant union"),
+                            ("commune", "Commune or ward union"),
+                            ("grassroots", "Grassroots union"),
+                            ("guild", "Guild union"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "locality",
+                    models.CharField(
+                        blank=True,
+                        help_text='The place printed in the date line of its documents, e.g. "Bắc Bình".',
+                        max_length=100,
+                        verbose_name="locality",
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                (
+                    "valid_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Its last day, if it has ended.",
+                        null=True,
+                        verbose_name="valid to",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("ended", "Ended"),
+                            ("dissolved", "Dissolved"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "founding_decision",
+                    models.CharField(blank=True, max_length=200, verbose_name="founding decision"),
+                ),
+                (
+                    "end_decision",
+                    models.CharField(blank=True, max_length=200, verbose_name="ending decision"),
+                ),
+                ("search_text", models.TextField(blank=True, default="", editable=False)),
+                (
+                    "successors",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="predecessors",
+                        to="clusters.organization",
+                        verbose_name="successors",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical emulation cluster',
-                'verbose_name_plural': 'historical emulation clusters',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Officer",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("manager", "Manager"), ("staff", "Staff"), ("viewer", "Viewer")],
+                        default="staff",
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=120, verbose_name="title")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="officer_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="officers",
+                        to="clusters.organization",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "officer",
+                "verbose_name_plural": "officers",
+                "ordering": ["organization__name", "user__username"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Membership",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "joined_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Blank: from the start of the year.",
+                        null=True,
+                        verbose_name="joined on",
+                    ),
+                ),
+                (
+                    "left_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Blank: until the end of the year.",
+                        null=True,
+                        verbose_name="left on",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "cluster_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="clusters.clusteryear",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="clusters.organization",
+                        verbose_name="member unit",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["cluster_year", "organization__name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalParentPeriod",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="to")),
+                ("decision", models.CharField(blank=True, max_length=200, verbose_name="decision")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.organization",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.organization",
+                        verbose_name="parent",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical parent period",
+                "verbose_name_plural": "historical parent periods",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalOrganizationName",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="former name")),
+                ("used_until", models.DateField(verbose_name="used until")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.organization",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical former name",
+                "verbose_name_plural": "historical former names",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalOfficer",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("manager", "Manager"), ("staff", "Staff"), ("viewer", "Viewer")],
+                        default="staff",
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=120, verbose_name="title")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.organization",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical officer",
+                "verbose_name_plural": "historical officers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalMembership",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "joined_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Blank: from the start of the year.",
+                        null=True,
+                        verbose_name="joined on",
+                    ),
+                ),
+                (
+                    "left_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Blank: until the end of the year.",
+                        null=True,
+                        verbose_name="left on",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cluster_year",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.clusteryear",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.organization",
+                        verbose_name="member unit",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical membership",
+                "verbose_name_plural": "historical memberships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalClusterYear",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="emulation year")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("setup", "Setting up"),
+                            ("open", "Open"),
+                            ("review", "In review"),
+                            ("submitted", "Submitted"),
+                            ("closed", "Closed"),
+                        ],
+                        default="setup",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "head_person",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="person acting for the head"
+                    ),
+                ),
+                (
+                    "head_person_title",
+                    models.CharField(blank=True, max_length=120, verbose_name="their title"),
+                ),
+                (
+                    "deputy_person",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="person acting for the deputy"
+                    ),
+                ),
+                (
+                    "deputy_person_title",
+                    models.CharField(blank=True, max_length=120, verbose_name="their title"),
+                ),
+                (
+                    "handover_on",
+                    models.DateField(blank=True, null=True, verbose_name="handover date"),
+                ),
+                ("handover_note", models.TextField(blank=True, verbose_name="handover note")),
+                (
+                    "handover_received_by",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="records received by"
+                    ),
+                ),
+                (
+                    "ended_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Only when the year ended before 31/12, e.g. by a restructuring.",
+                        null=True,
+                        verbose_name="ended on",
+                    ),
+                ),
+                (
+                    "header_parent_line",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="header: organiser line"
+                    ),
+                ),
+                (
+                    "header_issuer_line",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="header: issuer line"
+                    ),
+                ),
+                (
+                    "signer_label",
+                    models.CharField(blank=True, max_length=120, verbose_name="signer's title"),
+                ),
+                (
+                    "number_suffix",
+                    models.CharField(
+                        blank=True,
+                        help_text='e.g. "CTĐ"',
+                        max_length=40,
+                        verbose_name="document number suffix",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.cluster",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deputy",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.organization",
+                        verbose_name="deputy unit",
+                    ),
+                ),
+                (
+                    "head",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.organization",
+                        verbose_name="head unit",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical cluster-year",
+                "verbose_name_plural": "historical cluster-years",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalCluster",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("cluster", "Cluster"), ("bloc", "Bloc")],
+                        default="cluster",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("code", models.SlugField(max_length=80, verbose_name="code")),
+                (
+                    "founding_decision",
+                    models.CharField(blank=True, max_length=200, verbose_name="founding decision"),
+                ),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="founded on")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
+                ("search_text", models.TextField(blank=True, default="", editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organizer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.organization",
+                        verbose_name="organiser",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical emulation cluster",
+                "verbose_name_plural": "historical emulation clusters",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='clusteryear',
-            name='deputy',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deputy_years', to='clusters.organization', verbose_name='deputy unit'),
+            model_name="clusteryear",
+            name="deputy",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="deputy_years",
+                to="clusters.organization",
+                verbose_name="deputy unit",
+            ),
         ),
         migrations.AddField(
-            model_name='clusteryear',
-            name='head',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='headed_years', to='clusters.organization', verbose_name='head unit'),
+            model_name="clusteryear",
+            name="head",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="headed_years",
+                to="clusters.organization",
+                verbose_name="head unit",
+            ),
         ),
         migrations.AddField(
-            model_name='cluster',
-            name='organizer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organized_clusters', to='clusters.organization', verbose_name='organiser'),
+            model_name="cluster",
+            name="organizer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="organized_clusters",
+                to="clusters.organization",
+                verbose_name="organiser",
+            ),
         ),
         migrations.CreateModel(
-            name='OrganizationName',
+            name="OrganizationName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='former name')),
-                ('used_until', models.DateField(verbose_name='used until')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='former_names', to='clusters.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="former name")),
+                ("used_until", models.DateField(verbose_name="used until")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="former_names",
+                        to="clusters.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'former name',
-                'verbose_name_plural': 'former names',
-                'ordering': ['organization', 'used_until'],
+                "verbose_name": "former name",
+                "verbose_name_plural": "former names",
+                "ordering": ["organization", "used_until"],
             },
         ),
         migrations.CreateModel(
-            name='ParentPeriod',
+            name="ParentPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='to')),
-                ('decision', models.CharField(blank=True, max_length=200, verbose_name='decision')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parent_periods', to='clusters.organization')),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='child_periods', to='clusters.organization', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="to")),
+                ("decision", models.CharField(blank=True, max_length=200, verbose_name="decision")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parent_periods",
+                        to="clusters.organization",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="child_periods",
+                        to="clusters.organization",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'parent period',
-                'verbose_name_plural': 'parent periods',
-                'ordering': ['organization', 'valid_from'],
+                "verbose_name": "parent period",
+                "verbose_name_plural": "parent periods",
+                "ordering": ["organization", "valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='Restructuring',
+            name="Restructuring",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(max_length=200, verbose_name='decision')),
-                ('last_day', models.DateField(verbose_name='last day of the ended organisations')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('ended', models.ManyToManyField(related_name='ending_restructurings', to='clusters.organization', verbose_name='ended organisations')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("decision", models.CharField(max_length=200, verbose_name="decision")),
+                ("last_day", models.DateField(verbose_name="last day of the ended organisations")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ended",
+                    models.ManyToManyField(
+                        related_name="ending_restructurings",
+                        to="clusters.organization",
+                        verbose_name="ended organisations",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'restructuring',
-                'verbose_name_plural': 'restructurings',
-                'ordering': ['-last_day', '-created_at'],
+                "verbose_name": "restructuring",
+                "verbose_name_plural": "restructurings",
+                "ordering": ["-last_day", "-created_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['kind', 'status'], name='org_kind_status_idx'),
+            model_name="organization",
+            index=models.Index(fields=["kind", "status"], name="org_kind_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_from__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='org_valid_period'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_from__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="org_valid_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='officer',
-            constraint=models.UniqueConstraint(fields=('user', 'organization'), name='officer_unique'),
+            model_name="officer",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organization"), name="officer_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('cluster_year', 'organization'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("cluster_year", "organization"), name="membership_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('left_on__isnull', True), ('joined_on__isnull', True), ('left_on__gte', models.F('joined_on')), _connector='OR'), name='membership_valid_period'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("left_on__isnull", True),
+                    ("joined_on__isnull", True),
+                    ("left_on__gte", models.F("joined_on")),
+                    _connector="OR",
+                ),
+                name="membership_valid_period",
+            ),
         ),
         migrations.AddIndex(
-            model_name='clusteryear',
-            index=models.Index(fields=['year', 'status'], name='cy_year_status_idx'),
+            model_name="clusteryear",
+            index=models.Index(fields=["year", "status"], name="cy_year_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='clusteryear',
-            index=models.Index(fields=['head', 'year'], name='cy_head_year_idx'),
+            model_name="clusteryear",
+            index=models.Index(fields=["head", "year"], name="cy_head_year_idx"),
         ),
         migrations.AddConstraint(
-            model_name='clusteryear',
-            constraint=models.UniqueConstraint(fields=('cluster', 'year'), name='cy_unique_year'),
+            model_name="clusteryear",
+            constraint=models.UniqueConstraint(fields=("cluster", "year"), name="cy_unique_year"),
         ),
         migrations.AddConstraint(
-            model_name='clusteryear',
-            constraint=models.CheckConstraint(condition=models.Q(('head__isnull', True), models.Q(('head', models.F('deputy')), _negated=True), _connector='OR'), name='cy_head_not_deputy'),
+            model_name="clusteryear",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("head__isnull", True),
+                    models.Q(("head", models.F("deputy")), _negated=True),
+                    _connector="OR",
+                ),
+                name="cy_head_not_deputy",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cluster',
-            constraint=models.UniqueConstraint(fields=('organizer', 'kind', 'number'), name='cluster_unique_number'),
+            model_name="cluster",
+            constraint=models.UniqueConstraint(
+                fields=("organizer", "kind", "number"), name="cluster_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organizationname',
-            constraint=models.UniqueConstraint(fields=('organization', 'used_until'), name='org_name_unique_until'),
+            model_name="organizationname",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "used_until"), name="org_name_unique_until"
+            ),
         ),
         migrations.AddIndex(
-            model_name='parentperiod',
-            index=models.Index(fields=['parent', 'valid_to'], name='parent_period_parent_idx'),
+            model_name="parentperiod",
+            index=models.Index(fields=["parent", "valid_to"], name="parent_period_parent_idx"),
         ),
         migrations.AddConstraint(
-            model_name='parentperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('organization', models.F('parent')), _negated=True), name='parent_not_self'),
+            model_name="parentperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("organization", models.F("parent")), _negated=True),
+                name="parent_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='parentperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_from__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='parent_valid_period'),
+            model_name="parentperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_from__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="parent_valid_period",
+            ),
         ),
     ]

@@ -6,36 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clusters', '0001_structure'),
+        ("clusters", "0001_structure"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='restructuring',
-            name='applied_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='applied at'),
+            model_name="restructuring",
+            name="applied_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="applied at"
+            ),
         ),
         migrations.AddField(
-            model_name='restructuring',
-            name='changes',
+            model_name="restructuring",
+            name="changes",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='restructuring',
-            name='revert_reason',
-            field=models.CharField(blank=True, max_length=200, verbose_name='reason for the reversal'),
+            model_name="restructuring",
+            name="revert_reason",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="reason for the reversal"
+            ),
         ),
         migrations.AddField(
-            model_name='restructuring',
-            name='reverted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='reverted at'),
+            model_name="restructuring",
+            name="reverted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="reverted at"),
         ),
         migrations.AddField(
-            model_name='restructuring',
-            name='reverted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reverted by'),
+            model_name="restructuring",
+            name="reverted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="reverted by",
+            ),
         ),
     ]

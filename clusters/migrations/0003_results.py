@@ -10,450 +10,1554 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clusters', '0002_restructuring_changes'),
+        ("clusters", "0002_restructuring_changes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, verbose_name='code')),
-                ('title', models.CharField(max_length=500, verbose_name='criterion')),
-                ('max_points', models.DecimalField(decimal_places=1, max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0.5'))], verbose_name='maximum points')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('formula', models.CharField(blank=True, choices=[('ratio', 'Points in proportion to the share of the target reached'), ('threshold', 'Full points when the target is reached, else none')], max_length=10, verbose_name='formula')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="code")),
+                ("title", models.CharField(max_length=500, verbose_name="criterion")),
+                (
+                    "max_points",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.5"))],
+                        verbose_name="maximum points",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "formula",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ratio", "Points in proportion to the share of the target reached"),
+                            ("threshold", "Full points when the target is reached, else none"),
+                        ],
+                        max_length=10,
+                        verbose_name="formula",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'criterion',
-                'verbose_name_plural': 'criteria',
-                'ordering': ['section__order', 'order', 'pk'],
+                "verbose_name": "criterion",
+                "verbose_name_plural": "criteria",
+                "ordering": ["section__order", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='EmulationProgram',
+            name="EmulationProgram",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='emulation year')),
-                ('theme', models.CharField(blank=True, max_length=300, verbose_name='theme')),
-                ('plan_reference', models.CharField(blank=True, help_text='e.g. Kế hoạch số 13/KH-LĐLĐ ngày 18/3/2024', max_length=200, verbose_name='plan')),
-                ('self_assessment_deadline', models.DateField(blank=True, null=True, verbose_name='deadline for the self-assessment')),
-                ('verification_deadline', models.DateField(blank=True, null=True, verbose_name='deadline for the verification')),
-                ('top_share_percent', models.DecimalField(decimal_places=2, default=Decimal('20'), max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='cap on the top level (percent of the classified units)')),
-                ('tie_break', models.CharField(blank=True, help_text='Section or indicator codes, separated by commas, compared in this order when totals are equal (e.g. I, DV_MOI).', max_length=200, verbose_name='tie-break order')),
-                ('visibility', models.CharField(choices=[('after_review', 'Own scores only until the review meeting'), ('always', "Every member's scores at any time"), ('own_only', 'Own scores only')], default='after_review', max_length=20, verbose_name='members see')),
-                ('organizer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programs', to='clusters.organization', verbose_name='organiser')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="emulation year",
+                    ),
+                ),
+                ("theme", models.CharField(blank=True, max_length=300, verbose_name="theme")),
+                (
+                    "plan_reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. Kế hoạch số 13/KH-LĐLĐ ngày 18/3/2024",
+                        max_length=200,
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "self_assessment_deadline",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="deadline for the self-assessment"
+                    ),
+                ),
+                (
+                    "verification_deadline",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="deadline for the verification"
+                    ),
+                ),
+                (
+                    "top_share_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("20"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="cap on the top level (percent of the classified units)",
+                    ),
+                ),
+                (
+                    "tie_break",
+                    models.CharField(
+                        blank=True,
+                        help_text="Section or indicator codes, separated by commas, compared in this order when totals are equal (e.g. I, DV_MOI).",
+                        max_length=200,
+                        verbose_name="tie-break order",
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("after_review", "Own scores only until the review meeting"),
+                            ("always", "Every member's scores at any time"),
+                            ("own_only", "Own scores only"),
+                        ],
+                        default="after_review",
+                        max_length=20,
+                        verbose_name="members see",
+                    ),
+                ),
+                (
+                    "organizer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programs",
+                        to="clusters.organization",
+                        verbose_name="organiser",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'emulation programme',
-                'verbose_name_plural': 'emulation programmes',
-                'ordering': ['organizer__name', '-year'],
+                "verbose_name": "emulation programme",
+                "verbose_name_plural": "emulation programmes",
+                "ordering": ["organizer__name", "-year"],
             },
         ),
         migrations.CreateModel(
-            name='ClassificationRule',
+            name="ClassificationRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('htxsnv', 'Excellently completed the tasks'), ('httnv', 'Well completed the tasks'), ('htnv', 'Completed the tasks'), ('khtnv', 'Did not complete the tasks')], max_length=10, verbose_name='level')),
-                ('min_total', models.DecimalField(decimal_places=1, max_digits=6, verbose_name='minimum total')),
-                ('min_criterion_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='no criterion below (percent of its points)')),
-                ('max_penalty', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='at most this many penalty points')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='classification_rules', to='clusters.emulationprogram')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("htxsnv", "Excellently completed the tasks"),
+                            ("httnv", "Well completed the tasks"),
+                            ("htnv", "Completed the tasks"),
+                            ("khtnv", "Did not complete the tasks"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "min_total",
+                    models.DecimalField(
+                        decimal_places=1, max_digits=6, verbose_name="minimum total"
+                    ),
+                ),
+                (
+                    "min_criterion_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="no criterion below (percent of its points)",
+                    ),
+                ),
+                (
+                    "max_penalty",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="at most this many penalty points",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="classification_rules",
+                        to="clusters.emulationprogram",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'classification rule',
-                'verbose_name_plural': 'classification rules',
-                'ordering': ['program', '-min_total'],
+                "verbose_name": "classification rule",
+                "verbose_name_plural": "classification rules",
+                "ordering": ["program", "-min_total"],
             },
         ),
         migrations.CreateModel(
-            name='AnnualResult',
+            name="AnnualResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('verified', 'Verified'), ('locked', 'Locked')], default='draft', max_length=10, verbose_name='status')),
-                ('self_total', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='self-assessed total')),
-                ('verified_total', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='verified total')),
-                ('suggested_level', models.CharField(blank=True, choices=[('htxsnv', 'Excellently completed the tasks'), ('httnv', 'Well completed the tasks'), ('htnv', 'Completed the tasks'), ('khtnv', 'Did not complete the tasks'), ('none', 'Not classified')], max_length=10, verbose_name='suggested classification')),
-                ('level', models.CharField(blank=True, choices=[('htxsnv', 'Excellently completed the tasks'), ('httnv', 'Well completed the tasks'), ('htnv', 'Completed the tasks'), ('khtnv', 'Did not complete the tasks'), ('none', 'Not classified')], max_length=10, verbose_name='classification')),
-                ('level_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for the classification')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('submitted_late', models.BooleanField(default=False, verbose_name='submitted after the deadline')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last change')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('cluster_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='clusters.clusteryear')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='clusters.organization', verbose_name='unit')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='clusters.emulationprogram')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("verified", "Verified"),
+                            ("locked", "Locked"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "self_total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="self-assessed total",
+                    ),
+                ),
+                (
+                    "verified_total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="verified total",
+                    ),
+                ),
+                (
+                    "suggested_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxsnv", "Excellently completed the tasks"),
+                            ("httnv", "Well completed the tasks"),
+                            ("htnv", "Completed the tasks"),
+                            ("khtnv", "Did not complete the tasks"),
+                            ("none", "Not classified"),
+                        ],
+                        max_length=10,
+                        verbose_name="suggested classification",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxsnv", "Excellently completed the tasks"),
+                            ("httnv", "Well completed the tasks"),
+                            ("htnv", "Completed the tasks"),
+                            ("khtnv", "Did not complete the tasks"),
+                            ("none", "Not classified"),
+                        ],
+                        max_length=10,
+                        verbose_name="classification",
+                    ),
+                ),
+                (
+                    "level_reason",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="reason for the classification"
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "submitted_late",
+                    models.BooleanField(default=False, verbose_name="submitted after the deadline"),
+                ),
+                (
+                    "verified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="verified at"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last change")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "cluster_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="clusters.clusteryear",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="results",
+                        to="clusters.organization",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="results",
+                        to="clusters.emulationprogram",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'annual result',
-                'verbose_name_plural': 'annual results',
-                'ordering': ['cluster_year', 'organization__name'],
+                "verbose_name": "annual result",
+                "verbose_name_plural": "annual results",
+                "ordering": ["cluster_year", "organization__name"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=300, verbose_name='description')),
-                ('file', models.FileField(blank=True, max_length=300, upload_to=clusters.models.results.evidence_path, verbose_name='file')),
-                ('link', models.URLField(blank=True, max_length=500, verbose_name='link')),
-                ('added_at', models.DateTimeField(auto_now_add=True, verbose_name='added at')),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('criterion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='clusters.criterion', verbose_name='for the criterion')),
-                ('result', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='clusters.annualresult')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=300, verbose_name="description")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        max_length=300,
+                        upload_to=clusters.models.results.evidence_path,
+                        verbose_name="file",
+                    ),
+                ),
+                ("link", models.URLField(blank=True, max_length=500, verbose_name="link")),
+                ("added_at", models.DateTimeField(auto_now_add=True, verbose_name="added at")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="clusters.criterion",
+                        verbose_name="for the criterion",
+                    ),
+                ),
+                (
+                    "result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="clusters.annualresult",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence',
-                'verbose_name_plural': 'evidence',
-                'ordering': ['result', 'added_at'],
+                "verbose_name": "evidence",
+                "verbose_name_plural": "evidence",
+                "ordering": ["result", "added_at"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAnnualResult',
+            name="HistoricalAnnualResult",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('verified', 'Verified'), ('locked', 'Locked')], default='draft', max_length=10, verbose_name='status')),
-                ('self_total', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='self-assessed total')),
-                ('verified_total', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='verified total')),
-                ('suggested_level', models.CharField(blank=True, choices=[('htxsnv', 'Excellently completed the tasks'), ('httnv', 'Well completed the tasks'), ('htnv', 'Completed the tasks'), ('khtnv', 'Did not complete the tasks'), ('none', 'Not classified')], max_length=10, verbose_name='suggested classification')),
-                ('level', models.CharField(blank=True, choices=[('htxsnv', 'Excellently completed the tasks'), ('httnv', 'Well completed the tasks'), ('htnv', 'Completed the tasks'), ('khtnv', 'Did not complete the tasks'), ('none', 'Not classified')], max_length=10, verbose_name='classification')),
-                ('level_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for the classification')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('submitted_late', models.BooleanField(default=False, verbose_name='submitted after the deadline')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified at')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='last change')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cluster_year', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.clusteryear')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.organization', verbose_name='unit')),
-                ('program', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.emulationprogram')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('verified_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("verified", "Verified"),
+                            ("locked", "Locked"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "self_total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="self-assessed total",
+                    ),
+                ),
+                (
+                    "verified_total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="verified total",
+                    ),
+                ),
+                (
+                    "suggested_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxsnv", "Excellently completed the tasks"),
+                            ("httnv", "Well completed the tasks"),
+                            ("htnv", "Completed the tasks"),
+                            ("khtnv", "Did not complete the tasks"),
+                            ("none", "Not classified"),
+                        ],
+                        max_length=10,
+                        verbose_name="suggested classification",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxsnv", "Excellently completed the tasks"),
+                            ("httnv", "Well completed the tasks"),
+                            ("htnv", "Completed the tasks"),
+                            ("khtnv", "Did not complete the tasks"),
+                            ("none", "Not classified"),
+                        ],
+                        max_length=10,
+                        verbose_name="classification",
+                    ),
+                ),
+                (
+                    "level_reason",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="reason for the classification"
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "submitted_late",
+                    models.BooleanField(default=False, verbose_name="submitted after the deadline"),
+                ),
+                (
+                    "verified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="verified at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="last change"),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cluster_year",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.clusteryear",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.organization",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.emulationprogram",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical annual result',
-                'verbose_name_plural': 'historical annual results',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical annual result",
+                "verbose_name_plural": "historical annual results",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalClassificationRule',
+            name="HistoricalClassificationRule",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('level', models.CharField(choices=[('htxsnv', 'Excellently completed the tasks'), ('httnv', 'Well completed the tasks'), ('htnv', 'Completed the tasks'), ('khtnv', 'Did not complete the tasks')], max_length=10, verbose_name='level')),
-                ('min_total', models.DecimalField(decimal_places=1, max_digits=6, verbose_name='minimum total')),
-                ('min_criterion_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='no criterion below (percent of its points)')),
-                ('max_penalty', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='at most this many penalty points')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('program', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.emulationprogram')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("htxsnv", "Excellently completed the tasks"),
+                            ("httnv", "Well completed the tasks"),
+                            ("htnv", "Completed the tasks"),
+                            ("khtnv", "Did not complete the tasks"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "min_total",
+                    models.DecimalField(
+                        decimal_places=1, max_digits=6, verbose_name="minimum total"
+                    ),
+                ),
+                (
+                    "min_criterion_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="no criterion below (percent of its points)",
+                    ),
+                ),
+                (
+                    "max_penalty",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="at most this many penalty points",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.emulationprogram",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical classification rule',
-                'verbose_name_plural': 'historical classification rules',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical classification rule",
+                "verbose_name_plural": "historical classification rules",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEmulationProgram',
+            name="HistoricalEmulationProgram",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='emulation year')),
-                ('theme', models.CharField(blank=True, max_length=300, verbose_name='theme')),
-                ('plan_reference', models.CharField(blank=True, help_text='e.g. Kế hoạch số 13/KH-LĐLĐ ngày 18/3/2024', max_length=200, verbose_name='plan')),
-                ('self_assessment_deadline', models.DateField(blank=True, null=True, verbose_name='deadline for the self-assessment')),
-                ('verification_deadline', models.DateField(blank=True, null=True, verbose_name='deadline for the verification')),
-                ('top_share_percent', models.DecimalField(decimal_places=2, default=Decimal('20'), max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='cap on the top level (percent of the classified units)')),
-                ('tie_break', models.CharField(blank=True, help_text='Section or indicator codes, separated by commas, compared in this order when totals are equal (e.g. I, DV_MOI).', max_length=200, verbose_name='tie-break order')),
-                ('visibility', models.CharField(choices=[('after_review', 'Own scores only until the review meeting'), ('always', "Every member's scores at any time"), ('own_only', 'Own scores only')], default='after_review', max_length=20, verbose_name='members see')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organizer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.organization', verbose_name='organiser')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="emulation year",
+                    ),
+                ),
+                ("theme", models.CharField(blank=True, max_length=300, verbose_name="theme")),
+                (
+                    "plan_reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. Kế hoạch số 13/KH-LĐLĐ ngày 18/3/2024",
+                        max_length=200,
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "self_assessment_deadline",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="deadline for the self-assessment"
+                    ),
+                ),
+                (
+                    "verification_deadline",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="deadline for the verification"
+                    ),
+                ),
+                (
+                    "top_share_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("20"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="cap on the top level (percent of the classified units)",
+                    ),
+                ),
+                (
+                    "tie_break",
+                    models.CharField(
+                        blank=True,
+                        help_text="Section or indicator codes, separated by commas, compared in this order when totals are equal (e.g. I, DV_MOI).",
+                        max_length=200,
+                        verbose_name="tie-break order",
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("after_review", "Own scores only until the review meeting"),
+                            ("always", "Every member's scores at any time"),
+                            ("own_only", "Own scores only"),
+                        ],
+                        default="after_review",
+                        max_length=20,
+                        verbose_name="members see",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organizer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.organization",
+                        verbose_name="organiser",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical emulation programme',
-                'verbose_name_plural': 'historical emulation programmes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical emulation programme",
+                "verbose_name_plural": "historical emulation programmes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEvidence',
+            name="HistoricalEvidence",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('description', models.CharField(max_length=300, verbose_name='description')),
-                ('file', models.TextField(blank=True, max_length=300, verbose_name='file')),
-                ('link', models.URLField(blank=True, max_length=500, verbose_name='link')),
-                ('added_at', models.DateTimeField(blank=True, editable=False, verbose_name='added at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('added_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('criterion', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.criterion', verbose_name='for the criterion')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('result', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.annualresult')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=300, verbose_name="description")),
+                ("file", models.TextField(blank=True, max_length=300, verbose_name="file")),
+                ("link", models.URLField(blank=True, max_length=500, verbose_name="link")),
+                (
+                    "added_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="added at"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.criterion",
+                        verbose_name="for the criterion",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "result",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.annualresult",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical evidence',
-                'verbose_name_plural': 'historical evidence',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical evidence",
+                "verbose_name_plural": "historical evidence",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalIndicator',
+            name="HistoricalIndicator",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(help_text='e.g. DV_MOI', max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('kind', models.CharField(choices=[('count', 'Count'), ('money', 'Money (đồng)'), ('percent', 'Percent'), ('yes_no', 'Yes / no')], default='count', max_length=10, verbose_name='kind')),
-                ('has_target', models.BooleanField(default=True, verbose_name='has a target')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('program', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.emulationprogram')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(help_text="e.g. DV_MOI", max_length=20, verbose_name="code"),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("count", "Count"),
+                            ("money", "Money (đồng)"),
+                            ("percent", "Percent"),
+                            ("yes_no", "Yes / no"),
+                        ],
+                        default="count",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("has_target", models.BooleanField(default=True, verbose_name="has a target")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.emulationprogram",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical indicator',
-                'verbose_name_plural': 'historical indicators',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical indicator",
+                "verbose_name_plural": "historical indicators",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalScoreEntry',
+            name="HistoricalScoreEntry",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='self-score')),
-                ('verified_score', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='verified score')),
-                ('explanation', models.TextField(blank=True, verbose_name='explanation')),
-                ('not_applicable', models.BooleanField(default=False, verbose_name='does not apply')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('criterion', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.criterion')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('result', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.annualresult')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="self-score",
+                    ),
+                ),
+                (
+                    "verified_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="verified score",
+                    ),
+                ),
+                ("explanation", models.TextField(blank=True, verbose_name="explanation")),
+                (
+                    "not_applicable",
+                    models.BooleanField(default=False, verbose_name="does not apply"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.criterion",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "result",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.annualresult",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical score',
-                'verbose_name_plural': 'historical scores',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical score",
+                "verbose_name_plural": "historical scores",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalScoreSection',
+            name="HistoricalScoreSection",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(help_text='e.g. I, II, B, T', max_length=10, verbose_name='code')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('kind', models.CharField(choices=[('score', 'Scored criteria'), ('bonus', 'Bonus points'), ('penalty', 'Penalty points')], default='score', max_length=10, verbose_name='kind')),
-                ('max_points', models.DecimalField(decimal_places=1, max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='maximum points')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('program', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.emulationprogram')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="e.g. I, II, B, T", max_length=10, verbose_name="code"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("score", "Scored criteria"),
+                            ("bonus", "Bonus points"),
+                            ("penalty", "Penalty points"),
+                        ],
+                        default="score",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "max_points",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="maximum points",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.emulationprogram",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical section of the scoring table',
-                'verbose_name_plural': 'historical sections of the scoring table',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical section of the scoring table",
+                "verbose_name_plural": "historical sections of the scoring table",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='e.g. DV_MOI', max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('kind', models.CharField(choices=[('count', 'Count'), ('money', 'Money (đồng)'), ('percent', 'Percent'), ('yes_no', 'Yes / no')], default='count', max_length=10, verbose_name='kind')),
-                ('has_target', models.BooleanField(default=True, verbose_name='has a target')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='clusters.emulationprogram')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(help_text="e.g. DV_MOI", max_length=20, verbose_name="code"),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("count", "Count"),
+                            ("money", "Money (đồng)"),
+                            ("percent", "Percent"),
+                            ("yes_no", "Yes / no"),
+                        ],
+                        default="count",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("has_target", models.BooleanField(default=True, verbose_name="has a target")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="clusters.emulationprogram",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator',
-                'verbose_name_plural': 'indicators',
-                'ordering': ['program', 'order', 'pk'],
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+                "ordering": ["program", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalIndicatorValue',
+            name="HistoricalIndicatorValue",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('target', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='target')),
-                ('actual', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='actual')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('result', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.annualresult')),
-                ('indicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.indicator')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "actual",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="actual",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "result",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.annualresult",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.indicator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical indicator figure',
-                'verbose_name_plural': 'historical indicator figures',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical indicator figure",
+                "verbose_name_plural": "historical indicator figures",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='criterion',
-            name='indicator',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='criteria', to='clusters.indicator', verbose_name='scored from the indicator'),
+            model_name="criterion",
+            name="indicator",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="criteria",
+                to="clusters.indicator",
+                verbose_name="scored from the indicator",
+            ),
         ),
         migrations.CreateModel(
-            name='IndicatorValue',
+            name="IndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='target')),
-                ('actual', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='actual')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='values', to='clusters.indicator')),
-                ('result', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicator_values', to='clusters.annualresult')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "actual",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="actual",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="values",
+                        to="clusters.indicator",
+                    ),
+                ),
+                (
+                    "result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicator_values",
+                        to="clusters.annualresult",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator figure',
-                'verbose_name_plural': 'indicator figures',
+                "verbose_name": "indicator figure",
+                "verbose_name_plural": "indicator figures",
             },
         ),
         migrations.CreateModel(
-            name='ScoreEntry',
+            name="ScoreEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='self-score')),
-                ('verified_score', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='verified score')),
-                ('explanation', models.TextField(blank=True, verbose_name='explanation')),
-                ('not_applicable', models.BooleanField(default=False, verbose_name='does not apply')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='clusters.criterion')),
-                ('result', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='clusters.annualresult')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="self-score",
+                    ),
+                ),
+                (
+                    "verified_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="verified score",
+                    ),
+                ),
+                ("explanation", models.TextField(blank=True, verbose_name="explanation")),
+                (
+                    "not_applicable",
+                    models.BooleanField(default=False, verbose_name="does not apply"),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="clusters.criterion",
+                    ),
+                ),
+                (
+                    "result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="clusters.annualresult",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'score',
-                'verbose_name_plural': 'scores',
+                "verbose_name": "score",
+                "verbose_name_plural": "scores",
             },
         ),
         migrations.CreateModel(
-            name='ScoreSection',
+            name="ScoreSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='e.g. I, II, B, T', max_length=10, verbose_name='code')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('kind', models.CharField(choices=[('score', 'Scored criteria'), ('bonus', 'Bonus points'), ('penalty', 'Penalty points')], default='score', max_length=10, verbose_name='kind')),
-                ('max_points', models.DecimalField(decimal_places=1, max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='maximum points')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='clusters.emulationprogram')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="e.g. I, II, B, T", max_length=10, verbose_name="code"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("score", "Scored criteria"),
+                            ("bonus", "Bonus points"),
+                            ("penalty", "Penalty points"),
+                        ],
+                        default="score",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "max_points",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="maximum points",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="clusters.emulationprogram",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'section of the scoring table',
-                'verbose_name_plural': 'sections of the scoring table',
-                'ordering': ['program', 'order', 'pk'],
+                "verbose_name": "section of the scoring table",
+                "verbose_name_plural": "sections of the scoring table",
+                "ordering": ["program", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCriterion',
+            name="HistoricalCriterion",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, verbose_name='code')),
-                ('title', models.CharField(max_length=500, verbose_name='criterion')),
-                ('max_points', models.DecimalField(decimal_places=1, max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0.5'))], verbose_name='maximum points')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('formula', models.CharField(blank=True, choices=[('ratio', 'Points in proportion to the share of the target reached'), ('threshold', 'Full points when the target is reached, else none')], max_length=10, verbose_name='formula')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.indicator', verbose_name='scored from the indicator')),
-                ('section', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clusters.scoresection')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="code")),
+                ("title", models.CharField(max_length=500, verbose_name="criterion")),
+                (
+                    "max_points",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.5"))],
+                        verbose_name="maximum points",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "formula",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ratio", "Points in proportion to the share of the target reached"),
+                            ("threshold", "Full points when the target is reached, else none"),
+                        ],
+                        max_length=10,
+                        verbose_name="formula",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.indicator",
+                        verbose_name="scored from the indicator",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clusters.scoresection",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical criterion',
-                'verbose_name_plural': 'historical criteria',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical criterion",
+                "verbose_name_plural": "historical criteria",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='criterion',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='clusters.scoresection'),
+            model_name="criterion",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="criteria",
+                to="clusters.scoresection",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='emulationprogram',
-            constraint=models.UniqueConstraint(fields=('organizer', 'year'), name='program_unique_year'),
+            model_name="emulationprogram",
+            constraint=models.UniqueConstraint(
+                fields=("organizer", "year"), name="program_unique_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='classificationrule',
-            constraint=models.UniqueConstraint(fields=('program', 'level'), name='rule_unique_level'),
+            model_name="classificationrule",
+            constraint=models.UniqueConstraint(
+                fields=("program", "level"), name="rule_unique_level"
+            ),
         ),
         migrations.AddIndex(
-            model_name='annualresult',
-            index=models.Index(fields=['cluster_year', 'status'], name='result_cy_status_idx'),
+            model_name="annualresult",
+            index=models.Index(fields=["cluster_year", "status"], name="result_cy_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='annualresult',
-            constraint=models.UniqueConstraint(fields=('cluster_year', 'organization'), name='result_unique_unit'),
+            model_name="annualresult",
+            constraint=models.UniqueConstraint(
+                fields=("cluster_year", "organization"), name="result_unique_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('file', ''), _negated=True), models.Q(('link', ''), _negated=True), _connector='OR'), name='evidence_file_or_link'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("file", ""), _negated=True),
+                    models.Q(("link", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="evidence_file_or_link",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('program', 'code'), name='indicator_unique_code'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(
+                fields=("program", "code"), name="indicator_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatorvalue',
-            constraint=models.UniqueConstraint(fields=('result', 'indicator'), name='value_unique_indicator'),
+            model_name="indicatorvalue",
+            constraint=models.UniqueConstraint(
+                fields=("result", "indicator"), name="value_unique_indicator"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoreentry',
-            constraint=models.UniqueConstraint(fields=('result', 'criterion'), name='entry_unique_criterion'),
+            model_name="scoreentry",
+            constraint=models.UniqueConstraint(
+                fields=("result", "criterion"), name="entry_unique_criterion"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoresection',
-            constraint=models.UniqueConstraint(fields=('program', 'code'), name='section_unique_code'),
+            model_name="scoresection",
+            constraint=models.UniqueConstraint(
+                fields=("program", "code"), name="section_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('section', 'code'), name='criterion_unique_code'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(
+                fields=("section", "code"), name="criterion_unique_code"
+            ),
         ),
     ]

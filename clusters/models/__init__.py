@@ -1,5 +1,17 @@
 """The models of the clusters app: the dated structure, and the annual results."""
 
+from .meetings import (  # noqa: F401
+    Attendance,
+    Conclusion,
+    FollowUp,
+    FollowUpStatus,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Pact,
+    PactSignatory,
+    PactTarget,
+)
 from .results import (  # noqa: F401
     LEVEL_ABBREVIATIONS,
     RANKED_LEVELS,
@@ -18,6 +30,7 @@ from .results import (  # noqa: F401
     ScoreEntry,
     ScoreSection,
     Visibility,
+    VoteTieRule,
 )
 from .structure import (  # noqa: F401
     Cluster,

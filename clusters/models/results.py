@@ -23,6 +23,11 @@ POINTS = {"max_digits": 6, "decimal_places": 1}
 FIGURE = {"max_digits": 18, "decimal_places": 2}
 
 
+class VoteTieRule(models.TextChoices):
+    NEW_ROUND = "new_round", _("Another round between the tied units")
+    TIE_BREAK = "tie_break", _("The ranking of the results (tie-break order)")
+
+
 class Visibility(models.TextChoices):
     AFTER_REVIEW = "after_review", _("Own scores only until the review meeting")
     ALWAYS = "always", _("Every member's scores at any time")
@@ -76,6 +81,20 @@ class EmulationProgram(models.Model):
         choices=Visibility.choices,
         default=Visibility.AFTER_REVIEW,
     )
+    # The review meeting: a vote needs `quorum_numerator / quorum_denominator` of the members
+    # present (default two thirds); a tie for the last place is resolved by `vote_tie_rule`.
+    quorum_numerator = models.PositiveSmallIntegerField(
+        _("quorum: numerator"), default=2, validators=[MinValueValidator(1)]
+    )
+    quorum_denominator = models.PositiveSmallIntegerField(
+        _("quorum: denominator"), default=3, validators=[MinValueValidator(1)]
+    )
+    vote_tie_rule = models.CharField(
+        _("a tie in the vote is resolved by"),
+        max_length=12,
+        choices=VoteTieRule.choices,
+        default=VoteTieRule.NEW_ROUND,
+    )
 
     history = HistoricalRecords()
 
@@ -95,6 +114,17 @@ class EmulationProgram(models.Model):
 
     def get_absolute_url(self):
         return reverse("structure:program_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if (
+            self.quorum_numerator
+            and self.quorum_denominator
+            and self.quorum_numerator > self.quorum_denominator
+        ):
+            raise ValidationError(
+                {"quorum_numerator": _("The quorum cannot be more than all the members.")}
+            )
 
     @property
     def tie_break_codes(self) -> list[str]:

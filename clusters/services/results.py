@@ -360,6 +360,12 @@ def lock_results(cluster_year: ClusterYear, *, by, reason: str) -> int:
     cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
     if cluster_year.status != ClusterYearStatus.OPEN:
         raise ValidationError(_("Only an open year can be locked for its review."))
+    # Hold every result of the year while they are locked, so no save slips in between.
+    list(
+        AnnualResult.objects.select_for_update()
+        .filter(cluster_year=cluster_year)
+        .values_list("pk", flat=True)
+    )
     standings = cluster_standings(cluster_year)
     count = 0
     for row in standings.rows:
