@@ -1,0 +1,370 @@
+"""The year-end review meeting of a cluster-year: preparation, attendance and quorum, the
+adopted summary, the election of next year's head and deputy, conclusions, and closing.
+
+The vote and the nominations are the `awards` app's (awards.services); they ask this module
+for the quorum and whether the meeting still runs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from emulation.text import format_number
+
+from ..models import (
+    Attendance,
+    ClusterYear,
+    ClusterYearStatus,
+    Conclusion,
+    EmulationProgram,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Membership,
+    Organization,
+)
+from .results import cluster_standings, lock_results
+from .structure import memberships_by_year, next_year_candidates, propose_rotation
+
+
+def _stamp(obj, by, reason: str):
+    obj._history_user = by
+    obj._change_reason = reason or None
+
+
+# Quorum --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quorum:
+    members: int  # member units at the meeting's day
+    present: int
+    required: int
+    rule: str  # "2/3"
+
+    @property
+    def reached(self) -> bool:
+        return self.members > 0 and self.present >= self.required
+
+
+def quorum_rule(cluster_year: ClusterYear) -> tuple[int, int]:
+    program = EmulationProgram.for_cluster_year(cluster_year)
+    if program is None:
+        return 2, 3
+    return program.quorum_numerator, program.quorum_denominator
+
+
+def member_ids(meeting: Meeting) -> set[int]:
+    """The member units of the meeting's cluster-year at the year's end (the review is held
+    after it): these are the ones that vote."""
+    cluster_year = meeting.cluster_year
+    return set(
+        cluster_year.memberships.on(cluster_year.as_of).values_list("organization_id", flat=True)
+    )
+
+
+def quorum(meeting: Meeting, attendances=None) -> Quorum:
+    members = member_ids(meeting)
+    if attendances is None:
+        attendances = meeting.attendances.all()
+    present = sum(1 for a in attendances if a.present and a.organization_id in members)
+    numerator, denominator = quorum_rule(meeting.cluster_year)
+    required = -(-len(members) * numerator // denominator)  # rounded up
+    return Quorum(len(members), present, required, f"{numerator}/{denominator}")
+
+
+def present_member_ids(meeting: Meeting) -> set[int]:
+    members = member_ids(meeting)
+    return {
+        org_id
+        for org_id in meeting.attendances.filter(present=True).values_list(
+            "organization_id", flat=True
+        )
+        if org_id in members
+    }
+
+
+def require_quorum(meeting: Meeting):
+    q = quorum(meeting)
+    if not q.reached:
+        raise ValidationError(
+            _(
+                "No quorum: %(present)s of %(members)s member units are present, "
+                "%(required)s are needed (%(rule)s)."
+            )
+            % {"present": q.present, "members": q.members, "required": q.required, "rule": q.rule}
+        )
+
+
+def require_running(meeting: Meeting):
+    if meeting.is_closed:
+        raise ValidationError(_("The meeting is closed: nothing can be changed any more."))
+
+
+# Preparation ---------------------------------------------------------------------------------
+
+
+def draft_summary(cluster_year: ClusterYear) -> dict[str, str]:
+    """The head's draft texts, prefilled from the results: the members, the leading unit,
+    the classification shares – to be completed before the meeting."""
+    standings = cluster_standings(cluster_year)
+    counts = standings.counts
+    ranked = standings.ranked
+    lines = [
+        _(
+            "The cluster has %(members)s member units; %(verified)s results were verified "
+            "by the cluster head."
+        )
+        % {"members": counts["members"], "verified": counts["verified"]}
+    ]
+    if ranked:
+        first = ranked[0]
+        lines.append(
+            _("%(unit)s leads the cluster with %(total)s points.")
+            % {"unit": first.name, "total": format_number(first.verified_total)}
+        )
+        parts = [
+            f"{item['abbreviation']} {item['count']} ({format_number(round(item['percent'], 1))}%)"
+            for item in standings.distribution
+            if item["count"]
+        ]
+        lines.append(_("Classification: %(parts)s.") % {"parts": "; ".join(parts)})
+    return {
+        "achievements": "\n".join(lines),
+        "limitations": "",
+        "directions": "",
+    }
+
+
+def create_review(cluster_year: ClusterYear, *, by, **fields) -> Meeting:
+    """The review meeting of the year, with an attendance row per member at the year's end
+    and the draft summary from the results."""
+    if Meeting.objects.filter(cluster_year=cluster_year, kind=MeetingKind.REVIEW).exists():
+        raise ValidationError(_("The year-end review of this year is already recorded."))
+    if cluster_year.is_closed:
+        raise ValidationError(_("The year is closed."))
+    with transaction.atomic():
+        meeting = Meeting(
+            kind=MeetingKind.REVIEW,
+            organizer=cluster_year.cluster.organizer,
+            cluster_year=cluster_year,
+            year=cluster_year.year,
+            **fields,
+        )
+        for key, value in draft_summary(cluster_year).items():
+            if not getattr(meeting, key):
+                setattr(meeting, key, value)
+        proposal = propose_rotation(cluster_year=cluster_year)
+        meeting.elected_head = proposal.head
+        meeting.elected_deputy = proposal.deputy
+        meeting.handover_on = meeting.held_on
+        meeting.full_clean()
+        _stamp(meeting, by, _("Review meeting prepared"))
+        meeting.save()
+        as_of = cluster_year.as_of
+        for membership in cluster_year.memberships.on(as_of).select_related("organization"):
+            attendance = Attendance(meeting=meeting, organization=membership.organization)
+            _stamp(attendance, by, _("Review meeting prepared"))
+            attendance.save()
+    return meeting
+
+
+def save_attendance(meeting: Meeting, rows: dict[int, dict], *, by) -> Quorum:
+    """`rows` maps an organisation id to {present, representative, representative_title}."""
+    require_running(meeting)
+    with transaction.atomic():
+        existing = {a.organization_id: a for a in meeting.attendances.select_for_update()}
+        unknown = set(rows) - set(existing)
+        if unknown:
+            raise ValidationError(_("Only the member units can be marked present."))
+        for org_id, data in rows.items():
+            attendance = existing[org_id]
+            changed = False
+            for key in ("present", "representative", "representative_title"):
+                if key in data and getattr(attendance, key) != data[key]:
+                    setattr(attendance, key, data[key])
+                    changed = True
+            if changed:
+                _stamp(attendance, by, _("Attendance"))
+                attendance.save()
+        if meeting.status == MeetingStatus.PLANNED and any(a.present for a in existing.values()):
+            meeting.status = MeetingStatus.IN_PROGRESS
+            _stamp(meeting, by, _("Meeting opened"))
+            meeting.save(update_fields=["status"])
+    return quorum(meeting)
+
+
+def adopt_summary(meeting: Meeting, *, achievements, limitations, directions, by) -> Meeting:
+    require_running(meeting)
+    require_quorum(meeting)
+    if not achievements.strip():
+        raise ValidationError(_("Write the achievements before adopting the summary."))
+    meeting.achievements = achievements
+    meeting.limitations = limitations
+    meeting.directions = directions
+    meeting.summary_adopted = True
+    if meeting.status == MeetingStatus.PLANNED:
+        meeting.status = MeetingStatus.IN_PROGRESS
+    _stamp(meeting, by, _("Summary adopted"))
+    meeting.save()
+    return meeting
+
+
+# The election of next year's head and deputy ---------------------------------------------------
+
+
+def election_candidates(cluster_year: ClusterYear) -> list[Organization]:
+    memberships = memberships_by_year([cluster_year])[cluster_year.pk]
+    return next_year_candidates(cluster_year, memberships)
+
+
+def elect(
+    meeting: Meeting,
+    *,
+    head: Organization,
+    deputy: Organization | None,
+    handover_on: datetime.date | None,
+    handover_note: str = "",
+    by,
+) -> ClusterYear:
+    """Record next year's head and deputy elected at the review: on the meeting and as the
+    term of the next cluster-year (created with this year's members when missing). The rights
+    follow the record."""
+    require_running(meeting)
+    require_quorum(meeting)
+    cluster_year = meeting.cluster_year
+    candidates = {org.pk for org in election_candidates(cluster_year)}
+    errors = []
+    if head.pk not in candidates:
+        errors.append(_("%(unit)s cannot head the cluster next year.") % {"unit": head.name})
+    if deputy is not None and deputy.pk not in candidates:
+        errors.append(_("%(unit)s cannot be the deputy next year.") % {"unit": deputy.name})
+    if deputy is not None and deputy.pk == head.pk:
+        errors.append(_("The head and the deputy must be different units."))
+    if handover_on is not None and handover_on < meeting.held_on:
+        errors.append(_("The handover cannot be before the meeting."))
+    if errors:
+        raise ValidationError(errors)
+    reason = _("Elected at the year-end review of %(date)s") % {
+        "date": meeting.held_on.strftime("%d/%m/%Y")
+    }
+    with transaction.atomic():
+        meeting.elected_head = head
+        meeting.elected_deputy = deputy
+        meeting.handover_on = handover_on
+        meeting.handover_note = handover_note
+        _stamp(meeting, by, reason)
+        meeting.save()
+        next_year = (
+            ClusterYear.objects.select_for_update()
+            .filter(cluster=cluster_year.cluster, year=cluster_year.year + 1)
+            .first()
+        )
+        if next_year is None:
+            next_year = ClusterYear(
+                cluster=cluster_year.cluster,
+                year=cluster_year.year + 1,
+                status=ClusterYearStatus.SETUP,
+                header_parent_line=cluster_year.header_parent_line,
+                header_issuer_line=cluster_year.header_issuer_line,
+                signer_label=cluster_year.signer_label,
+                number_suffix=cluster_year.number_suffix,
+            )
+            created = True
+        else:
+            created = False
+            if next_year.is_closed:
+                raise ValidationError(_("Next year is already closed."))
+        next_year.head = head
+        next_year.deputy = deputy
+        next_year.handover_on = handover_on
+        next_year.handover_note = handover_note
+        next_year.full_clean(exclude=["cluster"])
+        _stamp(next_year, by, reason)
+        next_year.save()
+        if created:
+            for org_id in candidates:
+                membership = Membership(cluster_year=next_year, organization_id=org_id)
+                _stamp(membership, by, reason)
+                membership.save()
+    return next_year
+
+
+# Conclusions ----------------------------------------------------------------------------------
+
+
+def save_conclusions(meeting: Meeting, items: list[dict], *, by) -> list[Conclusion]:
+    """Replace the meeting's conclusions by `items` ({text, owner, due_on}), numbered 1..n."""
+    require_running(meeting)
+    items = [item for item in items if item.get("text", "").strip()]
+    with transaction.atomic():
+        existing = {c.number: c for c in meeting.conclusions.select_for_update()}
+        kept = []
+        for number, item in enumerate(items, start=1):
+            conclusion = existing.pop(number, None) or Conclusion(meeting=meeting, number=number)
+            changed = conclusion.pk is None
+            for key in ("text", "owner", "due_on"):
+                value = item.get(key) or ("" if key != "due_on" else None)
+                if getattr(conclusion, key) != value:
+                    setattr(conclusion, key, value)
+                    changed = True
+            if changed:
+                _stamp(conclusion, by, _("Conclusions"))
+                conclusion.save()
+            kept.append(conclusion)
+        for conclusion in existing.values():
+            _stamp(conclusion, by, _("Conclusion removed"))
+            conclusion.delete()
+    return kept
+
+
+# Closing ------------------------------------------------------------------------------------
+
+
+def closing_gaps(meeting: Meeting) -> list[str]:
+    """What the meeting still lacks; closing is refused while any is left."""
+    gaps = []
+    q = quorum(meeting)
+    if not q.reached:
+        gaps.append(
+            _("No quorum: %(present)s of %(members)s present, %(required)s needed.")
+            % {"present": q.present, "members": q.members, "required": q.required}
+        )
+    if not meeting.summary_adopted:
+        gaps.append(_("The summary has not been adopted."))
+    return gaps
+
+
+def close_meeting(meeting: Meeting, *, by, ends_at: datetime.time | None = None) -> Meeting:
+    """Close the review: the results lock and the year moves to review (when still open),
+    the meeting is closed and its minutes can be printed. Closing twice is refused."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.is_closed:
+            raise ValidationError(_("The meeting is already closed."))
+        gaps = closing_gaps(meeting)
+        if gaps:
+            raise ValidationError(gaps)
+        reason = _("Year-end review of %(date)s closed") % {
+            "date": meeting.held_on.strftime("%d/%m/%Y")
+        }
+        cluster_year = meeting.cluster_year
+        if cluster_year.status == ClusterYearStatus.OPEN:
+            lock_results(cluster_year, by=by, reason=reason)
+        meeting.status = MeetingStatus.CLOSED
+        meeting.closed_at = timezone.now()
+        meeting.closed_by = by
+        meeting.ends_at = (
+            ends_at
+            or meeting.ends_at
+            or timezone.localtime().time().replace(second=0, microsecond=0)
+        )
+        _stamp(meeting, by, reason)
+        meeting.save()
+    return meeting
