@@ -276,7 +276,7 @@ def test_criterion_rows_refuse_bad_points_and_codes(client, world, program, labe
     assert field in errors[0], errors
     assert (
         criterion(program, label).max_points
-        == Criterion.history.filter(pk=criterion(program, label).pk).earliest().max_points
+        == Criterion.history.filter(id=criterion(program, label).pk).earliest().max_points
     )
 
 
