@@ -1,1 +1,65 @@
-# The award models arrive with the meetings and approval issues; their admin classes with them.
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import AwardRule, AwardType, Nomination, Vote, VoteCandidate, VoteCast
+
+
+@admin.register(AwardType)
+class AwardTypeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "organizer", "kind", "recipient", "requires_level", "active"]
+    list_filter = ["kind", "recipient", "active"]
+    search_fields = ["name", "short_name", "organizer__name"]
+    list_select_related = ["organizer"]
+    raw_id_fields = ["organizer"]
+
+
+@admin.register(AwardRule)
+class AwardRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["award_type", "year", "scope", "max_count", "max_percent", "blocking"]
+    list_filter = ["year", "scope", "blocking"]
+    search_fields = ["award_type__name", "organizer__name", "regulation"]
+    list_select_related = ["award_type", "organizer"]
+    raw_id_fields = ["organizer", "award_type"]
+
+
+class VoteCandidateInline(admin.TabularInline):
+    model = VoteCandidate
+    extra = 0
+    raw_id_fields = ["organization"]
+
+
+@admin.register(Vote)
+class VoteAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "award_type", "round", "mode", "status", "tie"]
+    list_filter = ["mode", "status", "tie", "meeting__year"]
+    search_fields = ["award_type__name", "meeting__cluster_year__cluster__code"]
+    list_select_related = ["meeting", "award_type"]
+    raw_id_fields = ["meeting", "award_type", "created_by"]
+    inlines = [VoteCandidateInline]
+
+
+@admin.register(VoteCandidate)
+class VoteCandidateAdmin(SimpleHistoryAdmin):
+    list_display = ["vote", "organization", "votes", "elected"]
+    list_filter = ["elected", "vote__mode"]
+    search_fields = ["organization__name"]
+    list_select_related = ["vote__award_type", "organization"]
+    raw_id_fields = ["vote", "organization"]
+
+
+@admin.register(VoteCast)
+class VoteCastAdmin(SimpleHistoryAdmin):
+    list_display = ["vote", "voter", "candidate"]
+    list_filter = ["vote__meeting__year"]
+    search_fields = ["voter__name", "candidate__name"]
+    list_select_related = ["vote__award_type", "voter", "candidate"]
+    raw_id_fields = ["vote", "voter", "candidate"]
+
+
+@admin.register(Nomination)
+class NominationAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "award_type", "cluster_year", "votes", "leading", "status"]
+    list_filter = ["status", "leading", "cluster_year__year"]
+    search_fields = ["organization__name", "award_type__name", "cluster_year__cluster__code"]
+    list_select_related = ["organization", "award_type", "cluster_year__cluster"]
+    raw_id_fields = ["cluster_year", "organization", "award_type", "vote", "created_by"]

@@ -3,18 +3,25 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     AnnualResult,
+    Attendance,
     ClassificationRule,
     Cluster,
     ClusterYear,
+    Conclusion,
     Criterion,
     EmulationProgram,
     Evidence,
+    FollowUp,
     Indicator,
     IndicatorValue,
+    Meeting,
     Membership,
     Officer,
     Organization,
     OrganizationName,
+    Pact,
+    PactSignatory,
+    PactTarget,
     ParentPeriod,
     Restructuring,
     ScoreEntry,
@@ -230,3 +237,94 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
     search_fields = ["result__organization__name", "indicator__code", "indicator__name"]
     list_select_related = ["result__organization", "result__cluster_year__cluster", "indicator"]
     raw_id_fields = ["result", "indicator"]
+
+
+# Meetings and pacts -------------------------------------------------------------------------
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    raw_id_fields = ["organization"]
+
+
+class ConclusionInline(admin.TabularInline):
+    model = Conclusion
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["held_on", "kind", "organizer", "cluster_year", "status"]
+    list_filter = ["kind", "status", "year"]
+    search_fields = ["title", "place", "organizer__name", "cluster_year__cluster__code"]
+    list_select_related = ["organizer", "cluster_year__cluster"]
+    raw_id_fields = ["organizer", "cluster_year", "host", "elected_head", "elected_deputy"]
+    inlines = [AttendanceInline, ConclusionInline]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "organization", "present", "representative"]
+    list_filter = ["present", "meeting__year"]
+    search_fields = ["organization__name", "representative"]
+    list_select_related = ["meeting", "organization"]
+    raw_id_fields = ["meeting", "organization"]
+
+
+@admin.register(Conclusion)
+class ConclusionAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "text", "owner", "due_on", "meeting"]
+    list_filter = ["meeting__year", "meeting__kind"]
+    search_fields = ["text", "owner"]
+    list_select_related = ["meeting"]
+    raw_id_fields = ["meeting"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(SimpleHistoryAdmin):
+    list_display = ["conclusion", "cluster", "status", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["cluster__code", "cluster__name", "conclusion__text", "note"]
+    list_select_related = ["conclusion", "cluster"]
+    raw_id_fields = ["conclusion", "cluster"]
+
+
+class PactTargetInline(admin.TabularInline):
+    model = PactTarget
+    extra = 0
+    raw_id_fields = ["organization", "indicator"]
+
+
+class PactSignatoryInline(admin.TabularInline):
+    model = PactSignatory
+    extra = 0
+    raw_id_fields = ["organization"]
+
+
+@admin.register(Pact)
+class PactAdmin(SimpleHistoryAdmin):
+    list_display = ["cluster_year", "signed_on", "place"]
+    list_filter = ["cluster_year__year"]
+    search_fields = ["cluster_year__cluster__code", "cluster_year__cluster__name", "place"]
+    list_select_related = ["cluster_year__cluster"]
+    raw_id_fields = ["cluster_year", "meeting"]
+    inlines = [PactTargetInline, PactSignatoryInline]
+
+
+@admin.register(PactTarget)
+class PactTargetAdmin(SimpleHistoryAdmin):
+    list_display = ["pact", "organization", "indicator", "target"]
+    list_filter = ["pact__cluster_year__year"]
+    search_fields = ["organization__name", "indicator__code"]
+    list_select_related = ["pact__cluster_year__cluster", "organization", "indicator"]
+    raw_id_fields = ["pact", "organization", "indicator"]
+
+
+@admin.register(PactSignatory)
+class PactSignatoryAdmin(SimpleHistoryAdmin):
+    list_display = ["pact", "organization", "person", "title"]
+    list_filter = ["pact__cluster_year__year"]
+    search_fields = ["organization__name", "person"]
+    list_select_related = ["pact__cluster_year__cluster", "organization"]
+    raw_id_fields = ["pact", "organization"]

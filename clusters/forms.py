@@ -185,6 +185,10 @@ class MoveForm(StyledForm, OrganizationLabelMixin, forms.Form):
         self.label_choices("new_parent")
 
 
+# Cluster codes that are addresses of their own under /clusters/.
+RESERVED_CODES = {"briefings"}
+
+
 class ClusterForm(StyledForm, OrganizationLabelMixin, forms.ModelForm):
     reason = reason_field()
 
@@ -214,6 +218,15 @@ class ClusterForm(StyledForm, OrganizationLabelMixin, forms.ModelForm):
             self.fields["code"].disabled = True
         else:
             del self.fields["ended_on"]
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if not self.instance.pk and code.lower() in RESERVED_CODES:
+            raise ValidationError(
+                _("The code “%(code)s” is reserved by the application: choose another."),
+                params={"code": code},
+            )
+        return code
 
     def clean(self):
         data = super().clean()

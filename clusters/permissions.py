@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from .models import (
     Cluster,
     ClusterYear,
     ClusterYearStatus,
+    Meeting,
     Membership,
     Officer,
     Organization,
@@ -419,3 +420,107 @@ def result_rights(
     rights.enter_self = rights.verify or own_member
     rights.submit = own_member
     return rights
+
+
+# Briefings and interim reviews of an organiser's cluster heads -------------------------------
+
+BRIEFING_KINDS = ("briefing", "interim")
+
+
+def organizer_running_ids(organizer_id: int, year: int) -> set[int]:
+    """An organiser and every organisation above it during the year."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return {organizer_id} | ParentPeriod.objects.ancestor_ids([organizer_id], first, last)
+
+
+def can_manage_briefings(user, organizer_id: int, year: int) -> bool:
+    """Federation staff rights over an organiser's briefings of a year: those who run its
+    cluster-years of that year (see `can_manage_cluster_year`)."""
+    access = access_for(user)
+    if access.is_superuser:
+        return True
+    if not access.staff_root_ids:
+        return False
+    cache = user.__dict__.setdefault("_emulation_briefing_rules", {})
+    key = (organizer_id, year)
+    if key not in cache:
+        cache[key] = bool(access.staff_root_ids & organizer_running_ids(organizer_id, year))
+    return cache[key]
+
+
+def can_manage_briefing(user, meeting: Meeting) -> bool:
+    return can_manage_briefings(user, meeting.organizer_id, meeting.year)
+
+
+def can_update_follow_up(user, meeting: Meeting, cluster_year: ClusterYear) -> bool:
+    """A cluster's follow-up of a briefing: its own head (until the year is closed) and the
+    organiser's staff – never another cluster's head."""
+    return can_manage_briefing(user, meeting) or can_act_as_head(user, cluster_year)
+
+
+def briefings_for(user) -> QuerySet[Meeting]:
+    """The briefings a user reads: those of the organisations whose page it opens
+    (`organizations_for`: the organiser's staff, viewers and the units below it), and those
+    whose organiser's cluster its unit headed that year."""
+    qs = Meeting.objects.filter(kind__in=BRIEFING_KINDS, cluster_year__isnull=True)
+    access = access_for(user)
+    if access.is_superuser:
+        return qs
+    if not access.officer_org_ids:
+        return qs.none()
+    headed = ClusterYear.objects.filter(
+        cluster__organizer_id=OuterRef("organizer_id"),
+        year=OuterRef("year"),
+        head_id__in=access.officer_org_ids,
+    )
+    return qs.filter(Q(organizer__in=organizations_for(user)) | Exists(headed))
+
+
+def managed_briefings(user, year: int) -> QuerySet[Meeting]:
+    """The briefings of a year a user runs as the organiser's staff, in one query per level
+    of the tree."""
+    qs = Meeting.objects.filter(kind__in=BRIEFING_KINDS, cluster_year__isnull=True, year=year)
+    access = access_for(user)
+    if access.is_superuser:
+        return qs
+    roots = access.staff_root_ids
+    if not roots:
+        return qs.none()
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    below = ParentPeriod.objects.descendant_ids(roots, first, last)
+    return qs.filter(organizer_id__in=roots | below)
+
+
+def briefing_organizers(user) -> QuerySet[Organization]:
+    """Organisers a user may hold a briefing for: those of the clusters it keeps."""
+    return Organization.objects.filter(
+        pk__in=managed_clusters(user).values("organizer_id")
+    ).order_by("name")
+
+
+def shows_briefings(user) -> bool:
+    """Whether the navigation offers the briefings: federation staff and cluster heads (at
+    most one query, once per request)."""
+    access = access_for(user)
+    if access.is_superuser or access.staff_root_ids:
+        return True
+    if not access.officer_org_ids:
+        return False
+    cached = user.__dict__.get("_emulation_shows_briefings")
+    if cached is None:
+        cached = ClusterYear.objects.filter(head_id__in=access.officer_org_ids).exists()
+        user.__dict__["_emulation_shows_briefings"] = cached
+    return cached
+
+
+def follow_up_cluster_ids(user, meeting: Meeting, cluster_years) -> set[int]:
+    """The clusters among `cluster_years` (the briefing's) whose follow-up the user updates,
+    without a query per cluster (see `can_update_follow_up`)."""
+    if can_manage_briefing(user, meeting):
+        return {cy.cluster_id for cy in cluster_years}
+    access = access_for(user)
+    return {
+        cy.cluster_id
+        for cy in cluster_years
+        if cy.head_id in access.write_org_ids and not cy.is_closed
+    }

@@ -162,12 +162,19 @@ class ProgramForm(_Styled, forms.ModelForm):
             "top_share_percent",
             "tie_break",
             "visibility",
+            "quorum_numerator",
+            "quorum_denominator",
+            "vote_tie_rule",
         ]
         help_texts = {
+            "quorum_numerator": gettext_lazy(
+                "The review meeting votes when at least numerator / denominator of the "
+                "members are present (default 2 / 3)."
+            ),
             "top_share_percent": gettext_lazy(
                 "At most this share of the classified units of a cluster get the top level "
                 "(rounded down); 0 for no top level."
-            )
+            ),
         }
 
     def __init__(self, *args, section_codes, indicator_codes, **kwargs):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import result_views, views
+from . import briefing_views, meeting_views, pact_views, result_views, views
 
 app_name = "clusters"
 
@@ -9,6 +9,34 @@ result = year + "scores/<slug:org_code>/"
 
 urlpatterns = [
     path("", views.ClusterListView.as_view(), name="cluster_list"),
+    # Briefings of an organiser's cluster heads: before "<slug:code>/", and "briefings" is a
+    # reserved cluster code (clusters.forms.RESERVED_CODES).
+    path("briefings/", briefing_views.BriefingListView.as_view(), name="briefing_list"),
+    path("briefings/new/", briefing_views.BriefingCreateView.as_view(), name="briefing_create"),
+    path(
+        "briefings/<int:pk>/",
+        briefing_views.BriefingDetailView.as_view(),
+        name="briefing_detail",
+    ),
+    path(
+        "briefings/<int:pk>/edit/", briefing_views.BriefingEditView.as_view(), name="briefing_edit"
+    ),
+    path(
+        "briefings/<int:pk>/conclusions/",
+        briefing_views.BriefingConclusionsView.as_view(),
+        name="briefing_conclusions",
+    ),
+    path(
+        "briefings/<int:pk>/follow-up/<slug:code>/",
+        briefing_views.FollowUpEditView.as_view(),
+        name="followup_edit",
+    ),
+    path(
+        "briefings/<int:pk>/conclusions/preview/",
+        briefing_views.briefing_preview,
+        name="briefing_preview",
+    ),
+    path("briefings/<int:pk>/conclusions.pdf", briefing_views.briefing_pdf, name="briefing_pdf"),
     path("<slug:code>/", views.cluster_detail, name="cluster_detail"),
     path(year, views.ClusterYearDetailView.as_view(), name="cluster_year"),
     path(year + "head/", views.HeadWorkspaceView.as_view(), name="cluster_year_head"),
@@ -23,6 +51,20 @@ urlpatterns = [
     path(year + "results.xlsx", result_views.results_xlsx, name="results_xlsx"),
     path(year + "results/template.xlsx", result_views.results_template, name="results_template"),
     path(year + "results/import/", result_views.results_import, name="results_import"),
+    path(year + "pact/", pact_views.pact_detail, name="pact_detail"),
+    path(year + "pact/edit/", pact_views.pact_edit, name="pact_edit"),
+    path(year + "pact/targets/", pact_views.pact_targets, name="pact_targets"),
+    path(year + "pact/preview/", pact_views.pact_preview, name="pact_preview"),
+    path(year + "pact.pdf", pact_views.pact_pdf, name="pact_pdf"),
+    path(year + "meetings/", meeting_views.meeting_list, name="meeting_list"),
+    path(year + "meetings/review/new/", meeting_views.meeting_create, name="meeting_create"),
+    path(year + "meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
+    path(year + "meetings/<int:pk>/edit/", meeting_views.meeting_edit, name="meeting_edit"),
+    path(
+        year + "meetings/<int:pk>/run/<slug:step>/",
+        meeting_views.meeting_step,
+        name="meeting_step",
+    ),
     path(result, result_views.result_detail, name="result_detail"),
     path(result + "totals/", result_views.result_totals, name="result_totals"),
     path(result + "evidence/", result_views.evidence_add, name="evidence_add"),

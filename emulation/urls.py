@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("clusters/", include("clusters.urls")),
+    path("awards/", include("awards.urls")),
     path("structure/", include("clusters.structure_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from clusters.models import Cluster, ClusterYear, ClusterYearStatus, Membership
-from clusters.permissions import access_for, cluster_years_for
+from clusters.permissions import access_for, cluster_years_for, managed_briefings
+from clusters.services.briefings import briefing_progress, open_conclusions
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -55,6 +56,19 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             .exclude(pk__in=ClusterYear.objects.filter(year=this_year + 1).values("cluster_id"))
             .distinct()
             .count()
+        )
+        # Briefings: the conclusions the head's clusters have not done yet, and for the
+        # organiser's staff how each briefing of the year is followed up.
+        today = timezone.localdate()
+        context["open_conclusions"] = open_conclusions(context["headed"], today)
+        context["briefings"] = briefing_progress(
+            list(
+                managed_briefings(user, this_year)
+                .select_related("organizer")
+                .prefetch_related("organizer__former_names")
+                .order_by("held_on", "pk")
+            ),
+            today,
         )
         context["next_year"] = this_year + 1
         context["this_year"] = this_year

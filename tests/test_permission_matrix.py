@@ -85,6 +85,96 @@ def programme_pk_kwargs(world):
     return {"pk": create_default_program(organizer=world.province, year=world.year).pk}
 
 
+def meeting_kwargs(world):
+    """The year-end review of the current year, prepared by the head."""
+    from clusters.services.meetings import create_review
+
+    meeting = create_review(
+        world.cluster_year, by=None, held_on=date(world.year, 12, 14), place="Hội trường"
+    )
+    return year_kwargs(world) | {"pk": meeting.pk}
+
+
+def minutes_kwargs(world):
+    meeting_kwargs(world)
+    return year_kwargs(world)
+
+
+def meeting_step_kwargs(step):
+    return lambda world: meeting_kwargs(world) | {"step": step}
+
+
+def vote_kwargs(world):
+    """An open round of the vote: every member present, one award form of the province."""
+    from awards.models import AwardKind, AwardType, VoteMode
+    from awards.services import start_vote
+    from clusters.models import Meeting
+    from clusters.services.meetings import save_attendance
+
+    kwargs = meeting_kwargs(world)
+    meeting = Meeting.objects.get(pk=kwargs["pk"])
+    save_attendance(
+        meeting,
+        {a.organization_id: {"present": True} for a in meeting.attendances.all()},
+        by=None,
+    )
+    award = AwardType.objects.create(
+        organizer=world.province, name="Bằng khen", kind=AwardKind.CERTIFICATE
+    )
+    vote = start_vote(
+        meeting, award_type=award, mode=VoteMode.OPEN, candidates=[world.member_unit], by=None
+    )
+    return year_kwargs(world) | {"pk": vote.pk}
+
+
+def nomination_kwargs(world):
+    from awards.models import AwardKind, AwardType
+    from awards.services import nominate
+
+    award = AwardType.objects.create(
+        organizer=world.province, name="Bằng khen", kind=AwardKind.CERTIFICATE
+    )
+    nomination = nominate(
+        world.cluster_year, organization=world.member_unit, award_type=award, by=None
+    )
+    return year_kwargs(world) | {"pk": nomination.pk}
+
+
+def pact_kwargs(world):
+    """The pact of the current year, with a target of the member unit under the province's
+    programme."""
+    from clusters.models import Pact, PactTarget
+
+    program = create_default_program(organizer=world.province, year=world.year)
+    pact = Pact.objects.create(cluster_year=world.cluster_year, signed_on=date(world.year, 1, 15))
+    PactTarget.objects.create(
+        pact=pact,
+        organization=world.member_unit,
+        indicator=program.indicators.filter(has_target=True).first(),
+        target=1200,
+    )
+    return year_kwargs(world)
+
+
+def briefing_kwargs(world):
+    """A briefing of the province's cluster heads this year, with one conclusion."""
+    from clusters.models import Conclusion, Meeting
+
+    meeting = Meeting.objects.create(
+        kind="briefing",
+        organizer=world.province,
+        year=world.year,
+        held_on=date(world.year, 3, 27),
+        place="Hội trường",
+    )
+    Conclusion.objects.create(meeting=meeting, number=1, text="Tổ chức hoạt động về nguồn")
+    return {"pk": meeting.pk}
+
+
+def followup_kwargs(world):
+    return briefing_kwargs(world) | {"code": world.cluster.code}
+
+
 READ_YEAR = everyone(200) | {"outsider": 404}
 # The head's rights over the year: the head unit's officers and the organiser's staff.
 HEAD = everyone(403) | {"outsider": 404, "head_officer": 200, "staff": 200, "admin": 200}
@@ -139,6 +229,41 @@ MATRIX = {
     "clusters:evidence_add": ("post", results_kwargs, ENTER_SELF),
     "clusters:evidence_file": ("get", evidence_kwargs, OWN_RESULT),
     "clusters:evidence_delete": ("post", evidence_kwargs, ENTER_SELF),
+    "clusters:meeting_list": ("get", year_kwargs, READ_YEAR),
+    "clusters:meeting_create": ("get", year_kwargs, HEAD),
+    "clusters:meeting_detail": ("get", meeting_kwargs, READ_YEAR),
+    "clusters:meeting_edit": ("get", meeting_kwargs, HEAD),
+    "clusters:meeting_step": ("get", meeting_step_kwargs("attendance"), HEAD),
+    "awards:nomination_list": ("get", year_kwargs, READ_YEAR),
+    # The minutes of a meeting still running: a draft for the head's side, the deputy and the
+    # organiser's readers; the member units read them once the meeting is closed.
+    "awards:minutes_preview": ("get", minutes_kwargs, READ_YEAR | {"unit_officer": 403}),
+    "awards:minutes_pdf": ("get", minutes_kwargs, READ_YEAR | {"unit_officer": 403}),
+    "awards:nomination_withdraw": ("post", nomination_kwargs, HEAD_POST),
+    "awards:meeting_vote": ("get", meeting_kwargs, HEAD),
+    "awards:meeting_nominations": ("get", meeting_kwargs, HEAD),
+    "awards:vote_record": ("get", vote_kwargs, HEAD),
+    "awards:vote_next_round": ("post", vote_kwargs, HEAD_POST),
+    "clusters:pact_detail": ("get", pact_kwargs, READ_YEAR),
+    "clusters:pact_edit": ("get", pact_kwargs, HEAD),
+    "clusters:pact_targets": ("get", pact_kwargs, HEAD),
+    "clusters:pact_preview": ("get", pact_kwargs, READ_YEAR),
+    "clusters:pact_pdf": ("get", pact_kwargs, READ_YEAR),
+    # Briefings of the province's cluster heads: held by its staff, read by everyone who reads
+    # the province, each cluster's follow-up updated by its own head (and the staff).
+    "clusters:briefing_list": ("get", None, everyone(200)),
+    # A new briefing: for those who keep clusters (the member unit organises the district's).
+    "clusters:briefing_create": (
+        "get",
+        None,
+        everyone(403) | {"anonymous": LOGIN, "unit_officer": 200, "staff": 200, "admin": 200},
+    ),
+    "clusters:briefing_detail": ("get", briefing_kwargs, READ_YEAR),
+    "clusters:briefing_edit": ("get", briefing_kwargs, PROVINCE_STAFF),
+    "clusters:briefing_conclusions": ("get", briefing_kwargs, PROVINCE_STAFF),
+    "clusters:followup_edit": ("get", followup_kwargs, HEAD),
+    "clusters:briefing_preview": ("get", briefing_kwargs, READ_YEAR),
+    "clusters:briefing_pdf": ("get", briefing_kwargs, READ_YEAR),
     "structure:organization_list": ("get", None, everyone(200)),
     "structure:organization_create": ("get", None, KEEPERS),
     # The province: its staff and viewer, the units below (they read what is above them).

@@ -1,6 +1,15 @@
-"""Workflows of the clusters app: the structure (rotation, next year, restructuring) and the
-annual results."""
+"""Workflows of the clusters app: the structure (rotation, next year, restructuring), the
+annual results and the briefings of the cluster heads."""
 
+from .briefings import (  # noqa: F401
+    briefing_progress,
+    create_briefing,
+    follow_up_matrix,
+    open_conclusions,
+    save_briefing,
+    save_conclusions,
+    save_follow_ups,
+)
 from .programs import copy_program, create_default_program, program_in_use  # noqa: F401
 from .results import (  # noqa: F401
     StaleResult,

@@ -244,6 +244,9 @@ def copy_program(
         top_share_percent=source.top_share_percent,
         tie_break=source.tie_break,
         visibility=source.visibility,
+        quorum_numerator=source.quorum_numerator,
+        quorum_denominator=source.quorum_denominator,
+        vote_tie_rule=source.vote_tie_rule,
     )
     _save(program, by, reason)
     indicators = {}

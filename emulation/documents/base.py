@@ -22,6 +22,11 @@ CONTENT_TYPES = {
 }
 
 
+class DocumentError(Exception):
+    """A document cannot be built from the data as it stands (e.g. a cluster-year without a
+    pact); the message says why, in the active language."""
+
+
 def vi_date_line(place: str, day: datetime.date) -> str:
     """ "Bắc Bình, ngày 14 tháng 12 năm 2024": a leading zero for days below 10 and for
     January and February (Nghị định 30/2020/NĐ-CP)."""

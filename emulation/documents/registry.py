@@ -39,7 +39,8 @@ class DocumentSpec:
 
 
 def _registry() -> dict[str, DocumentSpec]:
-    from clusters.documents import results, roster
+    from awards import documents as awards_documents
+    from clusters.documents import pact, results, roster
 
     return {
         "roster": DocumentSpec(
@@ -52,6 +53,14 @@ def _registry() -> dict[str, DocumentSpec]:
             results.TEMPLATE,
             ("pdf", "xlsx"),
         ),
+        "minutes": DocumentSpec(
+            "minutes",
+            _("Minutes of the year-end review and vote"),
+            awards_documents.build_minutes,
+            awards_documents.TEMPLATE,
+            ("pdf",),
+        ),
+        "pact": DocumentSpec("pact", _("Emulation pact"), pact.build_pact, pact.TEMPLATE, ("pdf",)),
     }
 
 

@@ -172,6 +172,9 @@ def general(program, **changes):
         "top_share_percent": "20",
         "tie_break": "I, DV_MOI",
         "visibility": "after_review",
+        "quorum_numerator": "2",
+        "quorum_denominator": "3",
+        "vote_tie_rule": "new_round",
         "reason": "Ban hành kế hoạch",
     }
     return data | changes

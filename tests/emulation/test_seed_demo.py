@@ -10,7 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from clusters.models import ClusterYear, ClusterYearStatus, Organization, Restructuring
+from clusters.models import (
+    ClusterYear,
+    ClusterYearStatus,
+    Organization,
+    Pact,
+    PactTarget,
+    Restructuring,
+)
 from clusters.permissions import can_act_as_head, cluster_years_for
 from emulation.demo import BINH_THUAN_DECISION
 
@@ -24,6 +31,8 @@ def demo():
 
 
 def test_second_run_writes_nothing(demo):
+    # Everything the demo holds is checked, the pacts and their targets included.
+    assert Pact.objects.count() == 2 and PactTarget.objects.exists()
     with CaptureQueriesContext(connection) as queries:
         call_command("seed_demo", stdout=open("/dev/null", "w"))
     writes = [

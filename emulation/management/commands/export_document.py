@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster, ClusterYear
+from emulation.documents.base import DocumentError
 from emulation.documents.registry import KINDS, built_kinds, get_spec
 
 
@@ -71,7 +72,10 @@ class Command(BaseCommand):
         folder = target.parent if str(target.parent) else Path(".")
         if not folder.is_dir():
             raise CommandError(_("The folder '%(folder)s' does not exist.") % {"folder": folder})
-        content = spec.render(spec.build(cluster_year), fmt)
+        try:
+            content = spec.render(spec.build(cluster_year), fmt)
+        except DocumentError as error:
+            raise CommandError(str(error)) from error
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as stream:
