@@ -63,8 +63,8 @@ class NominationForm(StyledForm, OrganizationLabelMixin, forms.Form):
     justification = forms.CharField(
         label=_("Justification"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
         max_length=2000,
+        help_text=_("Why the unit is proposed without a vote: kept with the nomination."),
     )
 
     def __init__(self, *args, award_types=None, members=None, **kwargs):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clusters.models import (
@@ -24,10 +24,12 @@ from clusters.models import (
     EmulationProgram,
     Meeting,
     Organization,
+    ResultStatus,
     VoteTieRule,
 )
 from clusters.services import cluster_standings
 from clusters.services.meetings import (
+    lock_running,
     member_ids,
     present_member_ids,
     require_quorum,
@@ -76,6 +78,11 @@ def ineligibility(cluster_year: ClusterYear, award_type: AwardType, standings=No
     for row in standings.rows:
         if not row.member_at_end:
             reasons[row.organization_id] = _("left the cluster during the year")
+        elif award_type.requires_level and (
+            row.result is None
+            or row.result.status not in (ResultStatus.VERIFIED, ResultStatus.LOCKED)
+        ):
+            reasons[row.organization_id] = _("its result is not verified yet")
         elif award_type.requires_level and row.level != award_type.requires_level:
             reasons[row.organization_id] = _("%(award)s requires %(level)s; classified %(is)s") % {
                 "award": award_type.label,
@@ -126,16 +133,24 @@ def start_vote(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        meeting = lock_running(meeting)
+        last = (
+            Vote.objects.filter(meeting=meeting, award_type=award_type).order_by("-round").first()
+        )
         if round_number is None:
-            last = (
-                Vote.objects.select_for_update()
-                .filter(meeting=meeting, award_type=award_type)
-                .order_by("-round")
-                .first()
-            )
             if last is not None and last.status == VoteStatus.OPEN:
                 raise ValidationError(_("Count the open round of this award first."))
-            round_number = last.round + 1 if last else 1
+            if last is not None:
+                raise ValidationError(
+                    _(
+                        "The vote for %(award)s is counted: another round is held only "
+                        "between units tied for the last place."
+                    )
+                    % {"award": award_type.label}
+                )
+            round_number = 1
+        elif last is not None and last.round >= round_number:
+            raise ValidationError(_("The next round has already been opened."))
         vote = Vote(
             meeting=meeting,
             award_type=award_type,
@@ -154,16 +169,22 @@ def start_vote(
     return vote
 
 
-def _require_open(vote: Vote):
-    require_running(vote.meeting)
+def _lock_open(vote: Vote) -> Vote:
+    """The round's row locked, refused once counted or when the meeting is closed: a double
+    submit counts once."""
+    lock_running(vote.meeting)
+    vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
     if vote.status != VoteStatus.OPEN:
         raise ValidationError(_("This round is already counted."))
+    return vote
 
 
 def record_open_vote(vote: Vote, casts: dict[int, set[int]], *, by) -> Vote:
     """An open vote: `casts` maps each voting unit to the candidates it raised its hand for.
     One voice per unit present, at most `seats` choices, never for itself."""
-    _require_open(vote)
+    require_running(vote.meeting)
+    if vote.status != VoteStatus.OPEN:
+        raise ValidationError(_("This round is already counted."))
     if vote.mode != VoteMode.OPEN:
         raise ValidationError(_("This round is a secret ballot: enter the ballot count."))
     present = present_member_ids(vote.meeting)
@@ -188,7 +209,9 @@ def record_open_vote(vote: Vote, casts: dict[int, set[int]], *, by) -> Vote:
             )
     if errors:
         raise ValidationError(errors)
+    original = vote
     with transaction.atomic():
+        vote = _lock_open(vote)
         for voter, chosen in casts.items():
             for candidate in chosen:
                 cast = VoteCast(vote=vote, voter_id=voter, candidate_id=candidate)
@@ -200,17 +223,22 @@ def record_open_vote(vote: Vote, casts: dict[int, set[int]], *, by) -> Vote:
             .values_list("candidate_id", "n")
         )
         vote.ballots_issued = vote.ballots_returned = vote.ballots_valid = None
-        return _count(vote, counts, by=by)
+        _count(vote, counts, by=by)
+    original.refresh_from_db()
+    return original
 
 
 def record_secret_ballot(
     vote: Vote, *, issued: int, returned: int, valid: int, counts: dict[int, int], by
 ) -> Vote:
     """A secret ballot: ballots issued, returned and valid, and the votes per candidate."""
-    _require_open(vote)
+    require_running(vote.meeting)
+    if vote.status != VoteStatus.OPEN:
+        raise ValidationError(_("This round is already counted."))
     if vote.mode != VoteMode.SECRET:
         raise ValidationError(_("This round is an open vote: record the raised hands."))
-    present = len(present_member_ids(vote.meeting))
+    present_ids = present_member_ids(vote.meeting)
+    present = len(present_ids)
     candidate_ids = set(vote.candidates.values_list("organization_id", flat=True))
     errors = []
     if issued > present:
@@ -233,19 +261,27 @@ def record_secret_ballot(
                 _("%(unit)s: %(n)s votes, more than the %(valid)s valid ballots.")
                 % {"unit": names.get(candidate, ""), "n": n, "valid": valid}
             )
-        elif n > present - 1:
+        elif n > len(present_ids - {candidate}):
             # Its own ballot cannot carry its name.
             errors.append(
                 _("%(unit)s: %(n)s votes, but only %(others)s other units could vote for it.")
-                % {"unit": names.get(candidate, ""), "n": n, "others": present - 1}
+                % {
+                    "unit": names.get(candidate, ""),
+                    "n": n,
+                    "others": len(present_ids - {candidate}),
+                }
             )
     if sum(counts.values()) > valid * vote.seats:
         errors.append(_("More votes than the valid ballots allow."))
     if errors:
         raise ValidationError(errors)
+    original = vote
     with transaction.atomic():
+        vote = _lock_open(vote)
         vote.ballots_issued, vote.ballots_returned, vote.ballots_valid = issued, returned, valid
-        return _count(vote, counts, by=by)
+        _count(vote, counts, by=by)
+    original.refresh_from_db()
+    return original
 
 
 def _tie_rule(vote: Vote) -> str:
@@ -253,9 +289,11 @@ def _tie_rule(vote: Vote) -> str:
     return program.vote_tie_rule if program else VoteTieRule.NEW_ROUND
 
 
+@translation.override("vi")
 def _count(vote: Vote, counts: dict[int, int], *, by) -> Vote:
     """Store the votes, choose the `seats` units with the most votes; a tie for the last
-    place is resolved by the programme's rule and recorded."""
+    place is resolved by the programme's rule and recorded (in Vietnamese: it prints in the
+    minutes)."""
     candidates = list(vote.candidates.select_related("organization"))
     for candidate in candidates:
         candidate.votes = counts.get(candidate.organization_id, 0)
@@ -320,7 +358,7 @@ def tied_candidates(vote: Vote) -> list[VoteCandidate]:
     """The units still tied after a counted round (none when the tie was resolved)."""
     if vote.status != VoteStatus.COUNTED or not vote.tie:
         return []
-    candidates = list(vote.candidates.select_related("organization"))
+    candidates = list(vote.candidates.all())
     elected = [c for c in candidates if c.elected]
     free = vote.seats - len(elected)
     if free <= 0:
@@ -387,8 +425,13 @@ def check_rules(
     """The award rules and quotas for one more nomination: each blocking or a warning, as the
     organiser configured it; eligibility always blocks."""
     check = RuleCheck()
-    reasons = ineligibility(cluster_year, award_type)
-    if organization.pk in reasons:
+    standings = cluster_standings(cluster_year)
+    reasons = ineligibility(cluster_year, award_type, standings)
+    if standings.row_for(organization.pk) is None:
+        check.errors.append(
+            _("%(unit)s is not a member of the cluster.") % {"unit": organization.name}
+        )
+    elif organization.pk in reasons:
         check.errors.append(
             _("%(unit)s cannot be proposed: %(why)s.")
             % {"unit": organization.name, "why": reasons[organization.pk]}
@@ -444,7 +487,7 @@ def check_rules(
                 proposed.filter(
                     award_type=award_type,
                     cluster_year__year=cluster_year.year,
-                    cluster_year__cluster__organizer=cluster_year.cluster.organizer,
+                    cluster_year__cluster__organizer=rule.organizer,
                 ).count()
                 + 1
             )
@@ -477,16 +520,18 @@ def nominate(
     meeting: Meeting | None = None,
 ) -> Nomination:
     """Propose a unit; blocking rules refuse it, warnings are kept on the nomination."""
-    if meeting is not None:
-        require_running(meeting)
     if cluster_year.is_closed:
         raise ValidationError(_("The year is closed."))
     if leading is None:
         leading = award_type.kind == AwardKind.LEADING_FLAG
     with transaction.atomic():
+        if meeting is not None:
+            lock_running(meeting)
         # Serialise the nominations of one cluster-year so that quotas hold.
         ClusterYear.objects.select_for_update().filter(pk=cluster_year.pk).first()
-        check = check_rules(cluster_year, award_type, organization, leading=leading)
+        # Worded in Vietnamese: the warnings are kept and print in the documents.
+        with translation.override("vi"):
+            check = check_rules(cluster_year, award_type, organization, leading=leading)
         if check.errors:
             raise ValidationError(check.errors)
         nomination = Nomination(
@@ -546,3 +591,26 @@ def withdraw(nomination: Nomination, *, by, reason: str) -> Nomination:
     _stamp(nomination, by, reason)
     nomination.save()
     return nomination
+
+
+# Hooks of the review meeting (registered in AwardsConfig.ready) ------------------------------
+
+
+def closing_gaps(meeting: Meeting) -> list[str]:
+    """A meeting does not close on a round left uncounted or a tie left unsettled."""
+    gaps = []
+    votes = list(meeting.votes.select_related("award_type").prefetch_related("candidates"))
+    for vote in votes:
+        if vote.status == VoteStatus.OPEN:
+            gaps.append(_("%(vote)s has not been counted.") % {"vote": vote})
+        elif tied_candidates(vote) and not any(
+            v.award_type_id == vote.award_type_id and v.round > vote.round for v in votes
+        ):
+            gaps.append(_("%(vote)s ended in a tie: hold another round.") % {"vote": vote})
+    return gaps
+
+
+def attendance_frozen(meeting: Meeting) -> str:
+    if meeting.votes.exists():
+        return _("The vote has started: who is present can no longer change.")
+    return ""

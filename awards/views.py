@@ -12,13 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusters.meeting_views import get_review, step_context, step_url
-from clusters.models import Organization
-from clusters.permissions import can_act_as_head, cluster_year_rule
+from clusters.models import MeetingKind, MeetingStatus, Organization
+from clusters.permissions import (
+    access_for,
+    can_act_as_head,
+    can_manage_cluster_year,
+    cluster_year_rule,
+)
 from clusters.services import cluster_standings
 from clusters.services.meetings import member_ids, present_member_ids
 
 from .forms import NominationForm, SecretBallotForm, VoteStartForm, WithdrawForm
-from .models import Nomination, NominationStatus, Vote, VoteMode, VoteStatus
+from .models import AwardKind, Nomination, NominationStatus, Vote, VoteMode, VoteStatus
 from .services import (
     award_types_for,
     chosen_units,
@@ -80,10 +85,14 @@ def meeting_vote(request, cluster_year, pk):
                     "awards:vote_record", cluster_year.cluster.code, cluster_year.year, vote.pk
                 )
     standings = cluster_standings(cluster_year)
-    eligibility = {
-        award_type.pk: ineligibility(cluster_year, award_type, standings)
-        for award_type in award_types
-    }
+    names = {row.organization_id: row.name for row in standings.rows}
+    eligibility = []
+    for award_type in award_types:
+        reasons = ineligibility(cluster_year, award_type, standings)
+        if reasons:
+            eligibility.append(
+                (award_type, [(names[org_id], why) for org_id, why in reasons.items()])
+            )
     votes = list(
         meeting.votes.select_related("award_type").prefetch_related("candidates__organization")
     )
@@ -186,6 +195,20 @@ def vote_next_round(request, cluster_year, pk):
 
 # Nominations -------------------------------------------------------------------------------
 
+FLAG_KINDS = {AwardKind.LEADING_FLAG, AwardKind.EXCELLENT_FLAG}
+
+
+def manual_nomination_allowed(user, cluster_year, data):
+    """A nomination without a vote: only with a justification; a flag only by the organiser's
+    staff (the meeting votes for flags); never by a unit for itself."""
+    if not data["justification"].strip():
+        raise ValidationError(_("A proposal without a vote needs its justification."))
+    staff = can_manage_cluster_year(user, cluster_year)
+    if data["award_type"].kind in FLAG_KINDS and not staff:
+        raise ValidationError(_("An emulation flag is proposed by the meeting's vote."))
+    if not staff and data["organization"].pk in access_for(user).officer_org_ids:
+        raise ValidationError(_("A unit does not propose itself without a vote."))
+
 
 @login_required
 @cluster_year_rule(can_act_as_head)
@@ -213,6 +236,7 @@ def meeting_nominations(request, cluster_year, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
+                manual_nomination_allowed(request.user, cluster_year, data)
                 nomination = nominate(
                     cluster_year,
                     organization=data["organization"],
@@ -260,6 +284,15 @@ def nomination_withdraw(request, cluster_year, pk):
     try:
         if not form.is_valid():
             raise ValidationError(_("Give a reason."))
+        if (
+            not can_manage_cluster_year(request.user, cluster_year)
+            and cluster_year.meetings.filter(
+                kind=MeetingKind.REVIEW, status=MeetingStatus.CLOSED
+            ).exists()
+        ):
+            raise ValidationError(
+                _("After the review meeting, only the organiser's staff withdraw a nomination.")
+            )
         withdraw(nomination, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         _error(request, error)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,11 +31,13 @@ from .services.meetings import (
     create_review,
     elect,
     election_candidates,
+    lock_running,
     quorum,
     save_attendance,
     save_conclusions,
 )
 from .services.results import cluster_standings
+from .services.structure import propose_rotation
 
 # The steps of the meeting mode: key, label, and the URL name (awards views for the vote).
 STEPS = [
@@ -182,11 +185,18 @@ def meeting_edit(request, cluster_year, pk):
         return redirect(meeting.get_absolute_url())
     form = MeetingForm(request.POST or None, instance=meeting, members=_members(cluster_year))
     if request.method == "POST" and form.is_valid():
-        meeting = form.save(commit=False)
-        meeting._history_user = request.user
-        meeting._change_reason = _("Meeting details changed")
-        meeting.save()
-        messages.success(request, _("The changes were saved."))
+        try:
+            with transaction.atomic():
+                fresh = lock_running(meeting)
+                for name in form.Meta.fields:
+                    setattr(fresh, name, form.cleaned_data[name])
+                fresh._history_user = request.user
+                fresh._change_reason = _("Meeting details changed")
+                fresh.save(update_fields=form.Meta.fields)
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("The changes were saved."))
         return redirect(meeting.get_absolute_url())
     return render(
         request,
@@ -289,12 +299,19 @@ def _election_step(request, meeting):
     cluster_year = meeting.cluster_year
     candidate_ids = [org.pk for org in election_candidates(cluster_year)]
     candidates = Organization.objects.filter(pk__in=candidate_ids).order_by("name")
+    if meeting.elected_head_id:
+        head_id, deputy_id = meeting.elected_head_id, meeting.elected_deputy_id
+    else:
+        # Nothing elected yet: the rotation's proposal, preselected for the room.
+        proposal = propose_rotation(cluster_year=cluster_year)
+        head_id = proposal.head.pk if proposal.head else None
+        deputy_id = proposal.deputy.pk if proposal.deputy else None
     form = ElectionForm(
         request.POST or None,
         candidates=candidates,
         initial={
-            "head": meeting.elected_head_id,
-            "deputy": meeting.elected_deputy_id,
+            "head": head_id,
+            "deputy": deputy_id,
             "handover_on": meeting.handover_on or meeting.held_on,
             "handover_note": meeting.handover_note,
         },

@@ -30,12 +30,27 @@ from ..models import (
     Organization,
 )
 from .results import cluster_standings, lock_results
-from .structure import memberships_by_year, next_year_candidates, propose_rotation
+from .structure import memberships_by_year, next_year_candidates
 
 
 def _stamp(obj, by, reason: str):
     obj._history_user = by
     obj._change_reason = reason or None
+
+
+# What the awards app adds to a review, without this app importing it: callables registered in
+# its AppConfig.ready(). "closing_gaps": meeting -> list of messages that keep it open;
+# "attendance_frozen": meeting -> a message when the attendance can no longer change (a vote
+# has started), else "".
+HOOKS: dict[str, list] = {"closing_gaps": [], "attendance_frozen": []}
+
+
+def lock_running(meeting: Meeting) -> Meeting:
+    """The meeting's row, locked for the rest of the transaction, refused once closed: every
+    writer works on this fresh copy, so a close in between is never undone."""
+    fresh = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    require_running(fresh)
+    return fresh
 
 
 # Quorum --------------------------------------------------------------------------------------
@@ -160,10 +175,6 @@ def create_review(cluster_year: ClusterYear, *, by, **fields) -> Meeting:
         for key, value in draft_summary(cluster_year).items():
             if not getattr(meeting, key):
                 setattr(meeting, key, value)
-        proposal = propose_rotation(cluster_year=cluster_year)
-        meeting.elected_head = proposal.head
-        meeting.elected_deputy = proposal.deputy
-        meeting.handover_on = meeting.held_on
         meeting.full_clean()
         _stamp(meeting, by, _("Review meeting prepared"))
         meeting.save()
@@ -176,15 +187,19 @@ def create_review(cluster_year: ClusterYear, *, by, **fields) -> Meeting:
 
 
 def save_attendance(meeting: Meeting, rows: dict[int, dict], *, by) -> Quorum:
-    """`rows` maps an organisation id to {present, representative, representative_title}."""
-    require_running(meeting)
+    """`rows` maps an organisation id to {present, representative, representative_title}.
+    Who is present is frozen once a vote has started; representatives may still be corrected."""
     with transaction.atomic():
+        meeting = lock_running(meeting)
+        frozen = next((m for hook in HOOKS["attendance_frozen"] if (m := hook(meeting))), "")
         existing = {a.organization_id: a for a in meeting.attendances.select_for_update()}
         unknown = set(rows) - set(existing)
         if unknown:
             raise ValidationError(_("Only the member units can be marked present."))
         for org_id, data in rows.items():
             attendance = existing[org_id]
+            if frozen and "present" in data and data["present"] != attendance.present:
+                raise ValidationError(frozen)
             changed = False
             for key in ("present", "representative", "representative_title"):
                 if key in data and getattr(attendance, key) != data[key]:
@@ -201,18 +216,26 @@ def save_attendance(meeting: Meeting, rows: dict[int, dict], *, by) -> Quorum:
 
 
 def adopt_summary(meeting: Meeting, *, achievements, limitations, directions, by) -> Meeting:
-    require_running(meeting)
-    require_quorum(meeting)
     if not achievements.strip():
         raise ValidationError(_("Write the achievements before adopting the summary."))
-    meeting.achievements = achievements
-    meeting.limitations = limitations
-    meeting.directions = directions
-    meeting.summary_adopted = True
-    if meeting.status == MeetingStatus.PLANNED:
+    with transaction.atomic():
+        meeting = lock_running(meeting)
+        require_quorum(meeting)
+        meeting.achievements = achievements
+        meeting.limitations = limitations
+        meeting.directions = directions
+        meeting.summary_adopted = True
         meeting.status = MeetingStatus.IN_PROGRESS
-    _stamp(meeting, by, _("Summary adopted"))
-    meeting.save()
+        _stamp(meeting, by, _("Summary adopted"))
+        meeting.save(
+            update_fields=[
+                "achievements",
+                "limitations",
+                "directions",
+                "summary_adopted",
+                "status",
+            ]
+        )
     return meeting
 
 
@@ -255,12 +278,15 @@ def elect(
         "date": meeting.held_on.strftime("%d/%m/%Y")
     }
     with transaction.atomic():
+        meeting = lock_running(meeting)
         meeting.elected_head = head
         meeting.elected_deputy = deputy
         meeting.handover_on = handover_on
         meeting.handover_note = handover_note
         _stamp(meeting, by, reason)
-        meeting.save()
+        meeting.save(
+            update_fields=["elected_head", "elected_deputy", "handover_on", "handover_note"]
+        )
         next_year = (
             ClusterYear.objects.select_for_update()
             .filter(cluster=cluster_year.cluster, year=cluster_year.year + 1)
@@ -301,9 +327,9 @@ def elect(
 
 def save_conclusions(meeting: Meeting, items: list[dict], *, by) -> list[Conclusion]:
     """Replace the meeting's conclusions by `items` ({text, owner, due_on}), numbered 1..n."""
-    require_running(meeting)
     items = [item for item in items if item.get("text", "").strip()]
     with transaction.atomic():
+        meeting = lock_running(meeting)
         existing = {c.number: c for c in meeting.conclusions.select_for_update()}
         kept = []
         for number, item in enumerate(items, start=1):
@@ -338,6 +364,12 @@ def closing_gaps(meeting: Meeting) -> list[str]:
         )
     if not meeting.summary_adopted:
         gaps.append(_("The summary has not been adopted."))
+    if meeting.elected_head_id is None:
+        gaps.append(_("Next year's head has not been elected."))
+    if meeting.cluster_year.status == ClusterYearStatus.SETUP:
+        gaps.append(_("The year is still being set up: open it before its review."))
+    for hook in HOOKS["closing_gaps"]:
+        gaps.extend(hook(meeting))
     return gaps
 
 

@@ -55,7 +55,11 @@ def test_the_head_prepares_the_review_with_the_rotation_and_the_draft_summary(cl
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and response.url == meeting.get_absolute_url()
     assert meeting.attendances.count() == 5
-    assert meeting.elected_head == w.units["ldld-tuy-phong"]  # the deputy moves up
+    # The election step preselects the rotation's proposal: the deputy moves up.
+    election = client.get(
+        reverse("clusters:meeting_step", args=["bt-1", 2024, meeting.pk, "election"])
+    )
+    assert election.context["form"].initial["head"] == w.units["ldld-tuy-phong"].pk
     page = client.get(meeting.get_absolute_url())
     assert page.status_code == 200
     assert "Nguyễn Thị Mai" in page.content.decode()
@@ -169,3 +173,32 @@ def test_the_lists_take_a_constant_number_of_queries(client, review):  # noqa: F
     )
     after = [count_queries(client, target) for target in lists]
     assert before == after
+
+
+def test_a_head_does_not_propose_its_own_unit_or_a_flag_without_a_vote(client, review):  # noqa: F811
+    w = review
+    client.force_login(w.head)
+    target = url(w, "awards:meeting_nominations", w.meeting.pk)
+    for organization, award, justification in [
+        (w.units["ldld-bac-binh"], w.certificate, "Đơn vị Cụm trưởng"),  # its own unit
+        (w.units["ldld-tuy-phong"], w.flag, "Dẫn đầu"),  # a flag without a vote
+        (w.units["ldld-phu-quy"], w.certificate, ""),  # no justification
+    ]:
+        client.post(
+            target,
+            {
+                "organization": organization.pk,
+                "award_type": award.pk,
+                "justification": justification,
+            },
+        )
+    assert not Nomination.objects.exists()
+    client.post(
+        target,
+        {
+            "organization": w.units["ldld-phu-quy"].pk,
+            "award_type": w.certificate.pk,
+            "justification": "Nhiều mô hình hay.",
+        },
+    )
+    assert Nomination.objects.get().organization == w.units["ldld-phu-quy"]

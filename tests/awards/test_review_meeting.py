@@ -37,6 +37,7 @@ from clusters.models import (
 from clusters.services.meetings import (
     adopt_summary,
     close_meeting,
+    closing_gaps,
     create_review,
     elect,
     quorum,
@@ -331,8 +332,9 @@ def test_the_whole_review_elects_next_years_head_and_closes_once(review):
     created, errors = nominate_chosen(w.meeting, w.flag, by=w.head)
     assert errors == [] and [n.organization for n in created] == [w.units["ldld-tuy-phong"]]
     assert created[0].leading and created[0].votes == 4
-    # The rotation proposal: the deputy Tuy Phong moves up.
-    assert w.meeting.elected_head == w.units["ldld-tuy-phong"]
+    # Nothing is elected before the election step: closing is refused until it is.
+    assert w.meeting.elected_head is None
+    assert any("Cụm trưởng" in gap or "head" in gap for gap in closing_gaps(w.meeting))
     with pytest.raises(ValidationError):
         elect(
             w.meeting,
@@ -373,3 +375,52 @@ def test_closing_without_the_adopted_summary_is_refused(review):
         close_meeting(w.meeting, by=w.head)
     w.meeting.refresh_from_db()
     assert w.meeting.status != MeetingStatus.CLOSED
+
+
+def test_a_counted_vote_is_not_held_again_and_freezes_the_attendance(review):
+    w = review
+    attend(w, *ALL)
+    vote = start_vote(
+        w.meeting,
+        award_type=w.flag,
+        mode=VoteMode.SECRET,
+        candidates=[w.units["ldld-tuy-phong"]],
+        by=w.head,
+    )
+    # An uncounted round keeps the meeting open; who is present no longer changes.
+    assert any("kiểm phiếu" in gap or "counted" in gap for gap in closing_gaps(w.meeting))
+    with pytest.raises(ValidationError):
+        save_attendance(w.meeting, {w.units["ldld-phu-quy"].pk: {"present": False}}, by=w.head)
+    record_secret_ballot(
+        vote, issued=5, returned=5, valid=5, counts={w.units["ldld-tuy-phong"].pk: 4}, by=w.head
+    )
+    with pytest.raises(ValidationError):  # counted twice
+        record_secret_ballot(
+            vote, issued=5, returned=5, valid=5, counts={w.units["ldld-tuy-phong"].pk: 3}, by=w.head
+        )
+    with pytest.raises(ValidationError):  # voting again until the result suits
+        start_vote(
+            w.meeting,
+            award_type=w.flag,
+            mode=VoteMode.SECRET,
+            candidates=[w.units["ldld-tuy-phong"]],
+            by=w.head,
+        )
+
+
+def test_an_unverified_result_does_not_make_a_unit_eligible(review):
+    w = review
+    from clusters.services import return_result
+
+    result = w.cluster_year.results.get(organization=w.units["ldld-tuy-phong"])
+    return_result(result, by=w.staff, reason="Bổ sung minh chứng")
+    check = check_rules(w.cluster_year, w.flag, w.units["ldld-tuy-phong"])
+    assert check.errors
+
+
+def test_a_non_member_is_never_proposed(review):
+    w = review
+    from tests.factories import OrganizationFactory
+
+    outsider = OrganizationFactory(parent=w.province)
+    assert check_rules(w.cluster_year, w.certificate, outsider).errors

@@ -165,6 +165,7 @@ def test_head_runs_the_whole_review_meeting_and_downloads_the_minutes(
     page.get_by_label("Hình thức khen thưởng").select_option(
         label="Bằng khen của Liên đoàn Lao động tỉnh"
     )
+    page.locator("#id_justification").fill("Nhiều mô hình chăm lo đoàn viên được nhân rộng.")
     page.get_by_role("button", name="Đề nghị", exact=True).click()
     expect(page.locator(".alert-warning")).to_contain_text("tối đa 1")
     assert Nomination.objects.filter(cluster_year=cluster_year).count() == 3
