@@ -2,46 +2,18 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from emulation.forms import style_form
+from emulation.forms import parse_figure, style_form
 from emulation.text import format_number
 
 from .forms import date_widget
 from .models import ClusterYear, Indicator
 from .services.pacts import meeting_choices, target_errors
-
-
-def parse_figure(raw: str) -> Decimal | None:
-    """A figure typed as the offices write it in the active language – Vietnamese "1.234",
-    "1.234.567", "95,5", "1.234,5" – or as a plain number. A lone separator that cannot group
-    thousands ("12.5" in Vietnamese) is read as the decimal point, as Django's own fields do.
-    Blank is None; anything else raises ValidationError."""
-    text = (raw or "").strip().replace("\u00a0", "").replace(" ", "")
-    if not text:
-        return None
-    decimal, thousands = get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR")
-    d, t = re.escape(decimal), re.escape(thousands)
-    if re.fullmatch(rf"[+-]?\d{{1,3}}(?:{t}\d{{3}})+(?:{d}\d+)?", text):
-        text = text.replace(thousands, "").replace(decimal, ".")
-    elif re.fullmatch(rf"[+-]?\d+(?:{d}\d+)?", text):
-        text = text.replace(decimal, ".")
-    elif re.fullmatch(rf"[+-]?\d+{t}\d+", text):
-        text = text.replace(thousands, ".")
-    else:
-        raise forms.ValidationError(_('Not a number: "%(value)s".') % {"value": raw.strip()[:30]})
-    try:
-        return Decimal(text)
-    except InvalidOperation as error:
-        raise forms.ValidationError(
-            _('Not a number: "%(value)s".') % {"value": raw.strip()[:30]}
-        ) from error
 
 
 def shown(value: Decimal | None) -> str:

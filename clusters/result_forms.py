@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.utils.formats import sanitize_separators
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from emulation.forms import FigureField, parse_figure
 
 from .models import IndicatorKind, ScoreEntry
 from .scoring import Table
@@ -98,7 +99,7 @@ class ResultForm(forms.Form):
             for name in ("target", "actual"):
                 if name == "target" and not indicator.has_target:
                     continue
-                self.fields[f"{name}_{indicator.pk}"] = forms.DecimalField(
+                self.fields[f"{name}_{indicator.pk}"] = FigureField(
                     required=False,
                     min_value=0,
                     max_value=1 if indicator.kind == IndicatorKind.YES_NO else None,
@@ -196,8 +197,8 @@ def preview_rows(table: Table, data, entries: dict, values: dict):
         if not raw:
             return None
         try:
-            value = Decimal(sanitize_separators(raw))
-        except ArithmeticError:
+            value = parse_figure(raw)
+        except (ArithmeticError, forms.ValidationError):
             return fallback
         if not value.is_finite() or value.adjusted() > 15:
             return fallback

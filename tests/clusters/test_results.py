@@ -353,3 +353,21 @@ def test_running_totals_ignore_numbers_that_are_not_finite(client, bt1):
     url = reverse("clusters:result_totals", args=["bt-1", 2024, "ldld-phu-quy"])
     for bad in ["NaN", "Infinity", "1e999999999"]:
         assert client.post(url, {f"self_{criterion.pk}": bad}).status_code == 200
+
+
+def test_figures_are_typed_as_the_offices_write_them(client, bt1):
+    result_for(bt1.cluster_year, bt1.units["ldld-phu-quy"], by=bt1.phu_quy)
+    money = next(i for i in bt1.table.indicators if i.has_target)  # a count: whole numbers
+    url = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    client.force_login(bt1.phu_quy)
+    response = client.post(
+        url,
+        {"version": 1, f"target_{money.pk}": "1.200", f"actual_{money.pk}": "1.234"},
+    )
+    assert response.status_code == 302
+    value = bt1.cluster_year.results.get(
+        organization=bt1.units["ldld-phu-quy"]
+    ).indicator_values.get(indicator=money)
+    assert (value.target, value.actual) == (Decimal(1200), Decimal(1234))
+    response = client.post(url, {"version": 2, f"actual_{money.pk}": "12a"})
+    assert response.status_code == 200 and response.context["form"].errors
