@@ -245,12 +245,23 @@ def _votes(meeting: Meeting, names: dict[int, str]) -> list[VoteRound]:
     return out
 
 
-def _nominations(cluster_year: ClusterYear, names: dict[int, str]) -> list[NominationLine]:
-    nominations = (
-        Nomination.objects.filter(cluster_year=cluster_year)
-        .exclude(status=NominationStatus.WITHDRAWN)
-        .select_related("award_type", "vote")
+def _nominations(cluster_year: ClusterYear, names: dict[int, str], meeting) -> list[NominationLine]:
+    """The proposals of the meeting: once it is closed, as they stood at the close – a later
+    withdrawal or addition does not rewrite the minutes."""
+    nominations = Nomination.objects.filter(cluster_year=cluster_year).select_related(
+        "award_type", "vote"
     )
+    if meeting.is_closed and meeting.closed_at:
+        at_close = [
+            n.pk
+            for n in Nomination.history.as_of(meeting.closed_at).filter(
+                cluster_year_id=cluster_year.pk
+            )
+            if n.status != NominationStatus.WITHDRAWN
+        ]
+        nominations = nominations.filter(pk__in=at_close)
+    else:
+        nominations = nominations.exclude(status=NominationStatus.WITHDRAWN)
     out = []
     for nomination in nominations:
         vote = nomination.vote
@@ -406,7 +417,7 @@ def build_minutes(
         distribution=distribution,
         level_legend=legend,
         votes=_votes(meeting, names),
-        nominations=_nominations(cluster_year, names),
+        nominations=_nominations(cluster_year, names, meeting),
         outgoing_head=outgoing,
         elected_head=elected_head,
         elected_deputy=elected_deputy,

@@ -447,15 +447,16 @@ def check_rules(
         )
     if leading and same_cluster.filter(leading=True).exists():
         check.errors.append(_("A cluster proposes at most one leading unit."))
+    # The same form conferred by the same organiser, once comprehensive and once thematic.
     if (
-        same_cluster.filter(organization=organization)
+        proposed.filter(organization=organization, cluster_year__year=cluster_year.year)
         .exclude(award_type__comprehensive=award_type.comprehensive)
-        .filter(award_type__kind=award_type.kind)
+        .filter(award_type__kind=award_type.kind, award_type__organizer=award_type.organizer)
         .exists()
     ):
-        check.warnings.append(
+        check.errors.append(
             _(
-                "%(unit)s would receive a comprehensive and a thematic award of the same "
+                "%(unit)s cannot receive a comprehensive and a thematic award of the same "
                 "level in one year."
             )
             % {"unit": organization.name}

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,6 +164,13 @@ def create_review(cluster_year: ClusterYear, *, by, **fields) -> Meeting:
         raise ValidationError(_("The year-end review of this year is already recorded."))
     if cluster_year.is_closed:
         raise ValidationError(_("The year is closed."))
+    try:
+        return _create_review(cluster_year, by=by, fields=fields)
+    except IntegrityError as error:  # prepared twice at the same moment
+        raise ValidationError(_("The year-end review of this year is already recorded.")) from error
+
+
+def _create_review(cluster_year: ClusterYear, *, by, fields: dict) -> Meeting:
     with transaction.atomic():
         meeting = Meeting(
             kind=MeetingKind.REVIEW,

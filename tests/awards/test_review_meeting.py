@@ -424,3 +424,17 @@ def test_a_non_member_is_never_proposed(review):
 
     outsider = OrganizationFactory(parent=w.province)
     assert check_rules(w.cluster_year, w.certificate, outsider).errors
+
+
+def test_a_unit_never_gets_a_comprehensive_and_a_thematic_award_of_one_level(review):
+    w = review
+    thematic = AwardType.objects.create(
+        organizer=w.province,
+        name="Bằng khen chuyên đề của Liên đoàn Lao động tỉnh",
+        kind=AwardKind.CERTIFICATE,
+        comprehensive=False,
+    )
+    phan_thiet = w.units["ldld-tp-phan-thiet"]
+    nominate(w.cluster_year, organization=phan_thiet, award_type=w.certificate, by=w.head)
+    with pytest.raises(ValidationError):
+        nominate(w.cluster_year, organization=phan_thiet, award_type=thematic, by=w.head)
