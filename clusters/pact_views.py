@@ -18,7 +18,7 @@ from emulation.documents.pdf import render_pdf
 from .documents import pact as pact_document
 from .models import EmulationProgram, PactSignatory
 from .pact_forms import PactForm, SignatoryFormSet, TargetsForm
-from .permissions import can_act_as_head, cluster_year_rule
+from .permissions import can_record_pact, cluster_year_rule
 from .services.pacts import (
     Signatory,
     check_editable,
@@ -83,7 +83,7 @@ def pact_detail(request, cluster_year):
             "indicators": indicators,
             "rows": rows,
             "has_targets": bool(targets),
-            "can_edit": can_act_as_head(request.user, cluster_year) and not cluster_year.is_closed,
+            "can_edit": can_record_pact(request.user, cluster_year) and not cluster_year.is_closed,
             "history": history,
         },
     )
@@ -115,7 +115,7 @@ def _signatory_initial(pact, entries) -> list[dict]:
 
 
 @login_required
-@cluster_year_rule(can_act_as_head)
+@cluster_year_rule(can_record_pact)
 def pact_edit(request, cluster_year):
     refused = _refuse_when_closed(request, cluster_year)
     if refused:
@@ -173,7 +173,7 @@ def pact_edit(request, cluster_year):
 
 
 @login_required
-@cluster_year_rule(can_act_as_head)
+@cluster_year_rule(can_record_pact)
 def pact_targets(request, cluster_year):
     """The grid member × indicator; saving it writes the members' result targets too."""
     refused = _refuse_when_closed(request, cluster_year)

@@ -32,6 +32,8 @@ from .models import (
     ClusterYear,
     ClusterYearStatus,
     Meeting,
+    MeetingKind,
+    MeetingStatus,
     Membership,
     Officer,
     Organization,
@@ -524,3 +526,23 @@ def follow_up_cluster_ids(user, meeting: Meeting, cluster_years) -> set[int]:
         for cy in cluster_years
         if cy.head_id in access.write_org_ids and not cy.is_closed
     }
+
+
+def can_record_pact(user, cluster_year: ClusterYear) -> bool:
+    """The pact of a year is recorded by its head and the organiser's staff – and by the
+    outgoing head while the previous year's review, where it is often signed, still runs."""
+    if can_act_as_head(user, cluster_year):
+        return True
+    previous = (
+        ClusterYear.objects.select_related("cluster")
+        .filter(cluster_id=cluster_year.cluster_id, year=cluster_year.year - 1)
+        .first()
+    )
+    return (
+        previous is not None
+        and not cluster_year.is_closed
+        and Meeting.objects.filter(cluster_year=previous, kind=MeetingKind.REVIEW)
+        .exclude(status=MeetingStatus.CLOSED)
+        .exists()
+        and can_act_as_head(user, previous)
+    )

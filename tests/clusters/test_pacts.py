@@ -27,6 +27,7 @@ from clusters.models import (
 from clusters.services import create_default_program, result_for, save_result
 from clusters.services.pacts import Signatory, save_pact, save_pact_targets
 from emulation.demo import REASON
+from tests.clusters.test_results import bt1  # noqa: F401
 from tests.clusters.test_views import count_queries
 from tests.conftest import fresh
 from tests.emulation.test_export_document import demo, pdf_text  # noqa: F401
@@ -550,12 +551,38 @@ def test_the_demo_pacts_targets_are_the_results_targets(demo):  # noqa: F811
     assert not AnnualResult.history.filter(
         id__in=seeded.values("pk"), history_date__gt=signed
     ).exists()
-    bt1 = ClusterYear.objects.get(cluster__code="binh-thuan-1", year=2025).pact
-    assert bt1.signed_on == D(2024, 12, 14) and bt1.place == "Liên đoàn Lao động huyện Bắc Bình"
-    assert not bt1.targets.exists()  # the organiser has no 2025 programme in the demo
+    pact_2025 = ClusterYear.objects.get(cluster__code="binh-thuan-1", year=2025).pact
+    assert (
+        pact_2025.signed_on == D(2024, 12, 14)
+        and pact_2025.place == "Liên đoàn Lao động huyện Bắc Bình"
+    )
+    assert not pact_2025.targets.exists()  # the organiser has no 2025 programme in the demo
     # Signed at the 2024 review when the demo holds it.
     review = Meeting.objects.filter(
         cluster_year__cluster__code="binh-thuan-1", cluster_year__year=2024, kind="review"
     ).first()
-    assert bt1.meeting == review
-    assert REASON in bt1.history.get().history_change_reason
+    assert pact_2025.meeting == review
+    assert REASON in pact_2025.history.get().history_change_reason
+
+
+def test_the_outgoing_head_records_next_years_pact_while_its_review_runs(client, bt1):  # noqa: F811
+    from clusters.models import ClusterYear, ClusterYearStatus
+    from clusters.services.meetings import create_review, save_attendance
+
+    w = bt1
+    next_year = ClusterYear.objects.create(
+        cluster=w.cluster_year.cluster,
+        year=2025,
+        head=w.units["ldld-tuy-phong"],
+        status=ClusterYearStatus.SETUP,
+    )
+    for unit in w.units.values():
+        next_year.memberships.create(organization=unit)
+    url = reverse("clusters:pact_edit", args=["bt-1", 2025])
+    client.force_login(w.head)  # Bắc Bình, head of 2024 only
+    assert client.get(url).status_code == 403
+    meeting = create_review(
+        w.cluster_year, by=w.head, held_on=datetime.date(2024, 12, 14), place="Bắc Bình"
+    )
+    save_attendance(meeting, {u.pk: {"present": True} for u in w.units.values()}, by=w.head)
+    assert client.get(url).status_code == 200
