@@ -220,6 +220,9 @@ def save_follow_ups(
     """One cluster's status and note on each conclusion ({conclusion id: {status, note}});
     only what changed is written, with who and when. Returns the number of rows written."""
     reason = reason or _("Follow-up updated")
+    # One cluster's reports are written one after the other: a second officer saving at the
+    # same moment sees the first one's rows instead of colliding with them.
+    type(cluster).objects.select_for_update().filter(pk=cluster.pk).first()
     existing = {
         f.conclusion_id: f
         for f in FollowUp.objects.select_for_update().filter(
