@@ -28,6 +28,7 @@ from clusters.models import (
     VoteTieRule,
 )
 from clusters.services import cluster_standings
+from clusters.services.history import stamp
 from clusters.services.meetings import (
     lock_running,
     member_ids,
@@ -50,11 +51,6 @@ from .models import (
     VoteMode,
     VoteStatus,
 )
-
-
-def _stamp(obj, by, reason: str):
-    obj._history_user = by
-    obj._change_reason = reason or None
 
 
 def award_types_for(cluster_year: ClusterYear):
@@ -160,11 +156,11 @@ def start_vote(
             voters=len(present_member_ids(meeting)),
             created_by=by,
         )
-        _stamp(vote, by, _("Vote opened"))
+        stamp(vote, by, _("Vote opened"))
         vote.save()
         for org in candidates:
             candidate = VoteCandidate(vote=vote, organization=org)
-            _stamp(candidate, by, _("Vote opened"))
+            stamp(candidate, by, _("Vote opened"))
             candidate.save()
     return vote
 
@@ -215,7 +211,7 @@ def record_open_vote(vote: Vote, casts: dict[int, set[int]], *, by) -> Vote:
         for voter, chosen in casts.items():
             for candidate in chosen:
                 cast = VoteCast(vote=vote, voter_id=voter, candidate_id=candidate)
-                _stamp(cast, by, _("Open vote"))
+                stamp(cast, by, _("Open vote"))
                 cast.save()
         counts = dict(
             vote.casts.values("candidate_id")
@@ -345,11 +341,11 @@ def _count(vote: Vote, counts: dict[int, int], *, by) -> Vote:
     for candidate in chosen:
         candidate.elected = True
     for candidate in candidates:
-        _stamp(candidate, by, _("Votes counted"))
+        stamp(candidate, by, _("Votes counted"))
         candidate.save()
     vote.status = VoteStatus.COUNTED
     vote.counted_at = timezone.now()
-    _stamp(vote, by, _("Votes counted"))
+    stamp(vote, by, _("Votes counted"))
     vote.save()
     return vote
 
@@ -546,7 +542,7 @@ def nominate(
             warnings="\n".join(check.warnings),
             created_by=by,
         )
-        _stamp(nomination, by, _("Proposed at the review meeting") if meeting else _("Proposed"))
+        stamp(nomination, by, _("Proposed at the review meeting") if meeting else _("Proposed"))
         nomination.save()
     return nomination
 
@@ -589,7 +585,7 @@ def withdraw(nomination: Nomination, *, by, reason: str) -> Nomination:
     if nomination.cluster_year.is_closed:
         raise ValidationError(_("The year is closed."))
     nomination.status = NominationStatus.WITHDRAWN
-    _stamp(nomination, by, reason)
+    stamp(nomination, by, reason)
     nomination.save()
     return nomination
 

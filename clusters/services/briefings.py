@@ -25,6 +25,7 @@ from ..models import (
     Meeting,
 )
 from ..permissions import BRIEFING_KINDS
+from .history import stamp
 
 # The state of one cluster on one conclusion, as shown: overdue wins over the status.
 DONE = "done"
@@ -32,11 +33,6 @@ IN_PROGRESS = "in_progress"
 NOT_STARTED = "not_started"
 OVERDUE = "overdue"
 STATES = (DONE, IN_PROGRESS, OVERDUE, NOT_STARTED)
-
-
-def _stamp(obj, by, reason: str):
-    obj._history_user = by
-    obj._change_reason = reason or None
 
 
 def follow_up_state(status: str, due_on: datetime.date | None, today: datetime.date) -> str:
@@ -110,7 +106,7 @@ def create_briefing(*, by, reason: str = "", **fields) -> Meeting:
     with the person acting for it as its representative."""
     meeting = Meeting(cluster_year=None, **fields)
     meeting.full_clean()
-    _stamp(meeting, by, reason or _("Briefing created"))
+    stamp(meeting, by, reason or _("Briefing created"))
     meeting.save()
     heads = {}
     for cluster_year in briefing_cluster_years(meeting.organizer_id, meeting.year):
@@ -123,7 +119,7 @@ def create_briefing(*, by, reason: str = "", **fields) -> Meeting:
             representative=cluster_year.head_person,
             representative_title=cluster_year.head_person_title,
         )
-        _stamp(attendance, by, reason or _("Briefing created"))
+        stamp(attendance, by, reason or _("Briefing created"))
         attendance.save()
     return meeting
 
@@ -133,7 +129,7 @@ def save_briefing(*, meeting: Meeting, by, reason: str, attendance: dict[int, di
     """The meeting's fields (already set on `meeting`) and the attendance, {organisation
     id: {present, representative, representative_title}}; rows that do not change are not
     written, so the history only tells real changes."""
-    _stamp(meeting, by, reason)
+    stamp(meeting, by, reason)
     meeting.save()
     existing = {a.organization_id: a for a in meeting.attendances.all()}
     for org_id, data in attendance.items():
@@ -144,7 +140,7 @@ def save_briefing(*, meeting: Meeting, by, reason: str, attendance: dict[int, di
             continue
         for name, value in data.items():
             setattr(row, name, value)
-        _stamp(row, by, reason)
+        stamp(row, by, reason)
         row.save()
     return meeting
 
@@ -187,7 +183,7 @@ def save_conclusions(
     for pk in removed:
         conclusion = existing.pop(pk, None)
         if conclusion is not None:
-            _stamp(conclusion, by, reason)
+            stamp(conclusion, by, reason)
             conclusion.delete()
     kept = [row.pk for row in rows if row.pk in existing]
     # Free the numbers first, so that conclusions can swap places under the unique number
@@ -202,7 +198,7 @@ def save_conclusions(
         conclusion.owner = row.owner
         conclusion.due_on = row.due_on
         if conclusion.pk is None or before != (number, row.text, row.owner, row.due_on):
-            _stamp(conclusion, by, reason)
+            stamp(conclusion, by, reason)
             conclusion.save()
         else:
             Conclusion.objects.filter(pk=conclusion.pk).update(number=number)
@@ -244,7 +240,7 @@ def save_follow_ups(
         row.status = data["status"]
         row.note = data["note"]
         row.updated_by = by
-        _stamp(row, by, reason)
+        stamp(row, by, reason)
         row.save()
         written += 1
     return written

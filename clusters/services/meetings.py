@@ -29,14 +29,9 @@ from ..models import (
     Membership,
     Organization,
 )
+from .history import stamp
 from .results import cluster_standings, lock_results
 from .structure import memberships_by_year, next_year_candidates
-
-
-def _stamp(obj, by, reason: str):
-    obj._history_user = by
-    obj._change_reason = reason or None
-
 
 # What the awards app adds to a review, without this app importing it: callables registered in
 # its AppConfig.ready(). "closing_gaps": meeting -> list of messages that keep it open;
@@ -183,12 +178,12 @@ def _create_review(cluster_year: ClusterYear, *, by, fields: dict) -> Meeting:
             if not getattr(meeting, key):
                 setattr(meeting, key, value)
         meeting.full_clean()
-        _stamp(meeting, by, _("Review meeting prepared"))
+        stamp(meeting, by, _("Review meeting prepared"))
         meeting.save()
         as_of = cluster_year.as_of
         for membership in cluster_year.memberships.on(as_of).select_related("organization"):
             attendance = Attendance(meeting=meeting, organization=membership.organization)
-            _stamp(attendance, by, _("Review meeting prepared"))
+            stamp(attendance, by, _("Review meeting prepared"))
             attendance.save()
     return meeting
 
@@ -213,11 +208,11 @@ def save_attendance(meeting: Meeting, rows: dict[int, dict], *, by) -> Quorum:
                     setattr(attendance, key, data[key])
                     changed = True
             if changed:
-                _stamp(attendance, by, _("Attendance"))
+                stamp(attendance, by, _("Attendance"))
                 attendance.save()
         if meeting.status == MeetingStatus.PLANNED and any(a.present for a in existing.values()):
             meeting.status = MeetingStatus.IN_PROGRESS
-            _stamp(meeting, by, _("Meeting opened"))
+            stamp(meeting, by, _("Meeting opened"))
             meeting.save(update_fields=["status"])
     return quorum(meeting)
 
@@ -233,7 +228,7 @@ def adopt_summary(meeting: Meeting, *, achievements, limitations, directions, by
         meeting.directions = directions
         meeting.summary_adopted = True
         meeting.status = MeetingStatus.IN_PROGRESS
-        _stamp(meeting, by, _("Summary adopted"))
+        stamp(meeting, by, _("Summary adopted"))
         meeting.save(
             update_fields=[
                 "achievements",
@@ -290,7 +285,7 @@ def elect(
         meeting.elected_deputy = deputy
         meeting.handover_on = handover_on
         meeting.handover_note = handover_note
-        _stamp(meeting, by, reason)
+        stamp(meeting, by, reason)
         meeting.save(
             update_fields=["elected_head", "elected_deputy", "handover_on", "handover_note"]
         )
@@ -319,12 +314,12 @@ def elect(
         next_year.handover_on = handover_on
         next_year.handover_note = handover_note
         next_year.full_clean(exclude=["cluster"])
-        _stamp(next_year, by, reason)
+        stamp(next_year, by, reason)
         next_year.save()
         if created:
             for org_id in candidates:
                 membership = Membership(cluster_year=next_year, organization_id=org_id)
-                _stamp(membership, by, reason)
+                stamp(membership, by, reason)
                 membership.save()
     return next_year
 
@@ -348,11 +343,11 @@ def save_conclusions(meeting: Meeting, items: list[dict], *, by) -> list[Conclus
                     setattr(conclusion, key, value)
                     changed = True
             if changed:
-                _stamp(conclusion, by, _("Conclusions"))
+                stamp(conclusion, by, _("Conclusions"))
                 conclusion.save()
             kept.append(conclusion)
         for conclusion in existing.values():
-            _stamp(conclusion, by, _("Conclusion removed"))
+            stamp(conclusion, by, _("Conclusion removed"))
             conclusion.delete()
     return kept
 
@@ -404,6 +399,6 @@ def close_meeting(meeting: Meeting, *, by, ends_at: datetime.time | None = None)
             or meeting.ends_at
             or timezone.localtime().time().replace(second=0, microsecond=0)
         )
-        _stamp(meeting, by, reason)
+        stamp(meeting, by, reason)
         meeting.save()
     return meeting

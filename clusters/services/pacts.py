@@ -30,15 +30,11 @@ from ..models import (
     PactTarget,
     ResultStatus,
 )
+from .history import stamp
 from .results import result_for, save_result
 
 # The largest figure a target field holds (FIGURE: 18 digits, 2 of them decimals).
 TARGET_LIMIT = Decimal(10) ** 16
-
-
-def _stamp(obj, by, reason: str):
-    obj._history_user = by
-    obj._change_reason = reason or None
 
 
 def check_editable(cluster_year: ClusterYear) -> None:
@@ -128,12 +124,12 @@ def save_pact(
     }
     if pact is None:
         pact = Pact(cluster_year=cluster_year, **values)
-        _stamp(pact, by, reason)
+        stamp(pact, by, reason)
         pact.save()
     elif any(getattr(pact, name) != value for name, value in values.items()):
         for name, value in values.items():
             setattr(pact, name, value)
-        _stamp(pact, by, reason)
+        stamp(pact, by, reason)
         pact.save()
     existing = {s.organization_id: s for s in pact.signatories.all()}
     for signatory in signatories:
@@ -144,10 +140,10 @@ def save_pact(
         elif (row.person, row.title) == (person, title):
             continue
         row.person, row.title = person, title
-        _stamp(row, by, reason)
+        stamp(row, by, reason)
         row.save()
     for row in existing.values():
-        _stamp(row, by, reason)
+        stamp(row, by, reason)
         row.delete()
     return pact
 
@@ -227,7 +223,7 @@ def save_pact_targets(
         if value is None:
             if row is not None:
                 removed[key] = row.target
-                _stamp(row, by, reason)
+                stamp(row, by, reason)
                 row.delete()
                 del existing[key]
             continue
@@ -237,7 +233,7 @@ def save_pact_targets(
         elif row.target == value:
             continue
         row.target = value
-        _stamp(row, by, reason)
+        stamp(row, by, reason)
         row.save()
     report.saved = len(existing)
     program = EmulationProgram.for_cluster_year(cluster_year)

@@ -21,6 +21,7 @@ from ..models import (
     Level,
     Organization,
 )
+from .history import stamp
 
 K = IndicatorKind
 # (code, name, kind, has a target)
@@ -273,8 +274,7 @@ def copy_program(
 
 
 def _save(obj, by, reason):
-    obj._history_user = by
-    obj._change_reason = reason or None
+    stamp(obj, by, reason)
     obj.save()
     return obj
 

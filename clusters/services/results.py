@@ -44,6 +44,7 @@ from ..scoring import (
     tie_break_key,
     top_level_quota,
 )
+from .history import stamp
 
 SCORE_FIELDS = ("self_score", "verified_score", "explanation", "not_applicable")
 FIGURE_FIELDS = ("target", "actual")
@@ -55,11 +56,6 @@ class StaleResult(Exception):
     def __init__(self, current: AnnualResult):
         self.current = current
         super().__init__(_("Another officer saved this result in the meantime."))
-
-
-def _stamp(obj, by, reason: str):
-    obj._history_user = by
-    obj._change_reason = reason or None
 
 
 # Validation shared by the form and the import ----------------------------------------------
@@ -112,7 +108,7 @@ def result_for(cluster_year: ClusterYear, organization: Organization, *, by) -> 
     ).first()
     if result is None:
         result = AnnualResult(cluster_year=cluster_year, organization=organization, program=program)
-        _stamp(result, by, _("Result opened"))
+        stamp(result, by, _("Result opened"))
         result.save()
     return result
 
@@ -135,7 +131,7 @@ def _apply(model, existing: dict, key_field: str, changes: dict[int, dict], resu
             continue
         for name, value in data.items():
             setattr(row, name, value)
-        _stamp(row, by, reason)
+        stamp(row, by, reason)
         row.save()
 
 
@@ -180,7 +176,7 @@ def save_result(
     _recount(current, table, entries, values)
     current.version += 1
     current.updated_by = by
-    _stamp(current, by, reason or _("Scores saved"))
+    stamp(current, by, reason or _("Scores saved"))
     current.save()
     refresh_suggestions(current.cluster_year)
     return current
@@ -196,7 +192,7 @@ def _transition(result: AnnualResult, by, reason: str, **changes) -> AnnualResul
         setattr(result, name, value)
     result.version += 1
     result.updated_by = by
-    _stamp(result, by, reason)
+    stamp(result, by, reason)
     result.save()
     return result
 
@@ -375,7 +371,7 @@ def lock_results(cluster_year: ClusterYear, *, by, reason: str) -> int:
         _transition(result, by, reason, status=ResultStatus.LOCKED, level=row.level or "")
         count += 1
     cluster_year.status = ClusterYearStatus.REVIEW
-    _stamp(cluster_year, by, reason)
+    stamp(cluster_year, by, reason)
     cluster_year.save()
     return count
 
