@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
 
 from clusters.models import ClusterYear, Meeting
 from clusters.permissions import access_for, can_act_as_head, cluster_year_rule, running_org_ids
-from emulation.documents.base import CONTENT_TYPES, DocumentError
+from clusters.views import _attachment
+from emulation.documents.base import DocumentError
 from emulation.documents.pdf import render_pdf
 
 from . import documents
@@ -41,12 +42,6 @@ def _minutes(request, cluster_year):
         return meeting, documents.build_minutes(cluster_year)
     except DocumentError as error:  # no review recorded
         raise Http404(str(error)) from error
-
-
-def _attachment(content: bytes, filename: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from emulation.documents.base import CONTENT_TYPES
 from emulation.documents.pdf import render_pdf
 
 from . import briefing_forms
@@ -48,6 +47,7 @@ from .services.briefings import (
     save_conclusions,
     save_follow_ups,
 )
+from .views import _attachment
 
 
 def _scoped(user):
@@ -476,9 +476,7 @@ def briefing_pdf(request, pk):
     with translation.override("vi"):
         document = notice.build_notice(meeting)
         content = render_pdf(notice.TEMPLATE, {"document": document})
-    response = HttpResponse(content, content_type=CONTENT_TYPES["pdf"])
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}.pdf"'
-    return response
+    return _attachment(content, document.filename, "pdf")
 
 
 @login_required
