@@ -47,6 +47,7 @@ from .services.briefings import (
     save_conclusions,
     save_follow_ups,
 )
+from .structure_views import choose_organizer_and_year
 from .views import _attachment
 
 
@@ -131,22 +132,12 @@ class BriefingCreateView(LoginRequiredMixin, View):
     template = "clusters/briefings/briefing_create.html"
 
     def chosen(self, request):
-        organizers = list(briefing_organizers(request.user))
+        organizers = briefing_organizers(request.user)
         if not organizers:
             raise PermissionDenied
-        source = request.POST if request.method == "POST" else request.GET
-        code = source.get("organizer")
-        organizer = None
-        if code:
-            organizer = next((o for o in organizers if o.code == code), None)
-            if organizer is None:
-                raise Http404
-        elif len(organizers) == 1:
-            organizer = organizers[0]
-        raw = str(source.get("year", ""))
-        year = int(raw) if raw.isdigit() else timezone.localdate().year
-        if not 2000 <= year <= 2100:
-            raise Http404
+        organizer, year = choose_organizer_and_year(
+            request, organizers, lambda organizer: timezone.localdate().year
+        )
         return organizers, organizer, year
 
     def page(self, request, organizers, organizer, year, form=None):

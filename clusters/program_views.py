@@ -49,7 +49,7 @@ from .models import (
 from .permissions import _kept_organizer_ids, access_for, cluster_years_for, managed_clusters
 from .scoring import Table, load_table
 from .services import copy_program, create_default_program, program_in_use
-from .structure_views import ACTIONS, StaffOnlyMixin
+from .structure_views import ACTIONS, StaffOnlyMixin, choose_organizer_and_year
 from .tables import ProgramTable
 
 # Who reads and who edits a programme ---------------------------------------------------------
@@ -316,6 +316,16 @@ class ProgramListView(StaffOnlyMixin, SafeExportMixin, SingleTableMixin, FilterV
         )
 
 
+def _year_after_latest(organizer) -> int:
+    """The year after the organiser's latest programme, else this year."""
+    latest = (
+        organizer.programs.order_by("-year").values_list("year", flat=True).first()
+        if organizer
+        else None
+    )
+    return latest + 1 if latest else timezone.localdate().year
+
+
 class ProgramCreateView(StaffOnlyMixin, View):
     """Choose the organiser and the year, then what to start from: the shipped default or a
     copy of one of the organiser's programmes (the previous year's when there is one)."""
@@ -324,27 +334,7 @@ class ProgramCreateView(StaffOnlyMixin, View):
 
     def chosen(self, request):
         organizers = program_organizers(request.user)
-        source = request.POST if request.method == "POST" else request.GET
-        code = source.get("organizer")
-        organizer = None
-        if code:
-            organizer = organizers.filter(code=code).first()
-            if organizer is None:
-                raise Http404
-        elif len(organizers) == 1:
-            organizer = organizers[0]
-        raw = str(source.get("year", ""))
-        if raw.isdigit():
-            year = int(raw)
-        else:
-            latest = (
-                organizer.programs.order_by("-year").values_list("year", flat=True).first()
-                if organizer
-                else None
-            )
-            year = latest + 1 if latest else timezone.localdate().year
-        if not 2000 <= year <= 2100:
-            raise Http404
+        organizer, year = choose_organizer_and_year(request, organizers, _year_after_latest)
         return organizers, organizer, year
 
     def page(self, request, organizers, organizer, year, form=None):

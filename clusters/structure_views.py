@@ -90,6 +90,26 @@ def _merged_history(*histories, limit=20) -> list:
     return entries[:limit]
 
 
+def choose_organizer_and_year(request, organizers, default_year):
+    """The organiser and the year a page is asked for (GET, or the POST of its form): the
+    organiser by its code among `organizers` – or the only one –, the year as typed or
+    `default_year(organizer)`. An unknown organiser or a year out of range: 404."""
+    source = request.POST if request.method == "POST" else request.GET
+    code = source.get("organizer")
+    organizer = None
+    if code:
+        organizer = organizers.filter(code=code).first()
+        if organizer is None:
+            raise Http404
+    elif len(organizers) == 1:
+        organizer = organizers[0]
+    raw = str(source.get("year", ""))
+    year = int(raw) if raw.isdigit() else default_year(organizer)
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return organizer, year
+
+
 class StaffOnlyMixin(LoginRequiredMixin):
     """Pages for those who keep part of the structure: 403 for everyone else."""
 
@@ -730,19 +750,9 @@ class PrepareNextYearView(StaffOnlyMixin, View):
 
     def chosen(self, request):
         organizers = self.organizers(request.user)
-        source = request.POST if request.method == "POST" else request.GET
-        code = source.get("organizer")
-        organizer = None
-        if code:
-            organizer = organizers.filter(code=code).first()
-            if organizer is None:
-                raise Http404
-        elif len(organizers) == 1:
-            organizer = organizers[0]
-        raw = str(source.get("year", ""))
-        year = int(raw) if raw.isdigit() else timezone.localdate().year + 1
-        if not 2000 <= year <= 2100:
-            raise Http404
+        organizer, year = choose_organizer_and_year(
+            request, organizers, lambda organizer: timezone.localdate().year + 1
+        )
         return organizers, organizer, year
 
     def page(self, request, organizers, organizer, year, form=None):
