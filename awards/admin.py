@@ -1,7 +1,19 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AwardRule, AwardType, Nomination, Vote, VoteCandidate, VoteCast
+from .models import (
+    Award,
+    AwardRule,
+    AwardType,
+    Decision,
+    HonourRoll,
+    Nomination,
+    Notification,
+    Proposal,
+    Vote,
+    VoteCandidate,
+    VoteCast,
+)
 
 
 @admin.register(AwardType)
@@ -62,4 +74,67 @@ class NominationAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "leading", "cluster_year__year"]
     search_fields = ["organization__name", "award_type__name", "cluster_year__cluster__code"]
     list_select_related = ["organization", "award_type", "cluster_year__cluster"]
-    raw_id_fields = ["cluster_year", "organization", "award_type", "vote", "created_by"]
+    raw_id_fields = [
+        "cluster_year",
+        "organization",
+        "award_type",
+        "granted_type",
+        "vote",
+        "created_by",
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(SimpleHistoryAdmin):
+    list_display = ["cluster_year", "number", "issued_on", "status", "submitted_at"]
+    list_filter = ["status", "cluster_year__year"]
+    search_fields = ["number", "cluster_year__cluster__code", "cluster_year__cluster__name"]
+    list_select_related = ["cluster_year__cluster"]
+    raw_id_fields = ["cluster_year", "submitted_by"]
+
+
+# The register keeps every decision and award: a revocation is recorded, nothing is deleted.
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "signed_on", "organizer", "year", "signer"]
+    list_filter = ["year"]
+    search_fields = ["number", "signer", "organizer__name"]
+    list_select_related = ["organizer"]
+    raw_id_fields = ["organizer", "created_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Award)
+class AwardAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "award_type", "year", "decision", "status"]
+    list_filter = ["status", "year"]
+    search_fields = ["organization__name", "award_type__name", "decision__number"]
+    list_select_related = ["organization", "award_type", "decision"]
+    raw_id_fields = ["decision", "nomination", "organization", "award_type", "cluster_year"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HonourRoll)
+class HonourRollAdmin(SimpleHistoryAdmin):
+    list_display = ["organizer", "year", "published"]
+    list_filter = ["published", "year"]
+    list_select_related = ["organizer"]
+    raw_id_fields = ["organizer", "changed_by"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "text", "created_at", "read_at"]
+    list_filter = ["read_at"]
+    search_fields = ["user__username", "text"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]

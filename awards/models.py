@@ -1,7 +1,7 @@
-"""Award forms and their rules, the review meeting's vote, and the nominations it produces.
+"""Award forms and their rules, the review meeting's vote, the nominations it produces, the
+cluster's proposal (tờ trình) to the organiser, the organiser's decisions and the award register.
 
-Builds on `clusters` and is the only one of the two apps that imports the other. Proposals,
-decisions and the award register arrive with the approval issue.
+Builds on `clusters` and is the only one of the two apps that imports the other.
 """
 
 from django.conf import settings
@@ -230,6 +230,78 @@ class VoteCast(models.Model):
 class NominationStatus(models.TextChoices):
     PROPOSED = "proposed", pgettext_lazy("nomination", "Proposed")
     WITHDRAWN = "withdrawn", pgettext_lazy("nomination", "Withdrawn")
+    SUBMITTED = "submitted", pgettext_lazy("nomination", "Submitted")
+    RETURNED = "returned", pgettext_lazy("nomination", "Returned for supplement")
+    RESUBMITTED = "resubmitted", pgettext_lazy("nomination", "Resubmitted")
+    APPROVED = "approved", pgettext_lazy("nomination", "Approved")
+    REJECTED = "rejected", pgettext_lazy("nomination", "Rejected")
+    DOWNGRADED = "downgraded", pgettext_lazy("nomination", "Approved at a lower form")
+    AWARDED = "awarded", pgettext_lazy("nomination", "Awarded")
+    REVOKED = "revoked", pgettext_lazy("nomination", "Revoked")
+
+
+# Nominations that still count against the quotas and the one-leading-unit rule.
+ACTIVE_STATUSES = (
+    NominationStatus.PROPOSED,
+    NominationStatus.SUBMITTED,
+    NominationStatus.RETURNED,
+    NominationStatus.RESUBMITTED,
+    NominationStatus.APPROVED,
+    NominationStatus.DOWNGRADED,
+    NominationStatus.AWARDED,
+)
+# Waiting for the organiser's staff.
+PENDING_STATUSES = (NominationStatus.SUBMITTED, NominationStatus.RESUBMITTED)
+# Approved and waiting for the decision.
+GRANTABLE_STATUSES = (NominationStatus.APPROVED, NominationStatus.DOWNGRADED)
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("proposal", "Being prepared")
+    SUBMITTED = "submitted", pgettext_lazy("proposal", "Submitted")
+
+
+class Proposal(models.Model):
+    """The cluster's dossier of a year to the organiser: its submission (tờ trình) with the
+    nominations, the minutes of the review and each nominee's achievement report."""
+
+    cluster_year = models.OneToOneField(
+        ClusterYear, on_delete=models.CASCADE, related_name="proposal"
+    )
+    number = models.CharField(
+        _("number"), max_length=40, blank=True, help_text=_('e.g. "05/TTr-CTĐ"')
+    )
+    issued_on = models.DateField(_("date"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=120, blank=True)
+    addressee = models.CharField(
+        _("addressed to"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. Hội đồng Thi đua – Khen thưởng Liên đoàn Lao động tỉnh Bình Thuận"),
+    )
+    signer = models.CharField(_("signed by"), max_length=120, blank=True)
+    body = models.TextField(
+        _("text of the submission"),
+        blank=True,
+        help_text=_("The paragraph before the list of nominees; blank for the usual wording."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["cluster_year"]
+
+    def __str__(self):
+        return _("Proposal of %(cluster_year)s") % {"cluster_year": self.cluster_year}
 
 
 class Nomination(models.Model):
@@ -260,6 +332,23 @@ class Nomination(models.Model):
         choices=NominationStatus.choices,
         default=NominationStatus.PROPOSED,
     )
+    granted_type = models.ForeignKey(
+        AwardType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted form"),
+        help_text=_("Set when the organiser approves a lower form than proposed."),
+    )
+    approval_warnings = models.TextField(_("warnings at approval"), blank=True)
+    staff_reason = models.TextField(
+        _("organiser's reason"),
+        blank=True,
+        help_text=_("Why it was returned, rejected or approved at a lower form."),
+    )
+    supplement = models.TextField(_("supplement"), blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -278,8 +367,8 @@ class Nomination(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster_year", "organization", "award_type"],
-                condition=Q(status="proposed"),
-                name="nomination_unique_proposed",
+                condition=Q(status__in=[s.value for s in ACTIVE_STATUSES]),
+                name="nomination_unique_active",
             )
         ]
 
@@ -288,4 +377,154 @@ class Nomination(models.Model):
 
     @property
     def warning_lines(self) -> list[str]:
-        return [line for line in self.warnings.splitlines() if line.strip()]
+        return [
+            line
+            for line in (self.warnings + "\n" + self.approval_warnings).splitlines()
+            if line.strip()
+        ]
+
+    @property
+    def final_type(self) -> AwardType:
+        """The form granted: the proposed one unless the organiser approved a lower one."""
+        return self.granted_type if self.granted_type_id else self.award_type
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING_STATUSES
+
+
+class Decision(models.Model):
+    """The organiser's decision (quyết định) that grants approved nominations."""
+
+    organizer = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="award_decisions",
+        verbose_name=_("issued by"),
+    )
+    year = models.PositiveSmallIntegerField(_("emulation year"))
+    number = models.CharField(_("number"), max_length=40, help_text=_('e.g. "125/QĐ-LĐLĐ"'))
+    signed_on = models.DateField(_("date"))
+    signer = models.CharField(_("signed by"), max_length=120)
+    signer_title = models.CharField(_("signer's title"), max_length=120, blank=True)
+    scan = models.FileField(_("scan"), upload_to="decisions/%Y/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-signed_on", "-pk"]
+        indexes = [models.Index(fields=["organizer", "year"], name="decision_org_year_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organizer", "number", "signed_on"], name="decision_unique_number"
+            )
+        ]
+
+    def __str__(self):
+        return _("Decision %(number)s of %(date)s") % {
+            "number": self.number,
+            "date": self.signed_on.strftime("%d/%m/%Y"),
+        }
+
+
+class AwardStatus(models.TextChoices):
+    ACTIVE = "active", pgettext_lazy("award", "In force")
+    REVOKED = "revoked", pgettext_lazy("award", "Revoked")
+
+
+class Award(models.Model):
+    """An entry of the award register; a revoked award keeps its record."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="awards", verbose_name=_("decision")
+    )
+    nomination = models.OneToOneField(
+        Nomination, on_delete=models.PROTECT, related_name="award", verbose_name=_("nomination")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="awards", verbose_name=_("unit")
+    )
+    award_type = models.ForeignKey(
+        AwardType, on_delete=models.PROTECT, related_name="awards", verbose_name=_("form")
+    )
+    cluster_year = models.ForeignKey(
+        ClusterYear, on_delete=models.PROTECT, related_name="awards", verbose_name=_("cluster")
+    )
+    year = models.PositiveSmallIntegerField(_("emulation year"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=AwardStatus.choices, default=AwardStatus.ACTIVE
+    )
+    revoked_reason = models.TextField(_("reason for the revocation"), blank=True)
+    revoked_by_decision = models.CharField(_("revoked by the decision"), max_length=120, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["-year", "award_type__order", "organization__name"]
+        indexes = [
+            models.Index(fields=["year", "status"], name="award_year_status_idx"),
+            models.Index(fields=["organization", "year"], name="award_org_year_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.award_type} – {self.organization} ({self.year})"
+
+
+class HonourRoll(models.Model):
+    """Whether an organiser's honour roll of a year is published (readable without login)."""
+
+    organizer = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="honour_rolls"
+    )
+    year = models.PositiveSmallIntegerField(_("emulation year"))
+    published = models.BooleanField(_("published"), default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("honour roll")
+        verbose_name_plural = _("honour rolls")
+        constraints = [
+            models.UniqueConstraint(fields=["organizer", "year"], name="honour_roll_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.organizer} – {self.year}"
+
+
+class Notification(models.Model):
+    """A message to one user in the app (and by e-mail when the user has an address)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(_("text"), max_length=400)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Reminders are sent once per key (e.g. "returned:12:2026-12-02").
+    key = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["user", "key"], name="notification_key_idx"),
+        ]
+
+    def __str__(self):
+        return self.text

@@ -39,6 +39,7 @@ from clusters.services.meetings import (
 from emulation.text import vi_sort_key
 
 from .models import (
+    ACTIVE_STATUSES,
     AwardKind,
     AwardRule,
     AwardType,
@@ -432,7 +433,7 @@ def check_rules(
             _("%(unit)s cannot be proposed: %(why)s.")
             % {"unit": organization.name, "why": reasons[organization.pk]}
         )
-    proposed = Nomination.objects.filter(status=NominationStatus.PROPOSED)
+    proposed = Nomination.objects.filter(status__in=ACTIVE_STATUSES)
     if exclude is not None:
         proposed = proposed.exclude(pk=exclude.pk)
     same_cluster = proposed.filter(cluster_year=cluster_year)
@@ -553,7 +554,7 @@ def nominate_chosen(meeting: Meeting, award_type: AwardType, *, by) -> tuple[lis
     cluster_year = meeting.cluster_year
     already = set(
         Nomination.objects.filter(
-            cluster_year=cluster_year, award_type=award_type, status=NominationStatus.PROPOSED
+            cluster_year=cluster_year, award_type=award_type, status__in=ACTIVE_STATUSES
         ).values_list("organization_id", flat=True)
     )
     created, errors = [], []

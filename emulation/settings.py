@@ -192,6 +192,8 @@ else:
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# The address the links in e-mailed notifications start with.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Production-only security, derived from the environment and not from settings.DEBUG at run
 # time: Django's test runner forces DEBUG off, and the live-server browser tests speak HTTP.

@@ -1,0 +1,59 @@
+"""What a user may see and act on in the approval: scoped querysets (outside → 404) and rights
+(inside without the right → 403). Built on `clusters.permissions`."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from clusters.models import ClusterYear, Organization
+from clusters.permissions import (
+    access_for,
+    cluster_years_for,
+    managed_clusters,
+    may_keep_structure,
+)
+
+from .models import Award, Decision, Nomination
+
+
+def managed_cluster_years(user) -> QuerySet[ClusterYear]:
+    """The cluster-years whose proposals the user decides on as the organiser's staff (the
+    clusters it keeps; the services check each year's rights again)."""
+    if not may_keep_structure(user):
+        return ClusterYear.objects.none()
+    return ClusterYear.objects.filter(cluster__in=managed_clusters(user))
+
+
+def keeps_clusters(user) -> bool:
+    """The organiser's staff of at least one cluster (every write officer keeps its own
+    subtree, so `may_keep_structure` alone would count a head's officers)."""
+    if access_for(user).is_superuser:
+        return True
+    return managed_cluster_years(user).exists()
+
+
+def decidable_nominations(user) -> QuerySet[Nomination]:
+    return Nomination.objects.filter(cluster_year__in=managed_cluster_years(user))
+
+
+def readable_nominations(user) -> QuerySet[Nomination]:
+    return Nomination.objects.filter(cluster_year__in=cluster_years_for(user))
+
+
+def decision_organizers(user) -> QuerySet[Organization]:
+    """The organisers whose decisions the user records: those of the clusters it keeps."""
+    if not may_keep_structure(user):
+        return Organization.objects.none()
+    return Organization.objects.filter(pk__in=managed_clusters(user).values("organizer_id"))
+
+
+def readable_decisions(user) -> QuerySet[Decision]:
+    access = access_for(user)
+    if access.is_superuser:
+        return Decision.objects.all()
+    return Decision.objects.filter(organizer__in=decision_organizers(user))
+
+
+def readable_awards(user) -> QuerySet[Award]:
+    """The register a user reads: the awards of the cluster-years it reads."""
+    return Award.objects.filter(cluster_year__in=cluster_years_for(user))
