@@ -60,6 +60,13 @@ def _registry() -> dict[str, DocumentSpec]:
             awards_documents.TEMPLATE,
             ("pdf",),
         ),
+        "proposal": DocumentSpec(
+            "proposal",
+            _("Submission with the list of nominees"),
+            awards_documents.build_proposal,
+            awards_documents.PROPOSAL_TEMPLATE,
+            ("pdf",),
+        ),
         "pact": DocumentSpec("pact", _("Emulation pact"), pact.build_pact, pact.TEMPLATE, ("pdf",)),
     }
 
