@@ -1,0 +1,569 @@
+"""Decisions, the award register, revocation, the honour roll and the fairness view, through
+HTTP: who may do what, bad input refused with nothing saved, and constant query counts."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from awards.approval import approve, downgrade, record_decision, submit
+from awards.models import (
+    Award,
+    AwardStatus,
+    Decision,
+    HonourRoll,
+    Nomination,
+    NominationStatus,
+)
+from awards.register_views import rotation_runs
+from clusters.models import AnnualResult, ClusterYearStatus
+from tests.awards.conftest import approval  # noqa: F401
+from tests.awards.test_review_meeting import review  # noqa: F401
+from tests.clusters.test_results import bt1  # noqa: F401
+from tests.clusters.test_views import count_queries
+from tests.factories import (
+    ClusterFactory,
+    ClusterYearFactory,
+    OfficerFactory,
+    OrganizationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def approved(approval):  # noqa: F811
+    """The proposal submitted; the flag approved, the certificate downgraded to a giấy
+    khen."""
+    w = approval
+    submit(w.cluster_year, by=w.head)
+    w.flag_nomination = approve(w.flag_nomination, by=w.staff)
+    w.certificate_nomination = downgrade(
+        w.certificate_nomination,
+        by=w.staff,
+        award_type=w.giay_khen,
+        reason="Thành tích chưa tương xứng với Bằng khen.",
+    )
+    return w
+
+
+@pytest.fixture
+def decided(approved):
+    """Both nominations granted by decision 125/QĐ-LĐLĐ."""
+    w = approved
+    w.decision = record_decision(
+        organizer=w.province,
+        year=2024,
+        number="125/QĐ-LĐLĐ",
+        signed_on=D(2025, 1, 20),
+        signer="Nguyễn Văn Bình",
+        signer_title="Chủ tịch",
+        nominations=[w.flag_nomination, w.certificate_nomination],
+        by=w.staff,
+    )
+    w.flag_award = Award.objects.get(nomination=w.flag_nomination)
+    w.certificate_award = Award.objects.get(nomination=w.certificate_nomination)
+    return w
+
+
+def english(client, user=None):
+    client.cookies["django_language"] = "en"
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def texts(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def create_url(w, year=2024):
+    return reverse("awards:decision_create") + f"?organizer={w.province.code}&year={year}"
+
+
+def decision_data(w, number="125/QĐ-LĐLĐ", nominations=None, **extra):
+    nominations = nominations or [w.flag_nomination, w.certificate_nomination]
+    return {
+        "organizer": w.province.code,
+        "year": "2024",
+        "number": number,
+        "signed_on": "20/01/2025",
+        "signer": "Nguyễn Văn Bình",
+        "signer_title": "Chủ tịch",
+        "nominations": [n.pk for n in nominations],
+        **extra,
+    }
+
+
+# Decisions ----------------------------------------------------------------------------------
+
+
+def test_staff_records_a_decision_and_the_nominations_become_awards(client, approved):
+    w = approved
+    english(client, w.staff)
+    page = client.get(create_url(w))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Liên đoàn Lao động huyện Tuy Phong" in body
+    assert "Liên đoàn Lao động thành phố Phan Thiết" in body
+    # The downgraded nomination shows the granted form and the proposed one.
+    assert "Giấy khen của Liên đoàn Lao động tỉnh" in body
+    assert "proposed: Bằng khen của Liên đoàn Lao động tỉnh" in body
+    assert page.context["checked"] == {w.flag_nomination.pk, w.certificate_nomination.pk}
+
+    scan = SimpleUploadedFile("qd-125.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+    response = client.post(create_url(w), decision_data(w, scan=scan))
+    decision = Decision.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("awards:decision_detail", args=[decision.pk])
+    assert decision.signed_on == D(2025, 1, 20) and decision.created_by == w.staff
+    awards = {a.organization.code: a for a in Award.objects.select_related("award_type")}
+    assert awards["ldld-tuy-phong"].award_type == w.flag
+    assert awards["ldld-tp-phan-thiet"].award_type == w.giay_khen
+    assert set(Nomination.objects.values_list("status", flat=True)) == {NominationStatus.AWARDED}
+
+    detail = client.get(response["Location"])
+    assert detail.status_code == 200
+    assert "125/QĐ-LĐLĐ" in detail.content.decode()
+    assert "recorded" in " ".join(texts(detail))
+    scan_response = client.get(reverse("awards:decision_scan", args=[decision.pk]))
+    assert scan_response.status_code == 200
+    assert b"".join(scan_response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_bad_scan_or_a_missing_field_saves_nothing(client, approved):
+    w = approved
+    english(client, w.staff)
+    fake = SimpleUploadedFile("qd.pdf", b"MZ not a pdf", content_type="application/pdf")
+    response = client.post(create_url(w), decision_data(w, scan=fake))
+    assert response.status_code == 200
+    assert "does not match its type" in response.content.decode()
+    exe = SimpleUploadedFile("qd.exe", b"%PDF", content_type="application/octet-stream")
+    response = client.post(create_url(w), decision_data(w, scan=exe))
+    assert "PDF, JPG or PNG" in response.content.decode()
+    response = client.post(create_url(w), decision_data(w, signed_on="31/02/2025"))
+    assert response.status_code == 200
+    response = client.post(create_url(w), decision_data(w) | {"nominations": []})
+    assert "Select at least one approved nomination." in response.content.decode()
+    assert not Decision.objects.exists() and not Award.objects.exists()
+
+
+def test_deciding_the_same_nominations_twice_is_refused(client, approved):
+    w = approved
+    english(client, w.staff)
+    client.post(create_url(w), decision_data(w))
+    assert Award.objects.count() == 2
+    response = client.post(create_url(w), decision_data(w, number="126/QĐ-LĐLĐ"))
+    assert response.status_code == 200
+    assert any("decided already" in m for m in texts(response))
+    assert Decision.objects.count() == 1 and Award.objects.count() == 2
+
+
+def test_a_decision_number_cannot_be_recorded_twice(client, approved):
+    w = approved
+    english(client, w.staff)
+    client.post(create_url(w), decision_data(w, nominations=[w.flag_nomination]))
+    response = client.post(create_url(w), decision_data(w, nominations=[w.certificate_nomination]))
+    assert any("has been recorded already" in m for m in texts(response))
+    assert Decision.objects.count() == 1
+    w.certificate_nomination.refresh_from_db()
+    assert w.certificate_nomination.status == NominationStatus.DOWNGRADED
+    # Only the nomination still waiting is offered.
+    page = client.get(create_url(w))
+    assert [n.pk for n in page.context["form"].grantable] == [w.certificate_nomination.pk]
+
+
+def test_the_head_cannot_record_a_decision(client, approved):
+    w = approved
+    client.force_login(w.head)
+    assert client.get(create_url(w)).status_code == 403
+    assert client.post(create_url(w), decision_data(w)).status_code == 403
+    assert client.get(reverse("awards:decision_list")).status_code == 200  # an empty list
+    assert not Decision.objects.exists()
+
+
+def test_an_outsider_gets_404_on_the_decision_and_its_scan(client, decided):
+    w = decided
+    other = OrganizationFactory(code="ldld-khac", kind="provincial")
+    outsider = OfficerFactory(organization=other).user
+    client.force_login(outsider)
+    assert client.get(reverse("awards:decision_detail", args=[w.decision.pk])).status_code == 404
+    assert client.get(reverse("awards:decision_scan", args=[w.decision.pk])).status_code == 404
+    response = client.get(reverse("awards:decision_list"))
+    assert response.status_code == 200
+    assert "125/QĐ-LĐLĐ" not in response.content.decode()
+    # Within scope, a decision without a scan has nothing to download.
+    client.force_login(w.staff)
+    assert client.get(reverse("awards:decision_scan", args=[w.decision.pk])).status_code == 404
+
+
+def test_the_decision_list_shows_and_exports_the_decisions(client, decided):
+    w = decided
+    english(client, w.staff)
+    response = client.get(reverse("awards:decision_list"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "125/QĐ-LĐLĐ" in body and "Nguyễn Văn Bình" in body
+    csv = client.get(reverse("awards:decision_list") + "?_export=csv")
+    content = csv.content.decode("utf-8-sig")
+    assert "125/QĐ-LĐLĐ" in content and "20/01/2025" in content
+
+
+# Revocation ---------------------------------------------------------------------------------
+
+
+def revoke_url(award):
+    return reverse("awards:award_revoke", args=[award.pk])
+
+
+def test_revoking_needs_a_reason_and_a_decision_and_keeps_the_record(client, decided):
+    w = decided
+    english(client, w.staff)
+    award = w.flag_award
+    response = client.post(
+        revoke_url(award), {"reason": "", "decision_reference": "30/QĐ-LĐLĐ"}, follow=True
+    )
+    assert "Give a reason." in texts(response)
+    response = client.post(
+        revoke_url(award), {"reason": "Khai man thành tích", "decision_reference": " "}, follow=True
+    )
+    assert "Give the decision that revokes the award." in texts(response)
+    award.refresh_from_db()
+    assert award.status == AwardStatus.ACTIVE
+
+    response = client.post(
+        revoke_url(award),
+        {
+            "reason": "Khai man thành tích",
+            "decision_reference": "30/QĐ-LĐLĐ ngày 02/5/2025",
+            "next": "https://evil.example/",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("awards:register"))
+    award.refresh_from_db()
+    assert award.status == AwardStatus.REVOKED
+    assert award.revoked_reason == "Khai man thành tích"
+    assert award.revoked_by_decision == "30/QĐ-LĐLĐ ngày 02/5/2025"
+    assert Award.objects.count() == 2
+    w.flag_nomination.refresh_from_db()
+    assert w.flag_nomination.status == NominationStatus.REVOKED
+    # Once revoked, it cannot be revoked again.
+    response = client.post(
+        revoke_url(award), {"reason": "Lần hai", "decision_reference": "31/QĐ"}, follow=True
+    )
+    assert "The award has been revoked already." in texts(response)
+
+
+def test_only_the_organisers_staff_revoke(client, decided):
+    w = decided
+    data = {"reason": "Khai man", "decision_reference": "30/QĐ-LĐLĐ"}
+    client.force_login(w.head)
+    assert client.post(revoke_url(w.flag_award), data).status_code == 403
+    outsider = OfficerFactory(organization=OrganizationFactory(kind="provincial")).user
+    client.force_login(outsider)
+    assert client.post(revoke_url(w.flag_award), data).status_code == 404
+    client.force_login(w.staff)
+    assert client.get(revoke_url(w.flag_award)).status_code == 405
+    w.flag_award.refresh_from_db()
+    assert w.flag_award.status == AwardStatus.ACTIVE
+
+
+# The register -------------------------------------------------------------------------------
+
+
+def register(client, query=""):
+    response = client.get(reverse("awards:register") + query)
+    assert response.status_code == 200
+    return response
+
+
+def listed(response):
+    return sorted(
+        row.record.organization.code for row in response.context["table"].page.object_list
+    )
+
+
+def test_the_register_filters_by_year_unit_form_decision_and_status(client, decided):
+    w = decided
+    english(client, w.staff)
+    tuy_phong = w.units["ldld-tuy-phong"]
+    assert listed(register(client)) == ["ldld-tp-phan-thiet", "ldld-tuy-phong"]
+    history = register(client, f"?organization={tuy_phong.pk}")
+    assert listed(history) == ["ldld-tuy-phong"]
+    assert "Liên đoàn Lao động huyện Tuy Phong" in history.content.decode()
+    assert listed(register(client, "?q=phan+thiet")) == ["ldld-tp-phan-thiet"]
+    assert listed(register(client, f"?award_type={w.giay_khen.pk}")) == ["ldld-tp-phan-thiet"]
+    assert len(listed(register(client, "?decision=125"))) == 2
+    assert listed(register(client, "?decision=999")) == []
+    assert len(listed(register(client, "?year=2024"))) == 2
+    w.flag_award.status = AwardStatus.REVOKED
+    w.flag_award.revoked_reason = "Khai man"
+    w.flag_award.revoked_by_decision = "30/QĐ-LĐLĐ"
+    w.flag_award.save()
+    revoked = register(client, "?status=revoked")
+    assert listed(revoked) == ["ldld-tuy-phong"]
+    assert "Khai man" in revoked.content.decode()
+    assert listed(register(client, "?status=active")) == ["ldld-tp-phan-thiet"]
+
+
+def test_the_register_exports_and_a_member_reads_it_without_revoking(client, decided):
+    w = decided
+    english(client, w.staff)
+    xlsx = client.get(reverse("awards:register") + "?_export=xlsx")
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"
+    csv = client.get(reverse("awards:register") + "?_export=csv").content.decode("utf-8-sig")
+    assert "Liên đoàn Lao động huyện Tuy Phong" in csv and "125/QĐ-LĐLĐ" in csv
+    assert "Revoke" not in csv
+    staff_page = register(client).content.decode()
+    assert reverse("awards:award_revoke", args=[w.flag_award.pk]) in staff_page
+    assert reverse("awards:decision_detail", args=[w.decision.pk]) in staff_page
+
+    english(client, w.tuy_phong)
+    page = register(client).content.decode()
+    assert "Liên đoàn Lao động huyện Tuy Phong" in page
+    assert reverse("awards:award_revoke", args=[w.flag_award.pk]) not in page
+    assert reverse("awards:decision_detail", args=[w.decision.pk]) not in page
+
+
+def make_award(cluster_year, organization, award_type, decision, status=AwardStatus.ACTIVE):
+    nomination = Nomination.objects.create(
+        cluster_year=cluster_year,
+        organization=organization,
+        award_type=award_type,
+        status=NominationStatus.AWARDED,
+    )
+    return Award.objects.create(
+        decision=decision,
+        nomination=nomination,
+        organization=organization,
+        award_type=award_type,
+        cluster_year=cluster_year,
+        year=cluster_year.year,
+        status=status,
+    )
+
+
+def add_cluster_with_award(w, decision):
+    members = [OrganizationFactory(parent=w.province) for _ in range(3)]
+    cluster_year = ClusterYearFactory(
+        cluster=ClusterFactory(organizer=w.province),
+        year=2024,
+        head=members[0],
+        members=members,
+    )
+    make_award(cluster_year, members[1], w.certificate, decision)
+    return cluster_year
+
+
+def test_the_register_query_count_does_not_grow_with_the_rows(client, decided):
+    w = decided
+    client.force_login(w.staff)
+    url = reverse("awards:register")
+    before = count_queries(client, url)
+    for _ in range(6):
+        add_cluster_with_award(w, w.decision)
+    assert count_queries(client, url) == before
+    decisions = reverse("awards:decision_list")
+    before = count_queries(client, decisions)
+    for n in range(5):
+        Decision.objects.create(
+            organizer=w.province,
+            year=2024,
+            number=f"{200 + n}/QĐ-LĐLĐ",
+            signed_on=D(2025, 2, 1),
+            signer="Nguyễn Văn Bình",
+        )
+    assert count_queries(client, decisions) == before
+    detail = reverse("awards:decision_detail", args=[w.decision.pk])
+    before = count_queries(client, detail)
+    add_cluster_with_award(w, w.decision)
+    assert count_queries(client, detail) == before
+
+
+# The honour roll ----------------------------------------------------------------------------
+
+
+def honour_url(w, name="awards:honour_roll"):
+    return reverse(name, args=[w.province.code, 2024])
+
+
+def test_the_honour_roll_is_public_only_once_published(client, decided):
+    w = decided
+    english(client)
+    assert client.get(honour_url(w)).status_code == 404
+    client.force_login(w.head)
+    assert client.get(honour_url(w)).status_code == 404
+    assert client.post(honour_url(w, "awards:honour_roll_publish")).status_code == 403
+    assert not HonourRoll.objects.filter(published=True).exists()
+
+    client.force_login(w.staff)
+    page = client.get(honour_url(w))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Not published" in body
+    # Flags first, then the giấy khen.
+    assert body.index("Cờ thi đua của Liên đoàn") < body.index("Giấy khen của Liên đoàn")
+    assert "Liên đoàn Lao động huyện Tuy Phong" in body
+    response = client.post(honour_url(w, "awards:honour_roll_publish"), {"published": "1"})
+    assert response.status_code == 302
+    roll = HonourRoll.objects.get()
+    assert roll.published and roll.changed_by == w.staff
+
+    client.logout()
+    public = client.get(honour_url(w))
+    assert public.status_code == 200
+    body = public.content.decode()
+    assert "Liên đoàn Lao động thành phố Phan Thiết" in body
+    assert "125/QĐ-LĐLĐ" in body
+    assert "Unpublish" not in body
+
+    # A revoked award leaves the honour roll (and stays in the register).
+    w.flag_award.status = AwardStatus.REVOKED
+    w.flag_award.save()
+    assert "Tuy Phong" not in client.get(honour_url(w)).content.decode()
+
+    client.force_login(w.staff)
+    english(client)
+    assert "Unpublish" in client.get(honour_url(w)).content.decode()
+    client.post(honour_url(w, "awards:honour_roll_publish"))  # toggles back
+    client.logout()
+    assert client.get(honour_url(w)).status_code == 404
+
+
+def test_the_honour_roll_of_an_unknown_organiser_is_404(client, decided):
+    w = decided
+    client.force_login(w.staff)
+    assert client.get(reverse("awards:honour_roll", args=["khong-co", 2024])).status_code == 404
+    url = reverse("awards:honour_roll_publish", args=["khong-co", 2024])
+    assert client.post(url).status_code == 404
+    client.logout()
+    assert client.post(honour_url(w, "awards:honour_roll_publish")).status_code == 302
+    assert not HonourRoll.objects.exists()
+
+
+def test_the_register_links_to_the_honour_rolls(client, decided):
+    w = decided
+    english(client, w.staff)
+    assert honour_url(w) in register(client).content.decode()
+    english(client, w.tuy_phong)
+    assert honour_url(w) not in register(client).content.decode()
+    HonourRoll.objects.create(organizer=w.province, year=2024, published=True)
+    assert honour_url(w) in register(client).content.decode()
+
+
+def test_the_honour_roll_queries_do_not_grow_with_the_awards(client, decided):
+    w = decided
+    HonourRoll.objects.create(organizer=w.province, year=2024, published=True)
+    before = count_queries(client, honour_url(w))
+    for _ in range(5):
+        add_cluster_with_award(w, w.decision)
+    assert count_queries(client, honour_url(w)) == before
+
+
+# Fairness -----------------------------------------------------------------------------------
+
+
+def test_rotation_needs_three_consecutive_years_of_new_recipients():
+    assert rotation_runs({2021: {1}, 2022: {2}, 2023: {3}}, [2021, 2022, 2023]) == [
+        2021,
+        2022,
+        2023,
+    ]
+    assert rotation_runs({2021: {1}, 2022: {2}, 2023: {1}}, [2021, 2022, 2023]) == []
+    # A year without the award breaks the run.
+    assert rotation_runs({2020: {1}, 2021: {2}, 2023: {3}}, [2020, 2021, 2022, 2023]) == []
+    assert rotation_runs(
+        {2020: {1}, 2021: {1}, 2022: {2}, 2023: {3}, 2024: {4}}, list(range(2020, 2025))
+    ) == [2022, 2023, 2024]
+
+
+@pytest.fixture
+def rotation(decided):
+    """The flag of bt-1 went to Bắc Bình (2021), Hàm Thuận Bắc (2022), Phú Quý (2023) and
+    Tuy Phong (2024): each year a member that had not had it."""
+    w = decided
+    cluster = w.cluster_year.cluster
+    for year, code in [
+        (2021, "ldld-bac-binh"),
+        (2022, "ldld-ham-thuan-bac"),
+        (2023, "ldld-phu-quy"),
+    ]:
+        cluster_year = ClusterYearFactory(
+            cluster=cluster,
+            year=year,
+            status=ClusterYearStatus.CLOSED,
+            head=w.units[code],
+            members=list(w.units.values()),
+        )
+        decision = Decision.objects.create(
+            organizer=w.province,
+            year=year,
+            number=f"{year - 2000}/QĐ-LĐLĐ",
+            signed_on=D(year + 1, 1, 15),
+            signer="Nguyễn Văn Bình",
+        )
+        make_award(cluster_year, w.units[code], w.flag, decision)
+    return w
+
+
+def test_the_fairness_view_marks_the_rotation_and_the_self_scoring_gap(client, rotation):
+    w = rotation
+    english(client, w.staff)
+    # By default the last five years with data, up to this year.
+    response = client.get(reverse("awards:fairness") + f"?organizer={w.province.code}")
+    assert response.status_code == 200
+    assert response.context["years"][:4] == [2021, 2022, 2023, 2024]
+    response = client.get(reverse("awards:fairness") + "?from=2024&to=2021")
+    assert response.context["years"] == [2021, 2022, 2023, 2024]
+    (pattern,) = response.context["patterns"]
+    (rotation_found,) = pattern.rotations
+    assert rotation_found.award_type == w.flag
+    assert rotation_found.years == [2021, 2022, 2023, 2024]
+    body = response.content.decode()
+    assert "Rotating among members" in body
+    assert "consecutive years" in body
+    # The proposal that became no flag (Phan Thiết's certificate, downgraded then awarded) is an
+    # award; a withdrawn one would not show.
+    gaps = response.context["gaps"]
+    results = AnnualResult.objects.filter(cluster_year=w.cluster_year)
+    expected = {
+        r.organization.name: r.self_total - r.verified_total
+        for r in results
+        if r.self_total is not None and r.verified_total is not None
+    }
+    assert {row.name: row.average for row in gaps} == {
+        name: gap.quantize(Decimal("0.01")) for name, gap in expected.items()
+    }
+    assert [row.average for row in gaps] == sorted((row.average for row in gaps), reverse=True)
+    assert "Average gap" in body
+
+
+def test_the_fairness_view_shows_proposals_in_a_lighter_style(client, approved):
+    w = approved
+    english(client, w.staff)
+    response = client.get(reverse("awards:fairness") + "?from=2024&to=2024")
+    (pattern,) = response.context["patterns"]
+    cells = {row.name: row.cells[0] for row in pattern.rows}
+    flag_cell = cells["Liên đoàn Lao động huyện Tuy Phong"]
+    assert flag_cell.awards == [] and flag_cell.proposals == [("Cờ thi đua", "Approved")]
+    assert pattern.rotations == []
+
+
+def test_the_fairness_view_is_for_staff_and_its_queries_are_constant(client, rotation):
+    w = rotation
+    viewer = OfficerFactory(organization=w.province, role="viewer").user
+    client.force_login(viewer)
+    assert client.get(reverse("awards:fairness")).status_code == 403
+    client.force_login(w.staff)
+    url = reverse("awards:fairness") + "?from=2021&to=2024"
+    before = count_queries(client, url)
+    for _ in range(4):
+        add_cluster_with_award(w, w.decision)
+    assert count_queries(client, url) == before
+    assert client.get(reverse("awards:fairness") + "?organizer=khong-co").status_code == 404
