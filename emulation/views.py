@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from awards.dashboard import dashboard_context
 from clusters.models import Cluster, ClusterYear, ClusterYearStatus, Membership
 from clusters.permissions import access_for, cluster_years_for, managed_briefings
 from clusters.services.briefings import briefing_progress, open_conclusions
@@ -72,6 +73,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         )
         context["next_year"] = this_year + 1
         context["this_year"] = this_year
+        context.update(dashboard_context(user, context["headed"]))
         context["officer_roles"] = list(
             user.officer_roles.select_related("organization").order_by("organization__name")
         )

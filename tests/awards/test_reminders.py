@@ -1,0 +1,54 @@
+"""The deadline reminders of `send_reminders`: who gets which, and each only once."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from awards.approval import return_for_supplement, submit
+from awards.models import Notification
+from clusters.models import ClusterYearStatus
+from clusters.services.results import result_for
+from tests.clusters.test_results import bt1  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def run(day):
+    out = StringIO()
+    call_command("send_reminders", "--date", day.isoformat(), stdout=out)
+    return out.getvalue()
+
+
+def test_members_are_reminded_of_the_self_assessment_deadline_once(bt1):  # noqa: F811
+    w = bt1
+    w.cluster_year.status = ClusterYearStatus.OPEN
+    w.cluster_year.save()
+    w.program.self_assessment_deadline = D(2024, 11, 30)
+    w.program.save()
+    result_for(w.cluster_year, w.units["ldld-phu-quy"], by=w.phu_quy)  # a draft
+    assert "0 reminder" in run(D(2024, 11, 1))  # a month ahead: nothing yet
+    run(D(2024, 11, 25))
+    texts = list(w.phu_quy.notifications.values_list("text", flat=True))
+    assert len(texts) == 1 and "30/11/2024" in texts[0]
+    assert w.tuy_phong.notifications.count() == 1
+    assert "0 reminder" in run(D(2024, 11, 26))  # the same reminder is not sent again
+    run(D(2024, 11, 29))  # the day before: once more
+    assert w.phu_quy.notifications.count() == 2
+
+
+def test_the_head_is_reminded_of_the_proposal_and_of_returned_nominations(approval):
+    w = approval
+    run(D(2024, 12, 17))
+    assert w.head.notifications.filter(key__startswith="proposal:").exists()
+    submit(w.cluster_year, by=w.head)
+    return_for_supplement(w.flag_nomination, by=w.staff, reason="Bổ sung báo cáo.")
+    before = Notification.objects.filter(user=w.head).count()
+    run(D(2024, 12, 18))
+    reminders = w.head.notifications.filter(key__startswith="returned:")
+    assert reminders.count() == 1 and "Bổ sung báo cáo." in reminders.get().text
+    assert Notification.objects.filter(user=w.head).count() == before + 1
+    assert "0 reminder" in run(D(2024, 12, 19))  # once a week
