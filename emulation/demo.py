@@ -661,6 +661,8 @@ def seed_demo(today: datetime.date | None = None) -> int:
     # Last: the pact of binh-thuan-1 2025 points to the 2024 review meeting when it is seeded.
     with transaction.atomic(), translation.override("vi"):
         seed_pacts(stats, today)
+    with transaction.atomic(), translation.override("vi"):
+        seed_approvals(stats, today)
     return stats.created
 
 
@@ -1413,6 +1415,76 @@ def seed_meetings(stats: Stats, today: datetime.date):
         if cluster_year is None or not cluster_year.results.exists():
             continue
         _hold_review(stats, cluster_year, plan, run_vote)
+
+
+# Proposals and decisions ---------------------------------------------------------------------
+
+# The submissions of the two reviews (numbers, dates and signers invented), and the province's
+# decision on binh-thuan-1 2024. The Sóc Trăng proposal is left as the article leaves it:
+# submitted to the provincial council, waiting for its decision.
+APPROVALS = [
+    (
+        "binh-thuan-1",
+        2024,
+        {"number": "05/TTr-CTĐ", "issued_on": D(2024, 12, 16), "place": "Bắc Bình"},
+        {
+            "number": "15/QĐ-LĐLĐ",
+            "signed_on": D(2025, 1, 10),
+            "signer": "Nguyễn Văn Hòa",
+            "signer_title": "Chủ tịch",
+        },
+    ),
+    (
+        "soc-trang-2",
+        2018,
+        {"number": "01/TTr-CTĐ", "issued_on": D(2019, 1, 9), "place": "Sóc Trăng"},
+        None,
+    ),
+]
+
+
+def seed_approvals(stats: Stats, today: datetime.date):
+    """Submit the reviews' proposals through the approval services; decide binh-thuan-1's
+    and publish the province's honour roll of 2024. Skipped once a proposal exists.
+
+    The years are closed in the demo; at the submission they were in review, so they are
+    reopened for the services and put back, as `_hold_review` does."""
+    from awards.approval import approve, record_decision, save_proposal, submit
+    from awards.models import HonourRoll, Proposal
+
+    for code, year, fields, decision in APPROVALS:
+        cluster_year = ClusterYear.objects.filter(cluster__code=code, year=year).first()
+        if (
+            cluster_year is None
+            or Proposal.objects.filter(cluster_year=cluster_year).exists()
+            or not cluster_year.nominations.exists()
+        ):
+            continue
+        status = cluster_year.status
+        started = timezone.now()
+        ClusterYear.objects.filter(pk=cluster_year.pk).update(status=ClusterYearStatus.REVIEW)
+        cluster_year.refresh_from_db()
+        save_proposal(cluster_year, by=None, signer=cluster_year.head_person, **fields)
+        submit(cluster_year, by=None)
+        if decision:
+            nominations = list(cluster_year.nominations.all())
+            for nomination in nominations:
+                approve(nomination, by=None)
+            record_decision(
+                organizer=cluster_year.cluster.organizer,
+                year=year,
+                nominations=nominations,
+                by=None,
+                **decision,
+            )
+            HonourRoll.objects.create(
+                organizer=cluster_year.cluster.organizer, year=year, published=True
+            )
+        ClusterYear.objects.filter(pk=cluster_year.pk).update(status=status)
+        ClusterYear.history.filter(id=cluster_year.pk, history_date__gte=started).update(
+            status=status
+        )
+        stats.created += 1
 
 
 # Briefings -----------------------------------------------------------------------------------

@@ -140,6 +140,66 @@ def nomination_kwargs(world):
     return year_kwargs(world) | {"pk": nomination.pk}
 
 
+def proposal_kwargs(world):
+    nomination_kwargs(world)
+    return year_kwargs(world)
+
+
+def submitted_kwargs(world):
+    """A nomination of the year submitted to the province: a dossier in the staff's inbox."""
+    from awards.models import Nomination
+
+    pk = nomination_kwargs(world)["pk"]
+    Nomination.objects.filter(pk=pk).update(status="submitted")
+    return {"pk": pk}
+
+
+def decision_kwargs(world):
+    """A decision of the province, with its scan, granting the member unit's nomination."""
+    from awards.models import Award, Decision, Nomination
+
+    pk = nomination_kwargs(world)["pk"]
+    Nomination.objects.filter(pk=pk).update(status="awarded")
+    nomination = Nomination.objects.get(pk=pk)
+    decision = Decision(
+        organizer=world.province,
+        year=world.year,
+        number="125/QĐ-LĐLĐ",
+        signed_on=date(world.year, 12, 30),
+        signer="Nguyễn Văn A",
+    )
+    decision.scan.save("qd.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    decision.save()
+    award = Award.objects.create(
+        decision=decision,
+        nomination=nomination,
+        organization=nomination.organization,
+        award_type=nomination.award_type,
+        cluster_year=nomination.cluster_year,
+        year=world.year,
+    )
+    return {"pk": decision.pk, "award": award.pk}
+
+
+def award_kwargs(world):
+    return {"pk": decision_kwargs(world)["award"]}
+
+
+def decision_pk_kwargs(world):
+    return {"pk": decision_kwargs(world)["pk"]}
+
+
+def honour_kwargs(world):
+    return {"organizer": world.province.code, "year": world.year}
+
+
+def notification_kwargs(world):
+    from awards.models import Notification
+
+    notification = Notification.objects.create(user=world.users["staff"], text="x", url="/")
+    return {"pk": notification.pk}
+
+
 def pact_kwargs(world):
     """The pact of the current year, with a target of the member unit under the province's
     programme."""
@@ -197,6 +257,9 @@ ENTER_SELF = everyone(403) | {
 KEEPERS = everyone(200) | {"viewer": 403}
 # The structure of the province's cluster: its staff; readers of the cluster get 403.
 PROVINCE_STAFF = everyone(403) | {"outsider": 404, "staff": 200, "admin": 200}
+PROVINCE_STAFF_POST = everyone(403) | {"outsider": 404, "staff": 302, "admin": 302}
+# Staff-only pages of those who keep an organiser's clusters.
+CLUSTER_KEEPERS = everyone(403) | {"unit_officer": 200, "staff": 200, "admin": 200}
 
 # url name: (method, kwargs builder, {persona: expected status or LOGIN})
 MATRIX = {
@@ -302,6 +365,53 @@ MATRIX = {
     "structure:program_table": ("get", programme_pk_kwargs, PROVINCE_STAFF),
     "structure:program_indicators": ("get", programme_pk_kwargs, PROVINCE_STAFF),
     "structure:program_rules": ("get", programme_pk_kwargs, PROVINCE_STAFF),
+    # The proposal: read by the year's readers, submitted and answered by the head.
+    "awards:proposal": ("get", year_kwargs, READ_YEAR),
+    "awards:proposal_submit": ("post", year_kwargs, HEAD_POST),
+    "awards:proposal_preview": ("get", proposal_kwargs, READ_YEAR),
+    "awards:proposal_pdf": ("get", proposal_kwargs, READ_YEAR),
+    "awards:nomination_resubmit": ("post", nomination_kwargs, HEAD_POST),
+    # The organiser's staff: the inbox of the clusters they keep (the unit officer's unit
+    # organises a district cluster), the dossiers of the province's clusters.
+    "awards:inbox": ("get", None, CLUSTER_KEEPERS),
+    "awards:inbox_bulk": (
+        "post",
+        None,
+        {p: 302 if v == 200 else v for p, v in CLUSTER_KEEPERS.items()},
+    ),
+    "awards:dossier": ("get", submitted_kwargs, PROVINCE_STAFF),
+    "awards:nomination_act": ("post", submitted_kwargs, PROVINCE_STAFF_POST),
+    # Decisions: listed for the structure's keepers, read and revoked by the province's staff.
+    "awards:decision_list": ("get", None, KEEPERS),
+    "awards:decision_create": ("get", None, CLUSTER_KEEPERS),
+    "awards:decision_detail": (
+        "get",
+        decision_pk_kwargs,
+        everyone(404) | {"staff": 200, "admin": 200},
+    ),
+    "awards:decision_scan": (
+        "get",
+        decision_pk_kwargs,
+        everyone(404) | {"staff": 200, "admin": 200},
+    ),
+    "awards:register": ("get", None, everyone(200)),
+    "awards:award_revoke": ("post", award_kwargs, PROVINCE_STAFF_POST),
+    # The honour roll, not published yet: its staff only (published: anyone, see the tests).
+    "awards:honour_roll": (
+        "get",
+        honour_kwargs,
+        everyone(404, anonymous=404) | {"staff": 200, "admin": 200},
+    ),
+    "awards:honour_roll_publish": (
+        "post",
+        honour_kwargs,
+        everyone(403) | {"staff": 302, "admin": 302},
+    ),
+    "awards:fairness": ("get", None, KEEPERS),
+    # Notifications: each user's own.
+    "awards:notifications": ("get", None, everyone(200)),
+    "awards:notification_open": ("get", notification_kwargs, everyone(404) | {"staff": 302}),
+    "awards:notifications_read_all": ("post", None, everyone(302)),
     # The Django admin is for the administrator only; every other user is sent to its login.
     "admin:*": ("get", None, everyone(302, anonymous=302) | {"admin": 200}),
 }

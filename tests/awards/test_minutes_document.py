@@ -117,8 +117,8 @@ def test_the_demo_holds_both_reviews_closed_with_their_nominations(demo):  # noq
     def proposed(meeting):
         return {
             (n.organization.code, n.award_type.kind, n.votes)
-            for n in Nomination.objects.filter(
-                cluster_year=meeting.cluster_year, status=NominationStatus.PROPOSED
+            for n in Nomination.objects.filter(cluster_year=meeting.cluster_year).exclude(
+                status=NominationStatus.WITHDRAWN
             )
         }
 
