@@ -127,6 +127,7 @@ class AwardAdmin(SimpleHistoryAdmin):
 class HonourRollAdmin(SimpleHistoryAdmin):
     list_display = ["organizer", "year", "published"]
     list_filter = ["published", "year"]
+    search_fields = ["organizer__name", "organizer__code"]
     list_select_related = ["organizer"]
     raw_id_fields = ["organizer", "changed_by"]
 

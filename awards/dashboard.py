@@ -60,7 +60,7 @@ def dashboard_context(user, headed) -> dict:
                     "submitted": cluster_year.pk in submitted,
                     "returned": statuses.get(S.RETURNED, 0),
                     "statuses": [
-                        (S(status).label, n) for status, n in sorted(statuses.items()) if n
+                        (status.label, statuses[status]) for status in S if statuses.get(status)
                     ],
                 }
             )
@@ -71,5 +71,5 @@ def dashboard_context(user, headed) -> dict:
             .select_related("award_type", "decision", "organization")
             .order_by("-year", "award_type__order")[:6]
         )
-    context["unread"] = list(user.notifications.filter(read_at__isnull=True)[:5])
+    context["new_notifications"] = list(user.notifications.filter(read_at__isnull=True)[:5])
     return context

@@ -306,3 +306,21 @@ def test_notifications_reach_the_staff_and_the_head(approval, django_capture_on_
     decide(w, w.flag_nomination)
     assert w.head.notifications.filter(text__contains="125/QĐ-LĐLĐ").exists()
     assert not w.tuy_phong.notifications.exists()
+
+
+def test_the_dashboards_show_the_proposal_and_the_notifications(client, approval):
+    w = approval
+    client.force_login(w.head)
+    body = client.get("/").content.decode()
+    assert "/awards/bt-1/2024/proposal/" in body
+    submit(w.cluster_year, by=w.head)
+    return_for_supplement(w.flag_nomination, by=w.staff, reason="Bổ sung số liệu đoàn viên.")
+    client.force_login(w.staff)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "05/TTr-CTĐ" in response.content.decode()  # the unread notification
+    assert "/awards/inbox/?status=returned" in response.content.decode()
+    client.force_login(w.head)
+    body = client.get("/").content.decode()
+    assert "Bổ sung số liệu đoàn viên." in body
+    assert 'id="unread-count">1<' in body
