@@ -14,9 +14,8 @@ from django.utils import translation
 
 from clusters.models import ClusterYear, Meeting
 from clusters.permissions import access_for, can_act_as_head, cluster_year_rule, running_org_ids
-from clusters.views import _attachment
+from clusters.views import pdf_attachment
 from emulation.documents.base import DocumentError
-from emulation.documents.pdf import render_pdf
 
 from . import documents
 
@@ -48,9 +47,7 @@ def _minutes(request, cluster_year):
 @cluster_year_rule(None)
 def minutes_pdf(request, cluster_year):
     _, document = _minutes(request, cluster_year)
-    with translation.override("vi"):
-        content = render_pdf(documents.TEMPLATE, {"document": document})
-    return _attachment(content, document.filename, "pdf")
+    return pdf_attachment(documents.TEMPLATE, document)
 
 
 @login_required

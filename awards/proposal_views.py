@@ -26,9 +26,8 @@ from clusters.permissions import (
     sees_all_results,
 )
 from clusters.services import cluster_standings
-from clusters.views import _attachment
+from clusters.views import pdf_attachment
 from emulation.documents.base import DocumentError
-from emulation.documents.pdf import render_pdf
 
 from . import approval, documents
 from .models import Nomination, NominationStatus, ProposalStatus, VoteMode
@@ -253,6 +252,4 @@ def proposal_preview(request, cluster_year):
 @cluster_year_rule(None)
 def proposal_pdf(request, cluster_year):
     document = _document(cluster_year)
-    with translation.override("vi"):
-        content = render_pdf(documents.PROPOSAL_TEMPLATE, {"document": document})
-    return _attachment(content, document.filename, "pdf")
+    return pdf_attachment(documents.PROPOSAL_TEMPLATE, document)

@@ -13,8 +13,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from emulation.documents.pdf import render_pdf
-
 from .documents import pact as pact_document
 from .models import EmulationProgram, PactSignatory
 from .pact_forms import PactForm, SignatoryFormSet, TargetsForm
@@ -28,7 +26,7 @@ from .services.pacts import (
     save_pact_targets,
 )
 from .services.results import StaleResult
-from .views import _attachment
+from .views import pdf_attachment
 
 
 def _pact_url(cluster_year) -> str:
@@ -282,6 +280,4 @@ def pact_preview(request, cluster_year):
 @cluster_year_rule(None)
 def pact_pdf(request, cluster_year):
     document = _document(cluster_year)
-    with translation.override("vi"):
-        content = render_pdf(pact_document.TEMPLATE, {"document": document})
-    return _attachment(content, document.filename, "pdf")
+    return pdf_attachment(pact_document.TEMPLATE, document)

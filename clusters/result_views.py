@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from emulation.documents.pdf import render_pdf
 from emulation.documents.xlsx import render_table_xlsx
 from emulation.forms import style_form
 
@@ -59,7 +58,7 @@ from .services.results import (
     verification_gaps,
     verify_result,
 )
-from .views import _attachment
+from .views import _attachment, pdf_attachment
 
 
 def _program_or_none(cluster_year):
@@ -566,9 +565,7 @@ def _results_document(request, cluster_year):
 @cluster_year_rule(None)
 def results_pdf(request, cluster_year):
     document = _results_document(request, cluster_year)
-    with translation.override("vi"):
-        content = render_pdf(results_document.TEMPLATE, {"document": document})
-    return _attachment(content, document.filename, "pdf")
+    return pdf_attachment(results_document.TEMPLATE, document)
 
 
 @login_required

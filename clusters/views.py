@@ -116,6 +116,13 @@ def _attachment(content: bytes, filename: str, fmt: str) -> HttpResponse:
     return response
 
 
+def pdf_attachment(template: str, document) -> HttpResponse:
+    """A built document printed as PDF (always in Vietnamese) and sent as a download."""
+    with translation.override("vi"):
+        content = render_pdf(template, {"document": document})
+    return _attachment(content, document.filename, "pdf")
+
+
 @login_required
 @cluster_year_rule(None)
 def roster_pdf(request, cluster_year):
