@@ -556,7 +556,6 @@ def record_decision(
         notify_head(
             cluster_year,
             _("%(decision)s awards %(names)s.") % {"decision": decision, "names": names},
-            url_name="awards:register",
         )
     return decision
 

@@ -76,7 +76,7 @@ def notify(user_ids, text: str, *, url: str = "", key: str = "") -> list[Notific
 
 
 def _year_url(cluster_year: ClusterYear, url_name: str) -> str:
-    if url_name in ("awards:inbox", "awards:register"):
+    if url_name == "awards:inbox":
         return reverse(url_name) + f"?year={cluster_year.year}"
     return reverse(url_name, args=[cluster_year.cluster.code, cluster_year.year])
 

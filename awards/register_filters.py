@@ -20,9 +20,9 @@ class DecisionFilter(django_filters.FilterSet):
     number = django_filters.CharFilter(
         label=_("Decision number"), field_name="number", lookup_expr="icontains"
     )
-    year = django_filters.ChoiceFilter(label=_("Emulation year"))
+    year = django_filters.ChoiceFilter(label=_("Emulation year"), empty_label=_("All years"))
     organizer = django_filters.ModelChoiceFilter(
-        label=_("Issued by"), queryset=Organization.objects.none()
+        label=_("Issued by"), queryset=Organization.objects.none(), empty_label=_("All")
     )
 
     def __init__(self, *args, **kwargs):
@@ -36,22 +36,24 @@ class DecisionFilter(django_filters.FilterSet):
 
 
 class AwardFilter(django_filters.FilterSet):
-    year = django_filters.ChoiceFilter(label=_("Year"))
+    year = django_filters.ChoiceFilter(label=_("Year"), empty_label=_("All years"))
     q = django_filters.CharFilter(
         label=_("Unit"),
         method="filter_unit",
         widget=forms.TextInput(attrs={"placeholder": _("Name, with or without diacritics")}),
     )
     organization = django_filters.ModelChoiceFilter(
-        label=_("Organisation"), queryset=Organization.objects.none()
+        label=_("Organisation"), queryset=Organization.objects.none(), empty_label=_("All")
     )
     award_type = django_filters.ModelChoiceFilter(
-        label=_("Form"), queryset=AwardType.objects.none()
+        label=_("Form"), queryset=AwardType.objects.none(), empty_label=_("All forms")
     )
     decision = django_filters.CharFilter(
         label=_("Decision number"), field_name="decision__number", lookup_expr="icontains"
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=AwardStatus.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=AwardStatus.choices, empty_label=_("Any status")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -552,7 +552,14 @@ def fairness(request):
         if organizer is None:
             raise Http404
     elif organizers:
-        organizer = organizers[0]
+        # The organiser with the most nominations on record, so the page opens on data.
+        counts = dict(
+            Nomination.objects.filter(cluster_year__cluster__organizer__in=organizers)
+            .values_list("cluster_year__cluster__organizer_id")
+            .annotate(n=Count("pk"))
+            .values_list("cluster_year__cluster__organizer_id", "n")
+        )
+        organizer = max(organizers, key=lambda o: counts.get(o.pk, 0))
     context = {"organizers": organizers, "organizer": organizer, "rotation_run": ROTATION_RUN}
     if organizer is None:
         return render(request, TEMPLATES + "fairness.html", context)
