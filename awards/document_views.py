@@ -1,4 +1,4 @@
-"""The minutes of the year-end review: HTML preview and PDF.
+"""The minutes of the year-end review: HTML preview, PDF and Word.
 
 Read like the cluster-year: the head, the deputy, the organiser's staff and those above it
 always (a running meeting prints as a draft); the member units once the meeting is closed.
@@ -14,7 +14,7 @@ from django.utils import translation
 
 from clusters.models import ClusterYear, Meeting
 from clusters.permissions import access_for, can_act_as_head, cluster_year_rule, running_org_ids
-from clusters.views import pdf_attachment
+from clusters.views import docx_attachment, pdf_attachment
 from emulation.documents.base import DocumentError
 
 from . import documents
@@ -65,3 +65,10 @@ def minutes_preview(request, cluster_year):
                 "meeting": meeting,
             },
         )
+
+
+@login_required
+@cluster_year_rule(None)
+def minutes_docx(request, cluster_year):
+    _, document = _minutes(request, cluster_year)
+    return docx_attachment(documents.TEMPLATE, document)

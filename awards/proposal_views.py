@@ -2,7 +2,7 @@
 trình) with its nominations and answers the organiser's returns; everybody who reads the
 cluster-year follows it, the organiser's staff with a link to each nomination's dossier.
 
-The submission prints as PDF with an HTML preview (awards.documents.build_proposal).
+The submission prints as PDF and Word with an HTML preview (awards.documents.build_proposal).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from clusters.permissions import (
     sees_all_results,
 )
 from clusters.services import cluster_standings
-from clusters.views import pdf_attachment
+from clusters.views import docx_attachment, pdf_attachment
 from emulation.documents.base import DocumentError
 
 from . import approval, documents
@@ -253,3 +253,10 @@ def proposal_preview(request, cluster_year):
 def proposal_pdf(request, cluster_year):
     document = _document(cluster_year)
     return pdf_attachment(documents.PROPOSAL_TEMPLATE, document)
+
+
+@login_required
+@cluster_year_rule(None)
+def proposal_docx(request, cluster_year):
+    document = _document(cluster_year)
+    return docx_attachment(documents.PROPOSAL_TEMPLATE, document)

@@ -26,7 +26,7 @@ from .services.pacts import (
     save_pact_targets,
 )
 from .services.results import StaleResult
-from .views import pdf_attachment
+from .views import docx_attachment, pdf_attachment
 
 
 def _pact_url(cluster_year) -> str:
@@ -281,3 +281,10 @@ def pact_preview(request, cluster_year):
 def pact_pdf(request, cluster_year):
     document = _document(cluster_year)
     return pdf_attachment(pact_document.TEMPLATE, document)
+
+
+@login_required
+@cluster_year_rule(None)
+def pact_docx(request, cluster_year):
+    document = _document(cluster_year)
+    return docx_attachment(pact_document.TEMPLATE, document)

@@ -13,6 +13,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from emulation.documents.base import CONTENT_TYPES
+from emulation.documents.docx import render_docx
 from emulation.documents.pdf import render_pdf
 from emulation.documents.xlsx import render_table_xlsx
 from emulation.forms import style_form
@@ -121,6 +122,13 @@ def pdf_attachment(template: str, document) -> HttpResponse:
     with translation.override("vi"):
         content = render_pdf(template, {"document": document})
     return _attachment(content, document.filename, "pdf")
+
+
+def docx_attachment(template: str, document) -> HttpResponse:
+    """The same document as Word, from the same template (see emulation.documents.docx)."""
+    with translation.override("vi"):
+        content = render_docx(template, {"document": document})
+    return _attachment(content, document.filename, "docx")
 
 
 @login_required

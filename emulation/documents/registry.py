@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .base import TableDocument
+from .docx import render_docx
 from .pdf import render_pdf
 from .xlsx import render_table_xlsx
 
@@ -33,6 +34,8 @@ class DocumentSpec:
     def _render(self, document, fmt: str) -> bytes:
         if fmt == "pdf":
             return render_pdf(self.template, {"document": document})
+        if fmt == "docx":
+            return render_docx(self.template, {"document": document})
         if fmt == "xlsx" and isinstance(document, TableDocument):
             return render_table_xlsx(document)
         raise ValueError(fmt)
@@ -40,6 +43,7 @@ class DocumentSpec:
 
 def _registry() -> dict[str, DocumentSpec]:
     from awards import documents as awards_documents
+    from awards import summary as awards_summary
     from clusters.documents import pact, results, roster
 
     return {
@@ -58,16 +62,25 @@ def _registry() -> dict[str, DocumentSpec]:
             _("Minutes of the year-end review and vote"),
             awards_documents.build_minutes,
             awards_documents.TEMPLATE,
-            ("pdf",),
+            ("pdf", "docx"),
         ),
         "proposal": DocumentSpec(
             "proposal",
             _("Submission with the list of nominees"),
             awards_documents.build_proposal,
             awards_documents.PROPOSAL_TEMPLATE,
-            ("pdf",),
+            ("pdf", "docx"),
         ),
-        "pact": DocumentSpec("pact", _("Emulation pact"), pact.build_pact, pact.TEMPLATE, ("pdf",)),
+        "summary": DocumentSpec(
+            "summary",
+            _("Year-end summary report"),
+            awards_summary.build_summary,
+            awards_summary.TEMPLATE,
+            ("pdf", "docx"),
+        ),
+        "pact": DocumentSpec(
+            "pact", _("Emulation pact"), pact.build_pact, pact.TEMPLATE, ("pdf", "docx")
+        ),
     }
 
 
