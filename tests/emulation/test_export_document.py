@@ -143,10 +143,6 @@ def test_roster_xlsx_has_the_same_rows(demo, tmp_path, code, year, members):
             ["invoice", "--cluster", "binh-thuan-1", "--year", "2024"],
             "Không có loại tài liệu 'invoice'. Hiện có: roster",
         ),
-        (
-            ["summary", "--cluster", "binh-thuan-1", "--year", "2024"],
-            "'summary' chưa được xây dựng",
-        ),
     ],
 )
 def test_bad_arguments_fail_clearly_and_write_nothing(demo, tmp_path, args, message):
