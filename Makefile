@@ -40,6 +40,13 @@ system-deps:
 test: $(VENV)/.installed-dev system-deps
 	$(DEV_ENV) $(PY) -m pytest
 
+# The benchmark of the printed documents (JSON on stdout), on its own demo database.
+BENCH_DB := $(CURDIR)/.bench.sqlite3
+bench: $(VENV)/.installed
+	@DATABASE_URL=sqlite:///$(BENCH_DB) $(DEV_ENV) $(PY) manage.py migrate --noinput -v0
+	@DATABASE_URL=sqlite:///$(BENCH_DB) $(DEV_ENV) $(PY) manage.py seed_demo >/dev/null
+	@DATABASE_URL=sqlite:///$(BENCH_DB) $(DEV_ENV) $(PY) manage.py bench_documents
+
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

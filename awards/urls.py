@@ -1,11 +1,14 @@
 from django.urls import path
 
 from . import (
+    achievement_views,
     document_views,
     inbox_views,
     notification_views,
+    overview_views,
     proposal_views,
     register_views,
+    summary_views,
     views,
 )
 
@@ -16,6 +19,27 @@ year = "<slug:code>/<int:year>/"
 urlpatterns = [
     path(year + "minutes/", document_views.minutes_preview, name="minutes_preview"),
     path(year + "minutes.pdf", document_views.minutes_pdf, name="minutes_pdf"),
+    path(year + "minutes.docx", document_views.minutes_docx, name="minutes_docx"),
+    # The year-end summary report (báo cáo tổng kết).
+    path(year + "summary/", summary_views.summary_preview, name="summary_preview"),
+    path(year + "summary.pdf", summary_views.summary_pdf, name="summary_pdf"),
+    path(year + "summary.docx", summary_views.summary_docx, name="summary_docx"),
+    # A nominee's achievement report (báo cáo thành tích).
+    path(
+        year + "achievement/<slug:org_code>/",
+        achievement_views.achievement_preview,
+        name="achievement_preview",
+    ),
+    path(
+        year + "achievement/<slug:org_code>.pdf",
+        achievement_views.achievement_pdf,
+        name="achievement_pdf",
+    ),
+    path(
+        year + "achievement/<slug:org_code>.docx",
+        achievement_views.achievement_docx,
+        name="achievement_docx",
+    ),
     path(year + "nominations/", views.nomination_list, name="nomination_list"),
     path(
         year + "nominations/<int:pk>/withdraw/",
@@ -35,6 +59,7 @@ urlpatterns = [
     path(year + "proposal/submit/", proposal_views.proposal_submit, name="proposal_submit"),
     path(year + "proposal/preview/", proposal_views.proposal_preview, name="proposal_preview"),
     path(year + "proposal.pdf", proposal_views.proposal_pdf, name="proposal_pdf"),
+    path(year + "proposal.docx", proposal_views.proposal_docx, name="proposal_docx"),
     path(
         year + "nominations/<int:pk>/resubmit/",
         proposal_views.nomination_resubmit,
@@ -63,6 +88,10 @@ urlpatterns = [
         name="honour_roll_publish",
     ),
     path("fairness/", register_views.fairness, name="fairness"),
+    # The organiser's overview of a year.
+    path("overview/", overview_views.overview, name="overview"),
+    path("overview.pdf", overview_views.overview_pdf, name="overview_pdf"),
+    path("overview.xlsx", overview_views.overview_xlsx, name="overview_xlsx"),
     # Notifications.
     path("notifications/", notification_views.notification_list, name="notifications"),
     path(

@@ -56,6 +56,7 @@ urlpatterns = [
     path(year + "pact/targets/", pact_views.pact_targets, name="pact_targets"),
     path(year + "pact/preview/", pact_views.pact_preview, name="pact_preview"),
     path(year + "pact.pdf", pact_views.pact_pdf, name="pact_pdf"),
+    path(year + "pact.docx", pact_views.pact_docx, name="pact_docx"),
     path(year + "meetings/", meeting_views.meeting_list, name="meeting_list"),
     path(year + "meetings/review/new/", meeting_views.meeting_create, name="meeting_create"),
     path(year + "meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),

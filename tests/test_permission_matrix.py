@@ -9,7 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from clusters.models import Evidence, Restructuring
+from clusters.models import Evidence, Meeting, Restructuring
 from clusters.services import create_default_program, result_for
 
 pytestmark = pytest.mark.django_db
@@ -200,6 +200,48 @@ def notification_kwargs(world):
     return {"pk": notification.pk}
 
 
+def closed_review_kwargs(world):
+    """The year's review held and closed: the summary report can be printed."""
+    from clusters.services.meetings import (
+        adopt_summary,
+        close_meeting,
+        elect,
+        save_attendance,
+    )
+
+    meeting = Meeting.objects.get(pk=meeting_kwargs(world)["pk"])
+    save_attendance(
+        meeting,
+        {a.organization_id: {"present": True} for a in meeting.attendances.all()},
+        by=None,
+    )
+    adopt_summary(
+        meeting, achievements="Hoàn thành.", limitations="", directions="Tiếp tục.", by=None
+    )
+    elect(meeting, head=world.deputy_unit, deputy=world.member_unit, handover_on=None, by=None)
+    close_meeting(meeting, by=None)
+    return year_kwargs(world)
+
+
+def achievement_kwargs(world):
+    """The member unit's result, verified: its achievement report can be printed."""
+    from clusters.models import EmulationProgram
+    from clusters.scoring import load_table
+    from clusters.services import verify_result
+    from emulation.demo import BT1_2024, score_demo_result
+
+    kwargs = results_kwargs(world)
+    result = world.cluster_year.results.get(organization=world.member_unit)
+    table = load_table(EmulationProgram.objects.get(organizer=world.province, year=world.year))
+    result = score_demo_result(result, table, BT1_2024["ldld-tuy-phong"], 0, by=None)
+    verify_result(result, by=world.users["staff"])
+    return kwargs
+
+
+def overview_kwargs(world):
+    return {"_query": {"organizer": world.province.code, "year": world.year}}
+
+
 def pact_kwargs(world):
     """The pact of the current year, with a target of the member unit under the province's
     programme."""
@@ -260,6 +302,7 @@ PROVINCE_STAFF = everyone(403) | {"outsider": 404, "staff": 200, "admin": 200}
 PROVINCE_STAFF_POST = everyone(403) | {"outsider": 404, "staff": 302, "admin": 302}
 # Staff-only pages of those who keep an organiser's clusters.
 CLUSTER_KEEPERS = everyone(403) | {"unit_officer": 200, "staff": 200, "admin": 200}
+OVERVIEW = everyone(403) | {"unit_officer": 404, "staff": 200, "admin": 200}
 
 # url name: (method, kwargs builder, {persona: expected status or LOGIN})
 MATRIX = {
@@ -408,6 +451,21 @@ MATRIX = {
         everyone(403) | {"staff": 302, "admin": 302},
     ),
     "awards:fairness": ("get", None, KEEPERS),
+    # Documents in Word, the summary report, the achievement report: like their PDF twins.
+    "awards:minutes_docx": ("get", minutes_kwargs, READ_YEAR | {"unit_officer": 403}),
+    "awards:proposal_docx": ("get", proposal_kwargs, READ_YEAR),
+    "clusters:pact_docx": ("get", pact_kwargs, READ_YEAR),
+    "awards:summary_preview": ("get", closed_review_kwargs, READ_YEAR),
+    "awards:summary_pdf": ("get", closed_review_kwargs, READ_YEAR),
+    "awards:summary_docx": ("get", closed_review_kwargs, READ_YEAR),
+    "awards:achievement_preview": ("get", achievement_kwargs, READ_YEAR),
+    "awards:achievement_pdf": ("get", achievement_kwargs, READ_YEAR),
+    "awards:achievement_docx": ("get", achievement_kwargs, READ_YEAR),
+    # The organiser's overview: the staff who keep its clusters (the unit officer keeps only
+    # its district's cluster, not the province's).
+    "awards:overview": ("get", overview_kwargs, OVERVIEW),
+    "awards:overview_pdf": ("get", overview_kwargs, OVERVIEW),
+    "awards:overview_xlsx": ("get", overview_kwargs, OVERVIEW),
     # Notifications: each user's own.
     "awards:notifications": ("get", None, everyone(200)),
     "awards:notification_open": ("get", notification_kwargs, everyone(404) | {"staff": 302}),
@@ -446,12 +504,12 @@ def test_every_url_has_an_entry_in_the_matrix():
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_permission_matrix(client, world, name, persona):
     method, kwargs, expected = MATRIX[name]
-    url = reverse(
-        "admin:index" if name == "admin:*" else name, kwargs=kwargs(world) if kwargs else None
-    )
+    kwargs = kwargs(world) if kwargs else {}
+    query = kwargs.pop("_query", {})  # GET parameters of pages without path arguments
+    url = reverse("admin:index" if name == "admin:*" else name, kwargs=kwargs or None)
     if persona != "anonymous":
         client.force_login(world.users[persona])
-    data = {"language": "vi", "next": "/"} if name == "set_language" else {}
+    data = {"language": "vi", "next": "/"} if name == "set_language" else query
     response = getattr(client, method)(url, data)
     want = expected[persona]
     if want == LOGIN:

@@ -1,0 +1,88 @@
+"""The figure to watch for the printed documents, as JSON on stdout (`make bench`):
+
+* the median time of the summary report's PDF through the application – the request to its
+  view with the database, the document's data, the template and WeasyPrint;
+* in the same run, the median time of WeasyPrint alone on the same HTML;
+* their ratio: what the application adds around the PDF engine.
+
+Medians of several runs after a warm-up; a benchmark to read, never a test that fails on time.
+"""
+
+import json
+import statistics
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from clusters.models import ClusterYear
+from emulation.documents.pdf import DOCUMENT_BASE_URL, _fetcher_class
+from emulation.documents.registry import get_spec
+
+URL_NAMES = {"summary": "awards:summary_pdf", "minutes": "awards:minutes_pdf"}
+
+
+def median_seconds(action, runs: int) -> float:
+    action()  # warm-up: templates, fonts, caches
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+class Command(BaseCommand):
+    help = "Median render time of a document's PDF through the app and by WeasyPrint alone."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--kind", default="summary", choices=sorted(URL_NAMES))
+        parser.add_argument("--cluster", default="binh-thuan-1")
+        parser.add_argument("--year", type=int, default=2024)
+        parser.add_argument("--runs", type=int, default=7)
+
+    def handle(self, *args, kind, cluster, year, runs, **options):
+        from weasyprint import HTML
+
+        cluster_year = ClusterYear.objects.filter(cluster__code=cluster, year=year).first()
+        if cluster_year is None:
+            raise CommandError(f"No cluster-year {cluster} {year}: run seed_demo first.")
+        reader = get_user_model().objects.filter(is_superuser=True, is_active=True).first()
+        if reader is None:
+            raise CommandError("No administrator to read the document: run seed_demo first.")
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(reader)
+        url = reverse(URL_NAMES[kind], args=[cluster, year])
+
+        def through_the_app():
+            response = client.get(url)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+
+        spec = get_spec(kind)
+        with translation.override("vi"):
+            html = render_to_string(
+                spec.template, {"document": spec.build(cluster_year), "for_pdf": True}
+            )
+
+        def weasyprint_alone():
+            HTML(
+                string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=_fetcher_class()()
+            ).write_pdf()
+
+        app = median_seconds(through_the_app, runs)
+        engine = median_seconds(weasyprint_alone, runs)
+        result = {
+            "document": kind,
+            "cluster": cluster,
+            "year": year,
+            "runs": runs,
+            "app_median_seconds": round(app, 4),
+            "weasyprint_median_seconds": round(engine, 4),
+            "ratio": round(app / engine, 3),
+        }
+        self.stdout.write(json.dumps(result))
