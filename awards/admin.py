@@ -83,6 +83,9 @@ class NominationAdmin(SimpleHistoryAdmin):
         "created_by",
     ]
 
+    # Statuses change only through the approval's services, which record who and why.
+    readonly_fields = ["status", "granted_type"]
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -118,6 +121,7 @@ class AwardAdmin(SimpleHistoryAdmin):
     search_fields = ["organization__name", "award_type__name", "decision__number"]
     list_select_related = ["organization", "award_type", "decision"]
     raw_id_fields = ["decision", "nomination", "organization", "award_type", "cluster_year"]
+    readonly_fields = ["status", "revoked_reason", "revoked_by_decision", "revoked_at"]
 
     def has_delete_permission(self, request, obj=None):
         return False

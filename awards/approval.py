@@ -37,6 +37,7 @@ from clusters.permissions import can_act_as_head, can_manage_cluster_year
 from clusters.services.history import stamp
 
 from .models import (
+    ACTIVE_STATUSES,
     GRANTABLE_STATUSES,
     PENDING_STATUSES,
     AwardKind,
@@ -73,6 +74,18 @@ def _require_staff(by, cluster_year: ClusterYear) -> None:
     demo loader)."""
     if by is not None and not can_manage_cluster_year(by, cluster_year):
         raise PermissionDenied(_("Only the organiser's staff decide on this cluster's proposals."))
+
+
+def _require_conferrer(by, award_type: AwardType) -> None:
+    """Decisions on a form belong to the staff of the organisation that confers it (or of
+    its successor)."""
+    from .scope import confers
+
+    if by is not None and not confers(by, award_type.organizer_id):
+        raise PermissionDenied(
+            _("Only the staff of %(organizer)s decide on %(award)s.")
+            % {"organizer": award_type.organizer.name, "award": award_type.label}
+        )
 
 
 def _require_head(by, cluster_year: ClusterYear) -> None:
@@ -229,12 +242,13 @@ def submit(cluster_year: ClusterYear, *, by) -> Proposal:
     cluster_year.refresh_from_db()
     from .notify import notify_staff
 
-    notify_staff(
-        cluster_year,
-        _("%(cluster)s submitted its proposal %(number)s.")
-        % {"cluster": cluster_year, "number": proposal.number},
-        url_name="awards:inbox",
-    )
+    with translation.override("vi"):
+        notify_staff(
+            cluster_year,
+            _("%(cluster)s submitted its proposal %(number)s.")
+            % {"cluster": cluster_year, "number": proposal.number},
+            url_name="awards:inbox",
+        )
     return proposal
 
 
@@ -260,16 +274,17 @@ def resubmit(nomination: Nomination, *, by, supplement: str, justification: str 
         )
     from .notify import notify_staff
 
-    notify_staff(
-        nomination.cluster_year,
-        _("%(cluster)s resubmitted %(unit)s – %(award)s.")
-        % {
-            "cluster": nomination.cluster_year,
-            "unit": nomination.organization.name,
-            "award": nomination.award_type.label,
-        },
-        url_name="awards:inbox",
-    )
+    with translation.override("vi"):
+        notify_staff(
+            nomination.cluster_year,
+            _("%(cluster)s resubmitted %(unit)s – %(award)s.")
+            % {
+                "cluster": nomination.cluster_year,
+                "unit": nomination.organization.name,
+                "award": nomination.award_type.label,
+            },
+            url_name="awards:inbox",
+        )
     return nomination
 
 
@@ -330,6 +345,7 @@ def _serialise_year(nomination: Nomination) -> None:
 
 def approve(nomination: Nomination, *, by, reason: str = "") -> Nomination:
     _require_staff(by, nomination.cluster_year)
+    _require_conferrer(by, nomination.award_type)
     with transaction.atomic():
         _serialise_year(nomination)
         nomination = _lock(nomination)
@@ -362,6 +378,8 @@ def downgrade(nomination: Nomination, *, by, award_type: AwardType, reason: str)
     """Approve a lower form than proposed (e.g. a certificate of merit instead of a flag)."""
     reason = _reason(reason)
     _require_staff(by, nomination.cluster_year)
+    _require_conferrer(by, nomination.award_type)
+    _require_conferrer(by, award_type)
     with transaction.atomic():
         _serialise_year(nomination)
         nomination = _lock(nomination)
@@ -382,6 +400,22 @@ def downgrade(nomination: Nomination, *, by, award_type: AwardType, reason: str)
                     "why": reasons[nomination.organization_id],
                 }
             )
+        twice = (
+            Nomination.objects.filter(
+                cluster_year=nomination.cluster_year,
+                organization=nomination.organization,
+                status__in=ACTIVE_STATUSES,
+            )
+            .exclude(pk=nomination.pk)
+            .filter(
+                Q(granted_type=award_type) | Q(granted_type__isnull=True, award_type=award_type)
+            )
+        )
+        if twice.exists():
+            raise ValidationError(
+                _("%(unit)s is already proposed for %(award)s.")
+                % {"unit": nomination.organization.name, "award": award_type.label}
+            )
         nomination.approval_warnings = _approve_checked(nomination, award_type)
         nomination.granted_type = award_type
         nomination.staff_reason = reason
@@ -400,6 +434,7 @@ def downgrade(nomination: Nomination, *, by, award_type: AwardType, reason: str)
 def reject(nomination: Nomination, *, by, reason: str) -> Nomination:
     reason = _reason(reason)
     _require_staff(by, nomination.cluster_year)
+    _require_conferrer(by, nomination.award_type)
     with transaction.atomic():
         nomination = _lock(nomination)
         nomination.staff_reason = reason
@@ -410,21 +445,23 @@ def reject(nomination: Nomination, *, by, reason: str) -> Nomination:
 def return_for_supplement(nomination: Nomination, *, by, reason: str) -> Nomination:
     reason = _reason(reason)
     _require_staff(by, nomination.cluster_year)
+    _require_conferrer(by, nomination.award_type)
     with transaction.atomic():
         nomination = _lock(nomination)
         nomination.staff_reason = reason
         _move(nomination, PENDING_STATUSES, S.RETURNED, by=by, reason=reason, verb=_("returned"))
     from .notify import notify_head
 
-    notify_head(
-        nomination.cluster_year,
-        _("%(unit)s – %(award)s was returned for supplement: %(reason)s")
-        % {
-            "unit": nomination.organization.name,
-            "award": nomination.award_type.label,
-            "reason": reason,
-        },
-    )
+    with translation.override("vi"):
+        notify_head(
+            nomination.cluster_year,
+            _("%(unit)s – %(award)s was returned for supplement: %(reason)s")
+            % {
+                "unit": nomination.organization.name,
+                "award": nomination.award_type.label,
+                "reason": reason,
+            },
+        )
     return nomination
 
 
@@ -498,7 +535,19 @@ def record_decision(
             .select_related("cluster_year__cluster", "award_type", "granted_type", "organization")
             .order_by("pk")
         )
-        if Decision.objects.filter(organizer=organizer, number=number, year=year).exists():
+        from .scope import confers
+
+        if by is not None and not confers(by, organizer.pk):
+            raise PermissionDenied(
+                _("Only the staff of %(organizer)s record its decisions.")
+                % {"organizer": organizer.name}
+            )
+        if (
+            Decision.objects.select_for_update()
+            .filter(organizer=organizer, number=number)
+            .filter(Q(year=year) | Q(signed_on=signed_on))
+            .exists()
+        ):
             raise ValidationError(
                 _("Decision %(number)s has been recorded already.") % {"number": number}
             )
@@ -553,10 +602,11 @@ def record_decision(
             for n in locked
             if n.cluster_year_id == cluster_year.pk
         )
-        notify_head(
-            cluster_year,
-            _("%(decision)s awards %(names)s.") % {"decision": decision, "names": names},
-        )
+        with translation.override("vi"):
+            notify_head(
+                cluster_year,
+                _("%(decision)s awards %(names)s.") % {"decision": decision, "names": names},
+            )
     return decision
 
 
@@ -567,6 +617,10 @@ def revoke(award: AwardEntry, *, by, reason: str, decision_reference: str) -> Aw
     if not decision_reference:
         raise ValidationError(_("Give the decision that revokes the award."))
     _require_staff(by, award.cluster_year)
+    from .scope import confers
+
+    if by is not None and not confers(by, award.decision.organizer_id):
+        raise PermissionDenied(_("Only the staff who decided the award revoke it."))
     with transaction.atomic():
         award = AwardEntry.objects.select_for_update().select_related("nomination").get(pk=award.pk)
         if award.status == EntryStatus.REVOKED:

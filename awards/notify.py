@@ -12,7 +12,6 @@ from django.db import transaction
 from django.urls import reverse
 
 from clusters.models import ClusterYear, Officer, OfficerRole, Organization
-from clusters.permissions import running_org_ids
 
 from .models import Notification
 
@@ -32,9 +31,9 @@ def _writers(org_ids) -> list[int]:
 
 
 def staff_user_ids(cluster_year: ClusterYear) -> list[int]:
-    """The write officers of the organiser (and the organisations above it during the year),
-    or of their successors when they ended."""
-    ids = set(running_org_ids(cluster_year))
+    """The write officers of the organiser, or of its successors when it ended (not of every
+    organisation above it: the confederation does not hear of each cluster's proposal)."""
+    ids = {cluster_year.cluster.organizer_id}
     through = Organization.successors.through
     frontier = set(ids)
     while frontier:

@@ -237,7 +237,7 @@ def _document(cluster_year):
 
 
 @login_required
-@cluster_year_rule(None)
+@cluster_year_rule(sees_all_results)
 def proposal_preview(request, cluster_year):
     document = _document(cluster_year)
     with translation.override("vi"):
@@ -249,14 +249,14 @@ def proposal_preview(request, cluster_year):
 
 
 @login_required
-@cluster_year_rule(None)
+@cluster_year_rule(sees_all_results)
 def proposal_pdf(request, cluster_year):
     document = _document(cluster_year)
     return pdf_attachment(documents.PROPOSAL_TEMPLATE, document)
 
 
 @login_required
-@cluster_year_rule(None)
+@cluster_year_rule(sees_all_results)
 def proposal_docx(request, cluster_year):
     document = _document(cluster_year)
     return docx_attachment(documents.PROPOSAL_TEMPLATE, document)

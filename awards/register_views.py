@@ -47,6 +47,7 @@ from .register_filters import AwardFilter, DecisionFilter
 from .register_forms import DecisionForm, RevokeForm
 from .register_tables import AwardTable, DecisionTable
 from .scope import (
+    conferring_organizers,
     decidable_nominations,
     decision_organizers,
     keeps_clusters,
@@ -72,7 +73,8 @@ def _with_rights(awards, user):
             decision_readable=Value(False, output_field=BooleanField()),
         )
     return awards.annotate(
-        can_revoke=Exists(managed_cluster_years(user).filter(pk=OuterRef("cluster_year_id"))),
+        can_revoke=Exists(managed_cluster_years(user).filter(pk=OuterRef("cluster_year_id")))
+        & Exists(conferring_organizers(user).filter(pk=OuterRef("decision__organizer_id"))),
         decision_readable=Exists(readable_decisions(user).filter(pk=OuterRef("decision_id"))),
     )
 
@@ -87,7 +89,15 @@ def _register_rows(queryset):
 
 
 class DecisionListView(StaffOnlyMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    """The organiser's staff only (see `keeps_clusters`): 403 for everyone else."""
+
     table_class = DecisionTable
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not keeps_clusters(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
     filterset_class = DecisionFilter
     template_name = TEMPLATES + "decision_list.html"
     paginate_by = 25
@@ -104,7 +114,7 @@ class DecisionListView(StaffOnlyMixin, SafeExportMixin, SingleTableMixin, Filter
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_create"] = decision_organizers(self.request.user).exists()
+        context["can_create"] = conferring_organizers(self.request.user).exists()
         return context
 
 
@@ -148,7 +158,7 @@ def decision_create(request):
     """Choose the organiser and the year, then record the decision: its number, date and
     signer, the scan, and the approved nominations it grants (all ticked at first)."""
     user = request.user
-    organizers = decision_organizers(user).order_by("name")
+    organizers = conferring_organizers(user).order_by("name")
     if not organizers:
         raise PermissionDenied
     organizer, year = choose_organizer_and_year(request, organizers, _default_decision_year(user))
@@ -539,7 +549,7 @@ def fairness(request):
     was proposed), rotations marked; per unit, how far its self-scores stand above the
     verified ones."""
     user = request.user
-    if not may_keep_structure(user):
+    if not keeps_clusters(user):
         raise PermissionDenied
     organizers = sorted(
         decision_organizers(user).prefetch_related("former_names"),

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from clusters.models import ClusterYear, Organization
+from clusters.models import Cluster, ClusterYear, Organization
 from clusters.permissions import (
     access_for,
     cluster_years_for,
@@ -13,7 +13,7 @@ from clusters.permissions import (
     may_keep_structure,
 )
 
-from .models import Award, Decision, Nomination
+from .models import Award, AwardType, Decision, Nomination
 
 
 def managed_cluster_years(user) -> QuerySet[ClusterYear]:
@@ -32,8 +32,32 @@ def keeps_clusters(user) -> bool:
     return managed_cluster_years(user).exists()
 
 
+def conferring_organizers(user) -> QuerySet[Organization]:
+    """The organisations whose award forms the user decides on: those it works for as staff
+    (or succeeded) that confer a form or organise clusters. A cluster's organiser does not
+    decide on a form conferred above it."""
+    qs = Organization.objects.filter(
+        Q(pk__in=AwardType.objects.values("organizer_id"))
+        | Q(pk__in=Cluster.objects.values("organizer_id"))
+    )
+    access = access_for(user)
+    if access.is_superuser:
+        return qs
+    return qs.filter(pk__in=access.staff_root_ids)
+
+
+def confers(user, organizer_id: int) -> bool:
+    access = access_for(user)
+    return access.is_superuser or organizer_id in access.staff_root_ids
+
+
 def decidable_nominations(user) -> QuerySet[Nomination]:
-    return Nomination.objects.filter(cluster_year__in=managed_cluster_years(user))
+    """The nominations in the clusters the user keeps, of the forms its organisation confers."""
+    qs = Nomination.objects.filter(cluster_year__in=managed_cluster_years(user))
+    access = access_for(user)
+    if access.is_superuser:
+        return qs
+    return qs.filter(award_type__organizer_id__in=access.staff_root_ids)
 
 
 def readable_nominations(user) -> QuerySet[Nomination]:
@@ -51,7 +75,9 @@ def readable_decisions(user) -> QuerySet[Decision]:
     access = access_for(user)
     if access.is_superuser:
         return Decision.objects.all()
-    return Decision.objects.filter(organizer__in=decision_organizers(user))
+    return Decision.objects.filter(
+        Q(organizer__in=decision_organizers(user)) | Q(organizer__in=conferring_organizers(user))
+    )
 
 
 def readable_awards(user) -> QuerySet[Award]:

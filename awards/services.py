@@ -581,13 +581,16 @@ def nominate_chosen(meeting: Meeting, award_type: AwardType, *, by) -> tuple[lis
 def withdraw(nomination: Nomination, *, by, reason: str) -> Nomination:
     if not reason.strip():
         raise ValidationError(_("Give a reason."))
-    if nomination.status != NominationStatus.PROPOSED:
-        raise ValidationError(_("Only a proposed nomination can be withdrawn."))
     if nomination.cluster_year.is_closed:
         raise ValidationError(_("The year is closed."))
-    nomination.status = NominationStatus.WITHDRAWN
-    stamp(nomination, by, reason)
-    nomination.save()
+    with transaction.atomic():
+        # Re-read under a lock: the head may be submitting the proposal at the same time.
+        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if nomination.status != NominationStatus.PROPOSED:
+            raise ValidationError(_("Only a proposed nomination can be withdrawn."))
+        nomination.status = NominationStatus.WITHDRAWN
+        stamp(nomination, by, reason)
+        nomination.save()
     return nomination
 
 

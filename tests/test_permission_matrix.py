@@ -411,8 +411,10 @@ MATRIX = {
     # The proposal: read by the year's readers, submitted and answered by the head.
     "awards:proposal": ("get", year_kwargs, READ_YEAR),
     "awards:proposal_submit": ("post", year_kwargs, HEAD_POST),
-    "awards:proposal_preview": ("get", proposal_kwargs, READ_YEAR),
-    "awards:proposal_pdf": ("get", proposal_kwargs, READ_YEAR),
+    # The submission prints every nominee's scores: members read it once the programme lets
+    # them see the others' scores (by default after the review).
+    "awards:proposal_preview": ("get", proposal_kwargs, ALL_RESULTS),
+    "awards:proposal_pdf": ("get", proposal_kwargs, ALL_RESULTS),
     "awards:nomination_resubmit": ("post", nomination_kwargs, HEAD_POST),
     # The organiser's staff: the inbox of the clusters they keep (the unit officer's unit
     # organises a district cluster), the dossiers of the province's clusters.
@@ -425,7 +427,8 @@ MATRIX = {
     "awards:dossier": ("get", submitted_kwargs, PROVINCE_STAFF),
     "awards:nomination_act": ("post", submitted_kwargs, PROVINCE_STAFF_POST),
     # Decisions: listed for the structure's keepers, read and revoked by the province's staff.
-    "awards:decision_list": ("get", None, KEEPERS),
+    "awards:decision_list": ("get", None, CLUSTER_KEEPERS),
+    # Decisions are recorded by the staff of the organisation conferring the forms.
     "awards:decision_create": ("get", None, CLUSTER_KEEPERS),
     "awards:decision_detail": (
         "get",
@@ -450,10 +453,10 @@ MATRIX = {
         honour_kwargs,
         everyone(403) | {"staff": 302, "admin": 302},
     ),
-    "awards:fairness": ("get", None, KEEPERS),
+    "awards:fairness": ("get", None, CLUSTER_KEEPERS),
     # Documents in Word, the summary report, the achievement report: like their PDF twins.
     "awards:minutes_docx": ("get", minutes_kwargs, READ_YEAR | {"unit_officer": 403}),
-    "awards:proposal_docx": ("get", proposal_kwargs, READ_YEAR),
+    "awards:proposal_docx": ("get", proposal_kwargs, ALL_RESULTS),
     "clusters:pact_docx": ("get", pact_kwargs, READ_YEAR),
     "awards:summary_preview": ("get", closed_review_kwargs, READ_YEAR),
     "awards:summary_pdf": ("get", closed_review_kwargs, READ_YEAR),

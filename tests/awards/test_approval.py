@@ -324,3 +324,69 @@ def test_the_dashboards_show_the_proposal_and_the_notifications(client, approval
     body = client.get("/").content.decode()
     assert "Bổ sung số liệu đoàn viên." in body
     assert 'id="unread-count">1<' in body
+
+
+def test_only_the_staff_of_the_conferring_organisation_decide(submitted):
+    """A form conferred above the cluster's organiser (here the confederation's) is not
+    decided by the organiser's staff."""
+    from awards.models import AwardType
+
+    w = submitted
+    tld = OrganizationFactory(code="tld", name="Tổng Liên đoàn Lao động Việt Nam")
+    tld_flag = AwardType.objects.create(
+        organizer=tld, name="Cờ thi đua của Tổng Liên đoàn", kind="leading_flag", order=0
+    )
+    nomination = Nomination.objects.create(
+        cluster_year=w.cluster_year,
+        organization=w.units["ldld-phu-quy"],
+        award_type=tld_flag,
+        status=S.SUBMITTED,
+    )
+    with pytest.raises(PermissionDenied):
+        approve(nomination, by=w.staff)
+    with pytest.raises(PermissionDenied):
+        reject(nomination, by=w.staff, reason="x")
+    approve(w.flag_nomination, by=w.staff)
+    with pytest.raises(PermissionDenied):
+        record_decision(
+            organizer=tld,
+            year=2024,
+            number="1/QĐ-TLĐ",
+            signed_on=D(2025, 1, 20),
+            signer="A",
+            nominations=[w.flag_nomination],
+            by=w.staff,
+        )
+    nomination.refresh_from_db()
+    assert nomination.status == S.SUBMITTED
+
+
+def test_a_downgrade_never_gives_a_unit_the_same_form_twice(submitted):
+    w = submitted
+    Nomination.objects.create(
+        cluster_year=w.cluster_year,
+        organization=w.units["ldld-tuy-phong"],
+        award_type=w.certificate,
+        status=S.SUBMITTED,
+    )
+    with pytest.raises(ValidationError, match="already proposed|đã được đề nghị"):
+        downgrade(w.flag_nomination, by=w.staff, award_type=w.certificate, reason="Hạ mức.")
+    w.flag_nomination.refresh_from_db()
+    assert w.flag_nomination.status == S.SUBMITTED
+
+
+def test_a_decision_number_of_the_same_day_is_refused_whatever_the_year(submitted):
+    w = submitted
+    approve(w.flag_nomination, by=w.staff)
+    decide(w, w.flag_nomination)
+    approve(w.certificate_nomination, by=w.staff)
+    with pytest.raises(ValidationError, match="recorded already|đã được ghi nhận"):
+        record_decision(
+            organizer=w.province,
+            year=2023,
+            number="125/QĐ-LĐLĐ",
+            signed_on=D(2025, 1, 20),
+            signer="A",
+            nominations=[w.certificate_nomination],
+            by=w.staff,
+        )
