@@ -52,7 +52,7 @@ def open_dossier(page, unit):
     """From the proposals inbox (waiting nominations), the dossier of the unit's."""
     expect(page.get_by_role("heading", level=1)).to_have_text(INBOX)
     row = page.locator("#inbox-table tbody tr").filter(has_text=unit)
-    row.get_by_role("link", name="Xét duyệt", exact=True).click()
+    row.get_by_role("link", name="Xem hồ sơ", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(unit)
 
 
