@@ -103,7 +103,7 @@ def _reason(reason: str) -> str:
 def _lock(nomination: Nomination) -> Nomination:
     """The nomination as it is in the database, locked until the end of the transaction."""
     return (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("cluster_year__cluster", "award_type", "granted_type", "organization")
         .get(pk=nomination.pk)
     )
@@ -530,7 +530,7 @@ def record_decision(
         raise ValidationError(_("Select at least one approved nomination."))
     with transaction.atomic():
         locked = list(
-            Nomination.objects.select_for_update()
+            Nomination.objects.select_for_update(of=("self",))
             .filter(pk__in=ids)
             .select_related("cluster_year__cluster", "award_type", "granted_type", "organization")
             .order_by("pk")
@@ -622,7 +622,11 @@ def revoke(award: AwardEntry, *, by, reason: str, decision_reference: str) -> Aw
     if by is not None and not confers(by, award.decision.organizer_id):
         raise PermissionDenied(_("Only the staff who decided the award revoke it."))
     with transaction.atomic():
-        award = AwardEntry.objects.select_for_update().select_related("nomination").get(pk=award.pk)
+        award = (
+            AwardEntry.objects.select_for_update(of=("self",))
+            .select_related("nomination")
+            .get(pk=award.pk)
+        )
         if award.status == EntryStatus.REVOKED:
             raise ValidationError(_("The award has been revoked already."))
         award.status = EntryStatus.REVOKED

@@ -170,7 +170,7 @@ def test_a_kind_without_docx_is_still_refused(demo, tmp_path):  # noqa: F811
 
 VIEWS = [
     ("awards:minutes_docx", minutes_kwargs, {"unit_officer": 403}),
-    ("awards:proposal_docx", proposal_kwargs, {}),
+    ("awards:proposal_docx", proposal_kwargs, {"unit_officer": 403}),
     ("clusters:pact_docx", pact_kwargs, {}),
 ]
 READERS = ["deputy_officer", "head_officer", "viewer", "staff", "admin", "unit_officer"]
