@@ -30,7 +30,7 @@ from clusters.services import cluster_standings
 from emulation.documents.base import AdminHeader, DocumentError, Signature
 from emulation.text import fold, format_number
 
-from .documents import percent, review_meeting
+from .documents import IndicatorLine, percent, review_meeting
 from .models import Nomination, NominationStatus, VoteCandidate, VoteMode, VoteStatus
 
 TEMPLATE = "awards/documents/achievement.html"
@@ -50,15 +50,6 @@ class ScoreLine:
     maximum: str
     self_score: str
     verified: str
-
-
-@dataclass
-class IndicatorLine:
-    number: int
-    name: str
-    target: str
-    actual: str
-    percent: str
 
 
 @dataclass

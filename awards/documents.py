@@ -247,23 +247,39 @@ def _votes(meeting: Meeting, names: dict[int, str]) -> list[VoteRound]:
     return out
 
 
+@dataclass
+class IndicatorLine:
+    """An indicator's row in the summary and the achievement report."""
+
+    number: int
+    name: str
+    target: str
+    actual: str
+    percent: str
+
+
+def standing_at_close(nominations, meeting):
+    """`nominations` of the meeting's year as they stood at its close – a later withdrawal or
+    addition does not rewrite the documents; before the close, those not withdrawn."""
+    if meeting.is_closed and meeting.closed_at:
+        at_close = [
+            n.pk
+            for n in Nomination.history.as_of(meeting.closed_at).filter(
+                cluster_year_id=meeting.cluster_year_id
+            )
+            if n.status != NominationStatus.WITHDRAWN
+        ]
+        return nominations.filter(pk__in=at_close)
+    return nominations.exclude(status=NominationStatus.WITHDRAWN)
+
+
 def _nominations(cluster_year: ClusterYear, names: dict[int, str], meeting) -> list[NominationLine]:
     """The proposals of the meeting: once it is closed, as they stood at the close – a later
     withdrawal or addition does not rewrite the minutes."""
     nominations = Nomination.objects.filter(cluster_year=cluster_year).select_related(
         "award_type", "vote"
     )
-    if meeting.is_closed and meeting.closed_at:
-        at_close = [
-            n.pk
-            for n in Nomination.history.as_of(meeting.closed_at).filter(
-                cluster_year_id=cluster_year.pk
-            )
-            if n.status != NominationStatus.WITHDRAWN
-        ]
-        nominations = nominations.filter(pk__in=at_close)
-    else:
-        nominations = nominations.exclude(status=NominationStatus.WITHDRAWN)
+    nominations = standing_at_close(nominations, meeting)
     out = []
     for nomination in nominations:
         vote = nomination.vote

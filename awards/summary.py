@@ -35,13 +35,15 @@ from emulation.text import fold, format_number, vi_sort_key
 from .documents import (
     BLANK_NUMBER,
     ROMAN,
+    IndicatorLine,
     count_text,
     day_text,
     paragraphs,
     percent,
     review_meeting,
+    standing_at_close,
 )
-from .models import AwardKind, Nomination, NominationStatus, VoteMode
+from .models import AwardKind, Nomination, VoteMode
 
 TEMPLATE = "awards/documents/summary.html"
 TITLE = "BÁO CÁO"
@@ -270,15 +272,6 @@ class MemberLine:
 
 
 @dataclass
-class IndicatorLine:
-    number: int
-    name: str
-    target: str
-    actual: str
-    percent: str
-
-
-@dataclass
 class StandingLine:
     number: int
     name: str
@@ -451,17 +444,7 @@ def _award_groups(cluster_year: ClusterYear, meeting: Meeting, names) -> list[Aw
         .select_related("award_type", "vote")
         .order_by("award_type__order", "award_type__name", "-leading", "-votes", "pk")
     )
-    if meeting.closed_at:
-        at_close = [
-            n.pk
-            for n in Nomination.history.as_of(meeting.closed_at).filter(
-                cluster_year_id=cluster_year.pk
-            )
-            if n.status != NominationStatus.WITHDRAWN
-        ]
-        nominations = nominations.filter(pk__in=at_close)
-    else:
-        nominations = nominations.exclude(status=NominationStatus.WITHDRAWN)
+    nominations = standing_at_close(nominations, meeting)
     groups: dict[int, AwardGroup] = {}
     for nomination in nominations:
         award_type = nomination.award_type
