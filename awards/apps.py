@@ -14,9 +14,9 @@ class AwardsConfig(AppConfig):
         # attendance changes, without importing this app.
         from clusters.services.meetings import HOOKS
 
-        from . import services
+        from .services import votes
 
-        if services.closing_gaps not in HOOKS["closing_gaps"]:
-            HOOKS["closing_gaps"].append(services.closing_gaps)
-        if services.attendance_frozen not in HOOKS["attendance_frozen"]:
-            HOOKS["attendance_frozen"].append(services.attendance_frozen)
+        if votes.closing_gaps not in HOOKS["closing_gaps"]:
+            HOOKS["closing_gaps"].append(votes.closing_gaps)
+        if votes.attendance_frozen not in HOOKS["attendance_frozen"]:
+            HOOKS["attendance_frozen"].append(votes.attendance_frozen)

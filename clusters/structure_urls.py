@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import program_views
-from . import structure_views as views
+from .views import organizations as views
+from .views import programs as program_views
 
 app_name = "structure"
 

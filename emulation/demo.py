@@ -758,8 +758,8 @@ def seed_year_results(stats: Stats, cluster_year, plans: dict, *, locked: bool):
     """A whole year's results, verified; locked with their classification when the year is
     over. Skipped when the year already has results."""
     from clusters.models import AnnualResult, ResultStatus
-    from clusters.scoring import load_table
     from clusters.services import cluster_standings, result_for
+    from clusters.services.scoring import load_table
 
     if cluster_year.results.exists():
         return
@@ -795,8 +795,8 @@ def seed_results(stats: Stats, today: datetime.date):
     """Programmes and results: binh-thuan-1 2024 and soc-trang-2 2018 complete and locked
     (Tuy Phong and TP Sóc Trăng first), lam-dong-1 of the current year partly entered."""
     from clusters.models import ResultStatus
-    from clusters.scoring import load_table
     from clusters.services import result_for, submit_result, verify_result
+    from clusters.services.scoring import load_table
 
     orgs = {
         o.code: o
@@ -956,8 +956,8 @@ def seed_pacts(stats: Stats, today: datetime.date):
     """The pacts: binh-thuan-1 2025, signed at the review of 14/12/2024 in Bắc Bình, and
     lam-dong-1 of the current year, whose targets are its members' result targets."""
     from clusters.models import IndicatorValue, Meeting, MeetingKind, PactTarget
-    from clusters.scoring import load_table
     from clusters.services.pacts import save_pact_targets
+    from clusters.services.scoring import load_table
 
     bt1_2025 = ClusterYear.objects.filter(cluster__code="binh-thuan-1", year=2025).first()
     if bt1_2025 is not None:
@@ -1313,7 +1313,7 @@ def _hold_review(stats: Stats, cluster_year, plan: dict, run_vote) -> None:
 
 
 def _nominate_all(meeting, award_types) -> None:
-    from awards.services import nominate_chosen
+    from awards.services.votes import nominate_chosen
 
     for award_type in award_types:
         _, errors = nominate_chosen(meeting, award_type, by=None)
@@ -1326,7 +1326,7 @@ def seed_meetings(stats: Stats, today: datetime.date):
     Tuy Phong, the certificate to Phan Thiết) and soc-trang-2 2018 (open vote: the leading
     flag to TP Sóc Trăng, excellent flags to Y tế and Kế Sách). Skipped when held already."""
     from awards.models import VoteMode
-    from awards.services import record_open_vote, record_secret_ballot, start_vote
+    from awards.services.votes import record_open_vote, record_secret_ballot, start_vote
     from clusters.models import Meeting, MeetingKind
 
     orgs = {
@@ -1449,8 +1449,8 @@ def seed_approvals(stats: Stats, today: datetime.date):
 
     The years are closed in the demo; at the submission they were in review, so they are
     reopened for the services and put back, as `_hold_review` does."""
-    from awards.approval import approve, record_decision, save_proposal, submit
     from awards.models import HonourRoll, Proposal
+    from awards.services.approval import approve, record_decision, save_proposal, submit
 
     for code, year, fields, decision in APPROVALS:
         cluster_year = ClusterYear.objects.filter(cluster__code=code, year=year).first()

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from awards.dashboard import dashboard_context
+from awards.services.dashboard import dashboard_context
 from clusters.models import Cluster, ClusterYear, ClusterYearStatus, Membership
 from clusters.permissions import access_for, cluster_years_for, managed_briefings
 from clusters.services.briefings import briefing_progress, open_conclusions

@@ -107,7 +107,7 @@ def meeting_step_kwargs(step):
 def vote_kwargs(world):
     """An open round of the vote: every member present, one award form of the province."""
     from awards.models import AwardKind, AwardType, VoteMode
-    from awards.services import start_vote
+    from awards.services.votes import start_vote
     from clusters.models import Meeting
     from clusters.services.meetings import save_attendance
 
@@ -129,7 +129,7 @@ def vote_kwargs(world):
 
 def nomination_kwargs(world):
     from awards.models import AwardKind, AwardType
-    from awards.services import nominate
+    from awards.services.votes import nominate
 
     award = AwardType.objects.create(
         organizer=world.province, name="Bằng khen", kind=AwardKind.CERTIFICATE
@@ -226,8 +226,8 @@ def closed_review_kwargs(world):
 def achievement_kwargs(world):
     """The member unit's result, verified: its achievement report can be printed."""
     from clusters.models import EmulationProgram
-    from clusters.scoring import load_table
     from clusters.services import verify_result
+    from clusters.services.scoring import load_table
     from emulation.demo import BT1_2024, score_demo_result
 
     kwargs = results_kwargs(world)

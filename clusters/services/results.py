@@ -31,7 +31,8 @@ from ..models import (
     ResultStatus,
     ScoreEntry,
 )
-from ..scoring import (
+from .history import stamp
+from .scoring import (
     Suggestion,
     Table,
     Totals,
@@ -44,7 +45,6 @@ from ..scoring import (
     tie_break_key,
     top_level_quota,
 )
-from .history import stamp
 
 SCORE_FIELDS = ("self_score", "verified_score", "explanation", "not_applicable")
 FIGURE_FIELDS = ("target", "actual")

@@ -42,8 +42,8 @@ class DocumentSpec:
 
 
 def _registry() -> dict[str, DocumentSpec]:
-    from awards import documents as awards_documents
-    from awards import summary as awards_summary
+    from awards.documents import minutes as awards_documents
+    from awards.documents import summary as awards_summary
     from clusters.documents import pact, results, roster
 
     return {

@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
-from awards.approval import save_proposal
 from awards.models import AwardRule, AwardType, RuleScope, VoteMode
-from awards.services import nominate_chosen, record_secret_ballot, start_vote
+from awards.services.approval import save_proposal
+from awards.services.votes import nominate_chosen, record_secret_ballot, start_vote
 from clusters.services.meetings import adopt_summary, close_meeting, elect, save_attendance
 from tests.awards.test_review_meeting import review  # noqa: F401
 from tests.clusters.test_results import bt1  # noqa: F401

@@ -10,9 +10,9 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from awards.achievement import balanced_lines, build_achievement
+from awards.documents.achievement import balanced_lines, build_achievement
+from awards.documents.overview import build_overview
 from awards.models import Nomination
-from awards.overview import build_overview
 from clusters.models import (
     AnnualResult,
     ClusterYear,

@@ -8,7 +8,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from awards.approval import (
+from awards.models import Award, AwardStatus, Decision, Nomination, NominationStatus, Proposal
+from awards.services.approval import (
     act_on_many,
     approve,
     dossier_gaps,
@@ -21,7 +22,6 @@ from awards.approval import (
     save_proposal,
     submit,
 )
-from awards.models import Award, AwardStatus, Decision, Nomination, NominationStatus, Proposal
 from clusters.models import ClusterYearStatus
 from tests.factories import OfficerFactory, OrganizationFactory
 

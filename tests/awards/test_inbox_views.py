@@ -11,8 +11,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from awards import approval as workflow
 from awards.models import Award, Decision, Nomination, NominationStatus
+from awards.services import approval as workflow
 from clusters.models import AnnualResult, ClusterYearStatus, Level, OrganizationKind
 from tests.clusters.test_views import count_queries
 from tests.factories import (

@@ -152,7 +152,7 @@ def test_every_step_of_the_meeting_mode_through_http(client, review):  # noqa: F
 def test_the_lists_take_a_constant_number_of_queries(client, review):  # noqa: F811
     w = review
     client.force_login(w.head)
-    from awards.services import nominate
+    from awards.services.votes import nominate
 
     nominate(w.cluster_year, organization=w.units["ldld-tuy-phong"], award_type=w.flag, by=w.head)
     lists = [

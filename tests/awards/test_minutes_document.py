@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from awards.documents import build_minutes
+from awards.documents.minutes import build_minutes
 from awards.models import AwardKind, Nomination, NominationStatus, VoteMode
 from clusters.models import ClusterYear, ClusterYearStatus, Meeting, MeetingKind, MeetingStatus
 from emulation.documents.registry import get_spec

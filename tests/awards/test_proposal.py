@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from awards.approval import dossier_gaps, return_for_supplement, save_proposal
 from awards.models import Nomination, NominationStatus, Proposal, ProposalStatus
+from awards.services.approval import dossier_gaps, return_for_supplement, save_proposal
 from emulation.documents.base import vi_date_line
 from tests.awards.conftest import approval  # noqa: F401
 from tests.awards.test_review_meeting import review  # noqa: F401
@@ -246,7 +246,7 @@ def test_the_preview_and_the_pdf_list_the_nominees(client, approval, tmp_path): 
 
 
 def test_a_withdrawn_nomination_does_not_print(approval):  # noqa: F811
-    from awards.documents import build_proposal
+    from awards.documents.minutes import build_proposal
 
     w = approval
     Nomination.objects.filter(pk=w.certificate_nomination.pk).update(
@@ -364,7 +364,7 @@ def test_the_submission_of_soc_trang_2_2018(demo, tmp_path):  # noqa: F811
 
 
 def test_a_proposal_never_saved_prints_with_the_usual_values(approval):  # noqa: F811
-    from awards.documents import build_proposal
+    from awards.documents.minutes import build_proposal
 
     w = approval
     Proposal.objects.all().delete()

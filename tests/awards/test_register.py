@@ -8,7 +8,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from awards.approval import approve, downgrade, record_decision, submit
 from awards.models import (
     Award,
     AwardStatus,
@@ -17,7 +16,8 @@ from awards.models import (
     Nomination,
     NominationStatus,
 )
-from awards.register_views import rotation_runs
+from awards.services.approval import approve, downgrade, record_decision, submit
+from awards.views.register import rotation_runs
 from clusters.models import AnnualResult, ClusterYearStatus
 from tests.awards.conftest import approval  # noqa: F401
 from tests.awards.test_review_meeting import review  # noqa: F401

@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from awards.approval import return_for_supplement, submit
 from awards.models import Notification
+from awards.services.approval import return_for_supplement, submit
 from clusters.models import ClusterYearStatus
 from clusters.services.results import result_for
 from tests.clusters.test_results import bt1  # noqa: F401

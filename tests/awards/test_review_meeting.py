@@ -16,7 +16,7 @@ from awards.models import (
     VoteMode,
     VoteStatus,
 )
-from awards.services import (
+from awards.services.votes import (
     check_rules,
     nominate,
     nominate_chosen,

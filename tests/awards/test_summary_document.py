@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from awards.summary import build_summary, score_chart
+from awards.documents.summary import build_summary, score_chart
 from clusters.models import OrganizationKind
 from emulation.documents.base import DocumentError
 from tests.awards.test_review_meeting import review  # noqa: F401

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from clusters.models import ClusterYearStatus, Level, OrganizationKind, ResultStatus
-from clusters.scoring import load_table
 from clusters.services import (
     StaleResult,
     cluster_standings,
@@ -22,6 +21,7 @@ from clusters.services import (
     submit_result,
     verify_result,
 )
+from clusters.services.scoring import load_table
 from emulation.demo import BT1_2024, score_demo_result
 from tests.clusters.test_views import count_queries
 from tests.factories import (

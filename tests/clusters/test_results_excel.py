@@ -14,7 +14,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from openpyxl import load_workbook
 
-from clusters import results_excel
 from clusters.models import (
     AnnualResult,
     ClusterYearStatus,
@@ -25,9 +24,10 @@ from clusters.models import (
     ResultStatus,
     ScoreEntry,
 )
-from clusters.results_excel import build_template, import_results
-from clusters.scoring import compute_totals, load_table
 from clusters.services import create_default_program, result_for, save_result
+from clusters.services import results_import as results_excel
+from clusters.services.results_import import build_template, import_results
+from clusters.services.scoring import compute_totals, load_table
 from tests.factories import (
     ClusterFactory,
     ClusterYearFactory,

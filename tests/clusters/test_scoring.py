@@ -18,7 +18,7 @@ from clusters.models import (
     ScoreEntry,
     ScoreSection,
 )
-from clusters.scoring import (
+from clusters.services.scoring import (
     apply_cap,
     competition_ranks,
     compute_totals,

@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from clusters.models import ClusterYearStatus, OrganizationKind
-from clusters.scoring import load_table
 from clusters.services import (
     create_default_program,
     lock_results,
@@ -16,6 +15,7 @@ from clusters.services import (
     submit_result,
     verify_result,
 )
+from clusters.services.scoring import load_table
 from emulation.demo import BT1_2024, score_demo_result
 from tests.e2e.test_foundation_browser import log_in
 from tests.factories import (

@@ -60,11 +60,11 @@ class Command(BaseCommand):
                 _("%(organizer)s has no cluster in %(year)s.")
                 % {"organizer": found.name, "year": year}
             )
-        from awards.achievement import TEMPLATE as ACHIEVEMENT
-        from awards.achievement import build_achievement
+        from awards.documents.achievement import TEMPLATE as ACHIEVEMENT
+        from awards.documents.achievement import build_achievement
+        from awards.documents.overview import TEMPLATE as OVERVIEW
+        from awards.documents.overview import build_overview
         from awards.models import Nomination, NominationStatus
-        from awards.overview import TEMPLATE as OVERVIEW
-        from awards.overview import build_overview
 
         specs = [get_spec(kind) for kind in built_kinds()]
         jobs = [(cy, spec) for cy in cluster_years for spec in specs]

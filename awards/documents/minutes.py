@@ -1,0 +1,684 @@
+"""The papers of a cluster-year's review and proposal, printed as PDF with an HTML preview: the
+minutes of the year-end review and vote (biên bản hội nghị tổng kết và bình xét thi đua) and the
+submission to the organiser (tờ trình đề nghị khen thưởng).
+
+The builders gather the figures – attendance and quorum, the adopted summary, the ranking, every
+round of the vote, the nominations, the election and the conclusions – and the templates hold
+most of the wording: these are official Vietnamese papers, printed in Vietnamese whatever the
+reader's language, like the administrative boilerplate of every document.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from clusters.documents.roster import header_for, signature_for
+from clusters.models import (
+    LEVEL_ABBREVIATIONS,
+    ClusterYear,
+    EmulationProgram,
+    Level,
+    Meeting,
+    MeetingKind,
+    Organization,
+)
+from clusters.services import cluster_standings
+from clusters.services.meetings import quorum
+from emulation.documents.base import AdminHeader, DocumentError, Signature, vi_date_line
+from emulation.text import format_number, vi_sort_key
+
+from ..models import AwardKind, Nomination, NominationStatus, Vote, VoteMode, VoteStatus
+
+TEMPLATE = "awards/documents/minutes.html"
+TITLE = "BIÊN BẢN"
+_TENTH = Decimal("0.1")
+
+
+def percent(part: int | None, whole: int | None) -> str:
+    """ "80", "87,5": a share in per cent with at most one decimal, blank without a base."""
+    if part is None or not whole:
+        return ""
+    return format_number((Decimal(100) * part / whole).quantize(_TENTH))
+
+
+def clock(value: datetime.time | None) -> str:
+    """ "08 giờ 00 phút" – the time as the minutes write it; "…" when not recorded."""
+    if value is None:
+        return "…"
+    return f"{value.hour:02d} giờ {value.minute:02d} phút"
+
+
+def day_text(day: datetime.date) -> str:
+    """ "ngày 07 tháng 01 năm 2019" (the date line's rule, in the middle of a sentence)."""
+    text = vi_date_line("", day)
+    return text[0].lower() + text[1:]
+
+
+def paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@dataclass
+class AttendanceLine:
+    name: str
+    role: str  # "head", "deputy" or ""
+    present: bool
+    representative: str
+    representative_title: str
+
+
+@dataclass
+class StandingLine:
+    rank: int | None
+    name: str
+    total: str
+    level: str
+
+
+@dataclass
+class CandidateLine:
+    name: str
+    votes: int
+    percent: str
+    elected: bool
+
+
+@dataclass
+class VoteRound:
+    award: str
+    leading: bool
+    round: int
+    rounds: int  # rounds held for this award
+    secret: bool
+    seats: int
+    voters: int  # member units present
+    ballots_issued: int | None
+    ballots_returned: int | None
+    ballots_valid: int | None
+    counted: bool
+    candidates: list[CandidateLine]
+    tie_resolution: str
+
+    @property
+    def base(self) -> int | None:
+        """What a share of the votes is taken of: the valid ballots, or the units voting."""
+        return self.ballots_valid if self.secret else self.voters
+
+    @property
+    def chosen(self) -> list[str]:
+        return [c.name for c in self.candidates if c.elected]
+
+
+@dataclass
+class NominationLine:
+    name: str
+    award: str
+    leading: bool
+    votes: int | None
+    base: int | None
+    percent: str
+    secret: bool
+    warnings: list[str]
+
+
+@dataclass
+class ConclusionLine:
+    number: int
+    text: str
+    owner: str
+    due_on: str
+
+
+@dataclass
+class MinutesDocument:
+    kind: str
+    filename: str
+    header: AdminHeader
+    title: str
+    subtitle_lines: list[str]
+    year: int
+    next_year: int
+    cluster_name: str
+    organizer_name: str
+    closed: bool
+    # I. Time and place
+    starts_at: str
+    ends_at: str
+    day: str
+    place: str
+    host: str
+    host_is_head: bool
+    # II. Attendance
+    chair: str
+    chair_title: str
+    secretary: str
+    secretary_title: str
+    guests: list[str]
+    attendance: list[AttendanceLine]
+    members: int
+    present: int
+    required: int
+    quorum_rule: str
+    quorum_reached: bool
+    # III. Proceedings
+    agenda: list[str]
+    summary_adopted: bool
+    achievements: list[str]
+    limitations: list[str]
+    directions: list[str]
+    standings: list[StandingLine]
+    distribution: str
+    level_legend: str
+    votes: list[VoteRound]
+    nominations: list[NominationLine]
+    outgoing_head: str
+    elected_head: str
+    elected_deputy: str
+    handover_on: str
+    handover_at_meeting: bool
+    handover_note: str
+    conclusions: list[ConclusionLine]
+    signature_names: tuple[str, str] = ("", "")  # secretary, chair
+    landscape: bool = False
+
+
+def review_meeting(cluster_year: ClusterYear) -> Meeting | None:
+    return (
+        Meeting.objects.filter(cluster_year=cluster_year, kind=MeetingKind.REVIEW)
+        .select_related("host", "elected_head", "elected_deputy")
+        .prefetch_related("host__former_names")
+        .first()
+    )
+
+
+def _names(ids, day: datetime.date) -> dict[int, str]:
+    return Organization.objects.filter(pk__in=ids).names_on(day)
+
+
+def _votes(meeting: Meeting, names: dict[int, str]) -> list[VoteRound]:
+    votes = list(
+        Vote.objects.filter(meeting=meeting)
+        .select_related("award_type")
+        .prefetch_related("candidates")
+        .order_by("award_type__order", "award_type__name", "round")
+    )
+    rounds: dict[int, int] = {}
+    for vote in votes:
+        rounds[vote.award_type_id] = max(rounds.get(vote.award_type_id, 0), vote.round)
+    out = []
+    for vote in votes:
+        secret = vote.mode == VoteMode.SECRET
+        base = vote.ballots_valid if secret else vote.voters
+        counted = vote.status == VoteStatus.COUNTED
+        candidates = sorted(
+            vote.candidates.all(),
+            key=lambda c: (-c.votes, names.get(c.organization_id, "")),
+        )
+        out.append(
+            VoteRound(
+                award=vote.award_type.name,
+                leading=vote.award_type.kind == AwardKind.LEADING_FLAG,
+                round=vote.round,
+                rounds=rounds[vote.award_type_id],
+                secret=secret,
+                seats=vote.seats,
+                voters=vote.voters,
+                ballots_issued=vote.ballots_issued,
+                ballots_returned=vote.ballots_returned,
+                ballots_valid=vote.ballots_valid,
+                counted=counted,
+                candidates=[
+                    CandidateLine(
+                        name=names.get(c.organization_id, ""),
+                        votes=c.votes,
+                        percent=percent(c.votes, base) if counted else "",
+                        elected=c.elected,
+                    )
+                    for c in candidates
+                ],
+                tie_resolution=vote.tie_resolution if vote.tie else "",
+            )
+        )
+    return out
+
+
+@dataclass
+class IndicatorLine:
+    """An indicator's row in the summary and the achievement report."""
+
+    number: int
+    name: str
+    target: str
+    actual: str
+    percent: str
+
+
+def standing_at_close(nominations, meeting):
+    """`nominations` of the meeting's year as they stood at its close – a later withdrawal or
+    addition does not rewrite the documents; before the close, those not withdrawn."""
+    if meeting.is_closed and meeting.closed_at:
+        at_close = [
+            n.pk
+            for n in Nomination.history.as_of(meeting.closed_at).filter(
+                cluster_year_id=meeting.cluster_year_id
+            )
+            if n.status != NominationStatus.WITHDRAWN
+        ]
+        return nominations.filter(pk__in=at_close)
+    return nominations.exclude(status=NominationStatus.WITHDRAWN)
+
+
+def _nominations(cluster_year: ClusterYear, names: dict[int, str], meeting) -> list[NominationLine]:
+    """The proposals of the meeting: once it is closed, as they stood at the close – a later
+    withdrawal or addition does not rewrite the minutes."""
+    nominations = Nomination.objects.filter(cluster_year=cluster_year).select_related(
+        "award_type", "vote"
+    )
+    nominations = standing_at_close(nominations, meeting)
+    out = []
+    for nomination in nominations:
+        vote = nomination.vote
+        secret = vote is not None and vote.mode == VoteMode.SECRET
+        base = None
+        if vote is not None:
+            base = vote.ballots_valid if secret else vote.voters
+        out.append(
+            NominationLine(
+                name=names.get(nomination.organization_id, ""),
+                award=nomination.award_type.name,
+                leading=nomination.leading,
+                votes=nomination.votes,
+                base=base,
+                percent=percent(nomination.votes, base),
+                secret=secret,
+                warnings=nomination.warning_lines,
+            )
+        )
+    return out
+
+
+@translation.override("vi")
+def build_minutes(
+    cluster_year: ClusterYear, *, printed_on: datetime.date | None = None
+) -> MinutesDocument:
+    """The minutes of the year's review; DocumentError when no review is recorded. A meeting
+    still running prints as a draft. The minutes are dated the day of the meeting, whatever
+    `printed_on` (kept for the builders' common signature)."""
+    cluster_year = ClusterYear.objects.select_related("cluster__organizer", "head").get(
+        pk=cluster_year.pk
+    )
+    cluster = cluster_year.cluster
+    meeting = review_meeting(cluster_year)
+    if meeting is None:
+        raise DocumentError(
+            _(
+                "%(cluster)s (%(code)s) has no year-end review recorded for %(year)s: there "
+                "are no minutes to print."
+            )
+            % {"cluster": cluster.name, "code": cluster.code, "year": cluster_year.year}
+        )
+    as_of = cluster_year.as_of
+    held_on = meeting.held_on
+    organizer_name = cluster.organizer.name_on(as_of)
+
+    header = header_for(cluster_year, printed_on=held_on)
+    if meeting.host_id and meeting.host.locality:
+        header.place = meeting.host.locality
+
+    entries = cluster_year.member_entries()
+    attendances = list(meeting.attendances.all())
+    roles = {e.membership.organization_id: e.role for e in entries}
+    order = {e.membership.organization_id: i for i, e in enumerate(entries)}
+    candidate_ids = set(meeting.votes.values_list("candidates__organization_id", flat=True)) | set(
+        cluster_year.nominations.values_list("organization_id", flat=True)
+    )
+    other_ids = {
+        meeting.host_id,
+        meeting.elected_head_id,
+        meeting.elected_deputy_id,
+        cluster_year.head_id,
+    }
+    ids = {a.organization_id for a in attendances} | candidate_ids | other_ids
+    names = _names(ids - {None}, as_of)
+    attendance = [
+        AttendanceLine(
+            name=names.get(a.organization_id, ""),
+            role=roles.get(a.organization_id, ""),
+            present=a.present,
+            representative=a.representative,
+            representative_title=a.representative_title,
+        )
+        for a in sorted(attendances, key=lambda a: order.get(a.organization_id, len(order)))
+    ]
+    q = quorum(meeting, attendances)
+
+    standings = cluster_standings(cluster_year)
+    rows = sorted(
+        standings.rows, key=lambda r: (r.rank is None, r.rank or 0, not r.member_at_end, r.name)
+    )
+    standing_lines = [
+        StandingLine(
+            rank=row.rank,
+            name=row.name,
+            total=format_number(row.verified_total),
+            level=row.level_label if row.verified_total is not None else "",
+        )
+        for row in rows
+    ]
+    used_levels = [item for item in standings.distribution if item["count"]]
+    distribution = "; ".join(
+        f"{item['abbreviation']}: {item['count']} ({format_number(item['percent'].quantize(_TENTH))}%)"
+        for item in used_levels
+    )
+    legend = "; ".join(
+        f"{LEVEL_ABBREVIATIONS[item['level']]}: {Level(item['level']).label.lower()}"
+        for item in used_levels
+    )
+
+    elected_head = names.get(meeting.elected_head_id, "") if meeting.elected_head_id else ""
+    elected_deputy = names.get(meeting.elected_deputy_id, "") if meeting.elected_deputy_id else ""
+    outgoing = names.get(cluster_year.head_id, "") if cluster_year.head_id else ""
+    if meeting.elected_head_id and meeting.elected_head_id == cluster_year.head_id:
+        outgoing = ""  # re-elected: nothing is handed over
+
+    conclusions = [
+        ConclusionLine(
+            number=c.number,
+            text=c.text.strip().rstrip("."),
+            owner=c.owner,
+            due_on=c.due_on.strftime("%d/%m/%Y") if c.due_on else "",
+        )
+        for c in meeting.conclusions.all()
+    ]
+    chair = meeting.chair or cluster_year.head_person
+    chair_title = meeting.chair_title if meeting.chair else cluster_year.head_person_title
+    year = cluster_year.year
+    return MinutesDocument(
+        kind="minutes",
+        filename=f"bien-ban-{cluster.code}-{year}",
+        header=header,
+        title=TITLE,
+        subtitle_lines=[f"Hội nghị tổng kết công tác thi đua năm {year} và bình xét thi đua"],
+        year=year,
+        next_year=year + 1,
+        cluster_name=cluster.name,
+        organizer_name=organizer_name,
+        closed=meeting.is_closed,
+        starts_at=clock(meeting.starts_at),
+        ends_at=clock(meeting.ends_at),
+        day=day_text(held_on),
+        place=meeting.place,
+        host=names.get(meeting.host_id, "") if meeting.host_id else "",
+        host_is_head=bool(meeting.host_id) and meeting.host_id == cluster_year.head_id,
+        chair=chair,
+        chair_title=chair_title,
+        secretary=meeting.secretary,
+        secretary_title=meeting.secretary_title,
+        guests=[line.rstrip(";.") for line in meeting.guest_lines],
+        attendance=attendance,
+        members=q.members,
+        present=q.present,
+        required=q.required,
+        quorum_rule=q.rule,
+        quorum_reached=q.reached,
+        agenda=[line.rstrip(";.") for line in meeting.agenda_lines],
+        summary_adopted=meeting.summary_adopted,
+        achievements=paragraphs(meeting.achievements),
+        limitations=paragraphs(meeting.limitations),
+        directions=paragraphs(meeting.directions),
+        standings=standing_lines,
+        distribution=distribution,
+        level_legend=legend,
+        votes=_votes(meeting, names),
+        nominations=_nominations(cluster_year, names, meeting),
+        outgoing_head=outgoing,
+        elected_head=elected_head,
+        elected_deputy=elected_deputy,
+        handover_on=meeting.handover_on.strftime("%d/%m/%Y") if meeting.handover_on else "",
+        handover_at_meeting=meeting.handover_on == held_on,
+        handover_note=meeting.handover_note.strip(),
+        conclusions=conclusions,
+        signature_names=(meeting.secretary, chair),
+    )
+
+
+# The submission (tờ trình đề nghị khen thưởng) -------------------------------------------------
+
+PROPOSAL_TEMPLATE = "awards/documents/proposal.html"
+PROPOSAL_TITLE = "TỜ TRÌNH"
+# A blank number to be written in by hand, as the clerk does before signing.
+BLANK_NUMBER = "\u00a0" * 8
+
+
+def count_text(count: int) -> str:
+    """ "01", "12": how the papers write a count of units."""
+    return f"{count:02d}"
+
+
+@dataclass
+class ProposalLine:
+    number: int
+    name: str
+    award: str
+    leading: bool
+    votes: int | None
+    base: int | None
+    percent: str
+    level: str
+    total: str
+
+    @property
+    def vote_text(self) -> str:
+        """ "4/5 (80%)"; blank without a vote."""
+        if self.votes is None or not self.base:
+            return ""
+        return f"{self.votes}/{self.base} ({self.percent}%)"
+
+
+@dataclass
+class ProposalGroup:
+    numeral: str
+    award: str
+    recipient: str  # "tập thể" or "cá nhân"
+    lines: list[ProposalLine]
+
+    @property
+    def count(self) -> str:
+        return count_text(len(self.lines))
+
+    @property
+    def all_leading(self) -> bool:
+        """A leading flag's group: the mark goes on the group, not on each line."""
+        return all(line.leading for line in self.lines)
+
+
+@dataclass
+class ProposalDocument:
+    kind: str
+    filename: str
+    header: AdminHeader
+    title: str
+    subtitle_lines: list[str]
+    year: int
+    cluster_name: str
+    addressee: str
+    opening: list[str]
+    groups: list[ProposalGroup]
+    total: str
+    total_recipient: str
+    enclosures: list[str]
+    closing_line: str
+    signature: Signature
+    recipients: list[str]
+    draft: bool = False
+    landscape: bool = False
+
+    @property
+    def nominee_count(self) -> int:
+        return sum(len(group.lines) for group in self.groups)
+
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+
+
+def _vote_phrase(modes: set[str]) -> str:
+    if modes == {VoteMode.SECRET}:
+        return "bằng hình thức bỏ phiếu kín"
+    if modes == {VoteMode.OPEN}:
+        return "bằng hình thức biểu quyết giơ tay"
+    if modes:
+        return "bằng hình thức bỏ phiếu kín và biểu quyết giơ tay"
+    return ""
+
+
+def _opening(cluster_year, proposal, meeting, organizer_name, addressee, modes) -> list[str]:
+    """The paragraph before the list: the head's own text, or the usual wording."""
+    own = paragraphs(proposal.body)
+    if own:
+        return own
+    year = cluster_year.year
+    cluster_name = cluster_year.cluster.name
+    lines = []
+    program = EmulationProgram.for_cluster_year(cluster_year)
+    if program is not None and program.plan_reference:
+        lines.append(
+            f"Căn cứ {program.plan_reference} của {organizer_name} về việc phát động phong trào "
+            f"thi đua năm {year};"
+        )
+    if meeting is not None:
+        where = f" tại {meeting.place}" if meeting.place else ""
+        how = _vote_phrase(modes)
+        lines.append(
+            f"Căn cứ kết quả Hội nghị tổng kết công tác thi đua năm {year} và bình xét thi đua "
+            f"của {cluster_name}, tổ chức {day_text(meeting.held_on)}{where}"
+            + (f", bình xét {how};" if how else ";")
+        )
+    lines.append(
+        f"{cluster_name} kính đề nghị {addressee} xem xét, khen thưởng các tập thể có thành "
+        f"tích xuất sắc trong phong trào thi đua năm {year}, cụ thể như sau:"
+    )
+    return lines
+
+
+@translation.override("vi")
+def build_proposal(
+    cluster_year: ClusterYear, *, printed_on: datetime.date | None = None
+) -> ProposalDocument:
+    """The cluster's submission to the organiser with the list of its nominees, grouped by the
+    proposed form – every nomination of the year but the withdrawn ones, whatever the
+    organiser has decided since (the paper is what the cluster sent). DocumentError when the
+    year has no nomination. Dated the proposal's date, else the review meeting's."""
+    from ..services.approval import proposal_for
+
+    cluster_year = ClusterYear.objects.select_related("cluster__organizer", "head").get(
+        pk=cluster_year.pk
+    )
+    cluster = cluster_year.cluster
+    year = cluster_year.year
+    nominations = list(
+        Nomination.objects.filter(cluster_year=cluster_year)
+        .exclude(status=NominationStatus.WITHDRAWN)
+        .select_related("award_type", "vote")
+        .order_by("award_type__order", "award_type__name", "award_type_id")
+    )
+    if not nominations:
+        raise DocumentError(
+            _(
+                "%(cluster)s (%(code)s) has proposed no unit for %(year)s: there is no "
+                "submission to print."
+            )
+            % {"cluster": cluster.name, "code": cluster.code, "year": year}
+        )
+    proposal = proposal_for(cluster_year)
+    meeting = review_meeting(cluster_year)
+    as_of = cluster_year.as_of
+    organizer_name = cluster.organizer.name_on(as_of)
+
+    day = proposal.issued_on or (meeting.held_on if meeting else None) or printed_on
+    header = header_for(cluster_year, printed_on=day)
+    if proposal.place.strip():
+        header.place = proposal.place.strip()
+    elif meeting is not None and meeting.host_id and meeting.host.locality:
+        header.place = meeting.host.locality
+    suffix = cluster_year.number_suffix or "CTĐ"
+    header.number = proposal.number.strip() or f"{BLANK_NUMBER}/TTr-{suffix}"
+
+    names = _names({n.organization_id for n in nominations}, as_of)
+    standings = {row.organization_id: row for row in cluster_standings(cluster_year).rows}
+    groups: dict[int, ProposalGroup] = {}
+    for nomination in nominations:
+        award_type = nomination.award_type
+        group = groups.get(award_type.pk)
+        if group is None:
+            group = groups[award_type.pk] = ProposalGroup(
+                numeral=ROMAN[len(groups)] if len(groups) < len(ROMAN) else str(len(groups) + 1),
+                award=award_type.name,
+                recipient="cá nhân" if award_type.recipient == "individual" else "tập thể",
+                lines=[],
+            )
+        vote = nomination.vote
+        base = None
+        if vote is not None:
+            base = vote.ballots_valid if vote.mode == VoteMode.SECRET else vote.voters
+        row = standings.get(nomination.organization_id)
+        group.lines.append(
+            ProposalLine(
+                number=0,
+                name=names.get(nomination.organization_id, ""),
+                award=award_type.label,
+                leading=nomination.leading,
+                votes=nomination.votes,
+                base=base,
+                percent=percent(nomination.votes, base),
+                level=row.level_label if row and row.verified_total is not None else "",
+                total=format_number(row.verified_total) if row else "",
+            )
+        )
+    number = 0
+    for group in groups.values():
+        group.lines.sort(
+            key=lambda line: (not line.leading, -(line.votes or 0), vi_sort_key(line.name))
+        )
+        for line in group.lines:
+            number += 1
+            line.number = number
+    modes = {n.vote.mode for n in nominations if n.vote is not None}
+    addressee = proposal.addressee.strip() or ("Hội đồng Thi đua – Khen thưởng " + organizer_name)
+    recipients_kind = {group.recipient for group in groups.values()}
+    enclosures = []
+    if meeting is not None:
+        enclosures.append(
+            f"Biên bản hội nghị tổng kết và bình xét thi đua năm {year} ngày "
+            f"{meeting.held_on.strftime('%d/%m/%Y')}"
+        )
+    enclosures.append(
+        f"Báo cáo thành tích của từng tập thể được đề nghị khen thưởng ({count_text(number)} "
+        "báo cáo)"
+    )
+    enclosures.append(f"Bảng tổng hợp kết quả chấm điểm, xếp hạng năm {year} của Cụm")
+    signature = signature_for(cluster_year)
+    signature.name = proposal.signer.strip() or cluster_year.head_person
+    return ProposalDocument(
+        kind="proposal",
+        filename=f"to-trinh-{cluster.code}-{year}",
+        header=header,
+        title=PROPOSAL_TITLE,
+        subtitle_lines=[f"Về việc đề nghị khen thưởng công tác thi đua năm {year}"],
+        year=year,
+        cluster_name=cluster.name,
+        addressee=addressee,
+        opening=_opening(cluster_year, proposal, meeting, organizer_name, addressee, modes),
+        groups=list(groups.values()),
+        total=count_text(number),
+        total_recipient=recipients_kind.pop() if len(recipients_kind) == 1 else "tập thể, cá nhân",
+        enclosures=enclosures,
+        closing_line=f"{cluster.name} kính trình {addressee} xem xét, quyết định./.",
+        signature=signature,
+        recipients=["- Như trên;", "- Các đơn vị thành viên Cụm;", "- Lưu: VT."],
+        draft=meeting is not None and not meeting.is_closed,
+    )

@@ -1,0 +1,645 @@
+"""The year-end summary report of a cluster-year (báo cáo tổng kết công tác thi đua năm …),
+printed as PDF (and DOCX) with an HTML preview.
+
+It is the paper the review meeting adopted: the cluster as it stood that year, the results
+(the adopted text, the indicators totalled over the members, the classification and the
+ranking, drawn as charts too), next year's directions and the outcome of the vote – the
+nominees and next year's head and deputy. The builder computes every figure; the template
+holds the wording, official Vietnamese whatever the reader's language.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from clusters.documents.roster import header_for, signature_for
+from clusters.models import (
+    LEVEL_ABBREVIATIONS,
+    ClusterYear,
+    EmulationProgram,
+    IndicatorKind,
+    IndicatorValue,
+    Level,
+    Meeting,
+    Organization,
+)
+from clusters.services import cluster_standings
+from emulation.documents.base import AdminHeader, DocumentError, Signature
+from emulation.text import fold, format_number, vi_sort_key
+
+from ..models import AwardKind, Nomination, VoteMode
+from .minutes import (
+    BLANK_NUMBER,
+    ROMAN,
+    IndicatorLine,
+    count_text,
+    day_text,
+    paragraphs,
+    percent,
+    review_meeting,
+    standing_at_close,
+)
+
+TEMPLATE = "awards/documents/summary.html"
+TITLE = "BÁO CÁO"
+_TENTH = Decimal("0.1")
+
+# The indicators that describe the cluster's size rather than its results: printed in part I,
+# found by code, else by name.
+SIZE_INDICATORS = {
+    "unions": ("CDCS_TONG", "tong so cong doan co so"),
+    "members": ("DV_TONG", "tong so doan vien"),
+}
+
+
+# The charts: plain geometry in millimetres of the printed column (165 mm wide) -------------
+
+CHART_WIDTH = Decimal(165)
+LABEL_WIDTH = Decimal(64)  # unit names, right-aligned against the bars
+BAR_AREA = Decimal(84)  # from the axis to the scale's maximum
+VALUE_WIDTH = Decimal(12)  # the figures, right-aligned after the scale
+ROW_HEIGHT = Decimal("6.4")
+BAR_HEIGHT = Decimal("4.2")
+AXIS_TOP = Decimal(2)
+# Greys that stay apart on a black-and-white printer, best level darkest.
+LEVEL_FILLS = {
+    Level.EXCELLENT: "#3a3a3a",
+    Level.GOOD: "#8c8c8c",
+    Level.COMPLETED: "#c4c4c4",
+    Level.FAILED: "#e6e6e6",
+    Level.NONE: "#ffffff",
+}
+LEVEL_INKS = {Level.EXCELLENT: "#ffffff", Level.GOOD: "#ffffff"}
+
+
+def short_unit_name(name: str) -> str:
+    """The abbreviations the papers use in tight places: "LĐLĐ huyện Bắc Bình"."""
+    return name.replace("Liên đoàn Lao động", "LĐLĐ").replace("Công đoàn", "CĐ")
+
+
+def _mm(value: Decimal) -> str:
+    return format(value.quantize(_TENTH), "f")
+
+
+@dataclass
+class ScoreBar:
+    label: str
+    value: str  # printed, e.g. "97,5"
+    rank: int | None
+    y: Decimal
+    width: Decimal  # of the bar, 0 without a score
+
+    @property
+    def bar_y(self) -> str:
+        return _mm(self.y + (ROW_HEIGHT - BAR_HEIGHT) / 2)
+
+    @property
+    def text_y(self) -> str:
+        return _mm(self.y + ROW_HEIGHT / 2 + Decimal("1.2"))
+
+    @property
+    def bar_width(self) -> str:
+        return _mm(self.width)
+
+    @property
+    def value_x(self) -> str:
+        # A column of its own right of the scale, like the figures of a table.
+        return _mm(LABEL_WIDTH + 2 + BAR_AREA + VALUE_WIDTH)
+
+    @property
+    def leading(self) -> bool:
+        return self.rank == 1
+
+
+@dataclass
+class Tick:
+    x: str
+    label: str
+
+
+@dataclass
+class ScoreChart:
+    bars: list[ScoreBar]
+    ticks: list[Tick]
+    height: Decimal
+
+    @property
+    def height_mm(self) -> str:
+        return _mm(self.height)
+
+    @property
+    def bar_height(self) -> str:
+        return _mm(BAR_HEIGHT)
+
+    @property
+    def axis_x(self) -> str:
+        return _mm(LABEL_WIDTH + 2)
+
+    @property
+    def axis_bottom(self) -> str:
+        return _mm(AXIS_TOP + ROW_HEIGHT * len(self.bars))
+
+    @property
+    def tick_label_y(self) -> str:
+        return _mm(AXIS_TOP + ROW_HEIGHT * len(self.bars) + Decimal("4.2"))
+
+    @property
+    def label_x(self) -> str:
+        return _mm(LABEL_WIDTH)
+
+
+def score_chart(rows: list[tuple[str, Decimal | None, int | None]], top: Decimal) -> ScoreChart:
+    """Horizontal bars, one per member in rank order, on a scale from 0 to `top` rounded up
+    to ten points."""
+    scale_max = max([top, *(value for _, value, _ in rows if value is not None)])
+    scale_max = (scale_max / 10).to_integral_value(rounding=ROUND_CEILING) * 10 or Decimal(10)
+    step = Decimal(20) if scale_max > 60 else Decimal(10)
+    bars = []
+    for index, (name, value, rank) in enumerate(rows):
+        width = BAR_AREA * value / scale_max if value is not None else Decimal(0)
+        bars.append(
+            ScoreBar(
+                label=short_unit_name(name),
+                value=format_number(value) if value is not None else "–",
+                rank=rank,
+                y=AXIS_TOP + ROW_HEIGHT * index,
+                width=max(width, Decimal(0)),
+            )
+        )
+    ticks = []
+    mark = Decimal(0)
+    while mark <= scale_max:
+        ticks.append(
+            Tick(x=_mm(LABEL_WIDTH + 2 + BAR_AREA * mark / scale_max), label=format_number(mark))
+        )
+        mark += step
+    return ScoreChart(bars=bars, ticks=ticks, height=AXIS_TOP + ROW_HEIGHT * len(rows) + 6)
+
+
+@dataclass
+class ShareSegment:
+    level: str
+    abbreviation: str
+    label: str  # the level's name
+    count: int
+    percent: str
+    x: Decimal
+    width: Decimal
+    fill: str
+    ink: str
+    legend_y: Decimal
+
+    @property
+    def x_mm(self) -> str:
+        return _mm(self.x)
+
+    @property
+    def width_mm(self) -> str:
+        return _mm(self.width)
+
+    @property
+    def middle_x(self) -> str:
+        return _mm(self.x + self.width / 2)
+
+    @property
+    def fits_label(self) -> bool:
+        return self.width >= 16
+
+    @property
+    def legend_box_y(self) -> str:
+        return _mm(self.legend_y - Decimal("3.2"))
+
+    @property
+    def legend_text_y(self) -> str:
+        return _mm(self.legend_y)
+
+    @property
+    def count_text(self) -> str:
+        return count_text(self.count)
+
+
+@dataclass
+class ShareChart:
+    segments: list[ShareSegment]
+    height: Decimal
+    bar_width: Decimal = CHART_WIDTH - 2
+
+    @property
+    def height_mm(self) -> str:
+        return _mm(self.height)
+
+
+def share_chart(distribution: list[dict]) -> ShareChart:
+    """One bar split by classification level, with its legend below."""
+    used = [item for item in distribution if item["count"]]
+    total = sum(item["count"] for item in used) or 1
+    x = Decimal(1)
+    width_all = CHART_WIDTH - 2
+    segments = []
+    for index, item in enumerate(used):
+        width = width_all * item["count"] / total
+        segments.append(
+            ShareSegment(
+                level=item["level"],
+                abbreviation=item["abbreviation"],
+                label=str(Level(item["level"]).label),
+                count=item["count"],
+                percent=format_number(item["percent"].quantize(_TENTH)),
+                x=x,
+                width=width,
+                fill=LEVEL_FILLS[item["level"]],
+                ink=LEVEL_INKS.get(item["level"], "#000000"),
+                legend_y=Decimal(18) + Decimal(6) * index,
+            )
+        )
+        x += width
+    return ShareChart(segments=segments, height=Decimal(13) + Decimal(6) * len(segments))
+
+
+# The document ---------------------------------------------------------------------------------
+
+
+@dataclass
+class MemberLine:
+    name: str
+    role: str  # "head", "deputy" or ""
+    note: str  # joined or left during the year
+
+
+@dataclass
+class StandingLine:
+    number: int
+    name: str
+    self_total: str
+    total: str
+    level: str
+    rank: int | None
+
+
+@dataclass
+class LevelLine:
+    label: str
+    abbreviation: str
+    count: str
+    percent: str
+
+
+@dataclass
+class NomineeLine:
+    name: str
+    leading: bool
+    vote_text: str  # "4/5 phiếu đồng ý, đạt 80%"
+
+
+@dataclass
+class AwardGroup:
+    numeral: str
+    award: str
+    leading: bool
+    lines: list[NomineeLine]
+
+
+@dataclass
+class SummaryDocument:
+    kind: str
+    filename: str
+    header: AdminHeader
+    title: str
+    subtitle_lines: list[str]
+    year: int
+    next_year: int
+    cluster_name: str
+    organizer_name: str
+    intro: str
+    # I. The cluster
+    members: list[MemberLine]
+    member_count: str
+    head: str
+    head_person: str
+    head_person_title: str
+    deputy: str
+    deputy_person: str
+    deputy_person_title: str
+    theme: str
+    unions_total: str
+    union_members_total: str
+    # II. Results
+    achievements: list[str]
+    limitations: list[str]
+    indicators: list[IndicatorLine]
+    standings: list[StandingLine]
+    levels: list[LevelLine]
+    score_chart: ScoreChart | None
+    share_chart: ShareChart | None
+    # III. Next year
+    directions: list[str]
+    # IV. The vote and the proposals
+    meeting_day: str
+    meeting_place: str
+    vote_phrase: str
+    addressee: str
+    awards: list[AwardGroup]
+    elected_head: str
+    elected_deputy: str
+    signature: Signature
+    recipients: list[str] = field(default_factory=list)
+    landscape: bool = False
+
+    @property
+    def has_size(self) -> bool:
+        return bool(self.unions_total or self.union_members_total)
+
+
+def _closed_review(cluster_year: ClusterYear) -> Meeting:
+    cluster = cluster_year.cluster
+    meeting = review_meeting(cluster_year)
+    if meeting is None or not meeting.is_closed:
+        raise DocumentError(
+            _(
+                "%(cluster)s (%(code)s) has no closed year-end review for %(year)s: the summary "
+                "report prints what the review adopted, so close the review first."
+            )
+            % {"cluster": cluster.name, "code": cluster.code, "year": cluster_year.year}
+        )
+    return meeting
+
+
+def _size_indicator(indicators, key: str):
+    code, name = SIZE_INDICATORS[key]
+    for indicator in indicators:
+        if indicator.code == code:
+            return indicator
+    for indicator in indicators:
+        if fold(indicator.name).startswith(name):
+            return indicator
+    return None
+
+
+def _total(values: list[Decimal], kind: str) -> Decimal | None:
+    if not values:
+        return None
+    if kind == IndicatorKind.PERCENT:
+        return (sum(values) / len(values)).quantize(_TENTH)
+    if kind == IndicatorKind.YES_NO:
+        return Decimal(sum(1 for v in values if v >= 1))
+    return sum(values)
+
+
+def _indicator_lines(table, result_ids: set[int], skip: set[int]) -> list[IndicatorLine]:
+    """Each indicator totalled over the members at the year's end: target, actual and the
+    share of the target reached."""
+    if table is None:
+        return []
+    values: dict[int, list[IndicatorValue]] = {}
+    for value in IndicatorValue.objects.filter(result_id__in=result_ids):
+        values.setdefault(value.indicator_id, []).append(value)
+    lines = []
+    for indicator in table.indicators:
+        if indicator.pk in skip:
+            continue
+        rows = values.get(indicator.pk, [])
+        actual = _total([v.actual for v in rows if v.actual is not None], indicator.kind)
+        target = (
+            _total([v.target for v in rows if v.target is not None], indicator.kind)
+            if indicator.has_target and indicator.kind != IndicatorKind.YES_NO
+            else None
+        )
+        if actual is None and target is None:
+            continue
+        share = ""
+        if target and actual is not None:
+            share = format_number((Decimal(100) * actual / target).quantize(_TENTH))
+        lines.append(
+            IndicatorLine(
+                number=len(lines) + 1,
+                name=indicator.name,
+                target=format_number(target) if target is not None else "",
+                actual=format_number(actual) if actual is not None else "",
+                percent=share,
+            )
+        )
+    return lines
+
+
+def _vote_phrase(modes: set[str]) -> str:
+    if modes == {VoteMode.SECRET}:
+        return "bỏ phiếu kín"
+    if modes == {VoteMode.OPEN}:
+        return "biểu quyết giơ tay"
+    if modes:
+        return "bỏ phiếu kín và biểu quyết giơ tay"
+    return ""
+
+
+def _award_groups(cluster_year: ClusterYear, meeting: Meeting, names) -> list[AwardGroup]:
+    """The nominations the review decided, as they stood at its close (a later withdrawal
+    does not rewrite the report), grouped by award form."""
+    nominations = (
+        Nomination.objects.filter(cluster_year=cluster_year)
+        .select_related("award_type", "vote")
+        .order_by("award_type__order", "award_type__name", "-leading", "-votes", "pk")
+    )
+    nominations = standing_at_close(nominations, meeting)
+    groups: dict[int, AwardGroup] = {}
+    for nomination in nominations:
+        award_type = nomination.award_type
+        group = groups.get(award_type.pk)
+        if group is None:
+            group = groups[award_type.pk] = AwardGroup(
+                numeral=ROMAN[len(groups) % len(ROMAN)],
+                award=award_type.name,
+                leading=award_type.kind == AwardKind.LEADING_FLAG,
+                lines=[],
+            )
+        vote = nomination.vote
+        vote_text = ""
+        if vote is not None and nomination.votes is not None:
+            secret = vote.mode == VoteMode.SECRET
+            base = vote.ballots_valid if secret else vote.voters
+            if base:
+                unit = "phiếu" if secret else "đơn vị biểu quyết"
+                vote_text = (
+                    f"{nomination.votes}/{base} {unit} đồng ý, đạt "
+                    f"{percent(nomination.votes, base)}%"
+                )
+        group.lines.append(
+            NomineeLine(
+                name=names.get(nomination.organization_id, ""),
+                leading=nomination.leading,
+                vote_text=vote_text,
+            )
+        )
+    for group in groups.values():
+        group.leading = group.leading or all(line.leading for line in group.lines)
+    return list(groups.values())
+
+
+@translation.override("vi")
+def build_summary(
+    cluster_year: ClusterYear, *, printed_on: datetime.date | None = None
+) -> SummaryDocument:
+    """The summary report the year's review adopted, dated the day of the review;
+    DocumentError while the year has no closed review."""
+    cluster_year = ClusterYear.objects.select_related("cluster__organizer", "head", "deputy").get(
+        pk=cluster_year.pk
+    )
+    cluster = cluster_year.cluster
+    meeting = _closed_review(cluster_year)
+    year = cluster_year.year
+    as_of = cluster_year.as_of
+    organizer_name = cluster.organizer.name_on(as_of)
+
+    header = header_for(cluster_year, printed_on=meeting.held_on)
+    if meeting.host_id and meeting.host.locality:
+        header.place = meeting.host.locality
+    suffix = cluster_year.number_suffix or "CTĐ"
+    header.number = f"{BLANK_NUMBER}/BC-{suffix}"
+
+    # I. The cluster, as it stood at the year's end.
+    entries = cluster_year.member_entries()
+    members = []
+    for entry in entries:
+        membership = entry.membership
+        note = ""
+        if not membership.is_member_on(as_of) and membership.left_on:
+            note = f"rời Cụm từ ngày {membership.left_on.strftime('%d/%m/%Y')}"
+        elif membership.joined_on and membership.joined_on > cluster_year.first_day:
+            note = f"gia nhập Cụm từ ngày {membership.joined_on.strftime('%d/%m/%Y')}"
+        members.append(MemberLine(name=entry.name, role=entry.role, note=note))
+    current = [e for e in entries if e.membership.is_member_on(as_of)]
+    names = {e.membership.organization_id: e.name for e in entries}
+    other_ids = (
+        {
+            meeting.elected_head_id,
+            meeting.elected_deputy_id,
+            cluster_year.head_id,
+            cluster_year.deputy_id,
+        }
+        - set(names)
+        - {None}
+    )
+    if other_ids:
+        names.update(Organization.objects.filter(pk__in=other_ids).names_on(as_of))
+
+    standings = cluster_standings(cluster_year)
+    table = standings.table
+    program = table.program if table else EmulationProgram.for_cluster_year(cluster_year)
+    counted = standings.counted
+    result_ids = {row.result.pk for row in counted if row.result is not None}
+    indicators = table.indicators if table else []
+    size = {key: _size_indicator(indicators, key) for key in SIZE_INDICATORS}
+    size_totals = {}
+    for key, indicator in size.items():
+        total = None
+        if indicator is not None and result_ids:
+            figures = IndicatorValue.objects.filter(
+                result_id__in=result_ids, indicator=indicator, actual__isnull=False
+            ).values_list("actual", flat=True)
+            total = _total(list(figures), indicator.kind)
+        size_totals[key] = format_number(total) if total is not None else ""
+
+    # II. Results.
+    skip = {indicator.pk for indicator in size.values() if indicator is not None}
+    indicator_lines = _indicator_lines(table, result_ids, skip)
+    ordered = sorted(
+        standings.rows,
+        key=lambda r: (r.rank is None, r.rank or 0, not r.member_at_end, vi_sort_key(r.name)),
+    )
+    standing_lines = [
+        StandingLine(
+            number=index,
+            name=row.name,
+            self_total=format_number(row.self_total),
+            total=format_number(row.verified_total),
+            level=row.level_label if row.verified_total is not None else "",
+            rank=row.rank,
+        )
+        for index, row in enumerate(ordered, start=1)
+    ]
+    scored = [row for row in ordered if row.member_at_end and row.verified_total is not None]
+    levels = [
+        LevelLine(
+            label=str(Level(item["level"]).label),
+            abbreviation=LEVEL_ABBREVIATIONS[item["level"]],
+            count=count_text(item["count"]),
+            percent=format_number(item["percent"].quantize(_TENTH)),
+        )
+        for item in standings.distribution
+        if item["count"]
+    ]
+    chart = None
+    shares = None
+    if scored:
+        top = table.score_max if table else Decimal(100)
+        chart = score_chart([(r.name, r.verified_total, r.rank) for r in scored], top)
+        shares = share_chart(standings.distribution)
+
+    # IV. The vote.
+    modes = set(meeting.votes.values_list("mode", flat=True))
+    intro = (
+        f"{cluster.name} báo cáo kết quả thực hiện công tác thi đua năm {year} và phương "
+        f"hướng, nhiệm vụ năm {year + 1} như sau:"
+    )
+    if program is not None and program.plan_reference:
+        intro = (
+            f"Thực hiện {program.plan_reference} của {organizer_name} về việc phát động phong "
+            f"trào thi đua năm {year}, {intro}"
+        )
+
+    signature = signature_for(cluster_year)
+    signature.name = cluster_year.head_person
+    subtitle = [f"Tổng kết công tác thi đua năm {year} của {cluster.name}"]
+    if meeting.directions.strip():
+        subtitle.append(f"và phương hướng, nhiệm vụ năm {year + 1}")
+    return SummaryDocument(
+        kind="summary",
+        filename=f"bao-cao-tong-ket-{cluster.code}-{year}",
+        header=header,
+        title=TITLE,
+        subtitle_lines=subtitle,
+        year=year,
+        next_year=year + 1,
+        cluster_name=cluster.name,
+        organizer_name=organizer_name,
+        intro=intro,
+        members=members,
+        member_count=count_text(len(current)),
+        head=names.get(cluster_year.head_id, "") if cluster_year.head_id else "",
+        head_person=cluster_year.head_person,
+        head_person_title=cluster_year.head_person_title,
+        deputy=names.get(cluster_year.deputy_id, "") if cluster_year.deputy_id else "",
+        deputy_person=cluster_year.deputy_person,
+        deputy_person_title=cluster_year.deputy_person_title,
+        theme=program.theme if program is not None else "",
+        unions_total=size_totals["unions"],
+        union_members_total=size_totals["members"],
+        achievements=paragraphs(meeting.achievements),
+        limitations=paragraphs(meeting.limitations),
+        indicators=indicator_lines,
+        standings=standing_lines,
+        levels=levels,
+        score_chart=chart,
+        share_chart=shares,
+        directions=paragraphs(meeting.directions),
+        meeting_day=day_text(meeting.held_on),
+        meeting_place=meeting.place,
+        vote_phrase=_vote_phrase(modes),
+        addressee="Hội đồng Thi đua – Khen thưởng " + organizer_name,
+        awards=_award_groups(cluster_year, meeting, names),
+        elected_head=names.get(meeting.elected_head_id, "") if meeting.elected_head_id else "",
+        elected_deputy=(
+            names.get(meeting.elected_deputy_id, "") if meeting.elected_deputy_id else ""
+        ),
+        signature=signature,
+        recipients=[
+            f"- Thường trực {organizer_name} (để báo cáo);",
+            f"- Hội đồng Thi đua – Khen thưởng {organizer_name};",
+            "- Các đơn vị thành viên Cụm;",
+            "- Lưu: VT.",
+        ],
+    )

@@ -1,0 +1,157 @@
+"""The lists of decisions and of the award register (sorting, pagination, XLSX/CSV export)."""
+
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import year_end
+
+from ..models import Award, AwardStatus, Decision
+
+END = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+
+
+class DecisionTable(tables.Table):
+    number = tables.Column(
+        verbose_name=_("Number"), linkify=("awards:decision_detail", [tables.A("pk")])
+    )
+    signed_on = tables.DateColumn(verbose_name=_("Date"), format="d/m/Y")
+    signer = tables.Column(verbose_name=_("Signed by"))
+    organizer = tables.Column(verbose_name=_("Issued by"), order_by=("organizer__name",))
+    year = tables.Column(verbose_name=_("Emulation year"), localize=False)
+    award_count = tables.Column(verbose_name=_("Awards"), attrs=END)
+
+    class Meta:
+        model = Decision
+        fields = ["number", "signed_on", "signer", "organizer", "year", "award_count"]
+        order_by = ("-signed_on",)
+        empty_text = _("No decision recorded yet.")
+
+    def value_signed_on(self, value):
+        return value.strftime("%d/%m/%Y")
+
+    def render_signer(self, record, value):
+        if record.signer_title:
+            return format_html(
+                '{}<div class="small text-muted">{}</div>', value, record.signer_title
+            )
+        return value
+
+    def value_signer(self, record, value):
+        return f"{value} ({record.signer_title})" if record.signer_title else value
+
+    def render_organizer(self, record):
+        return record.organizer.name_on(year_end(record.year))
+
+    def value_organizer(self, record):
+        return record.organizer.name_on(year_end(record.year))
+
+    def value_number(self, value):
+        return value
+
+    def value_year(self, value):
+        return value
+
+
+class AwardTable(tables.Table):
+    """The award register. `can_revoke` and `decision_readable` (annotated by the view) say
+    whether the user may revoke the row's award and open its decision's page."""
+
+    year = tables.Column(verbose_name=_("Year"), localize=False)
+    organization = tables.Column(verbose_name=_("Unit"), order_by=("organization__name",))
+    award_type = tables.Column(
+        verbose_name=_("Form"), order_by=("award_type__order", "award_type__name")
+    )
+    cluster = tables.Column(
+        verbose_name=_("Cluster"),
+        accessor="cluster_year__cluster__name",
+        order_by=("cluster_year__cluster__organizer__name", "cluster_year__cluster__number"),
+    )
+    decision = tables.Column(verbose_name=_("Decision"), order_by=("decision__signed_on",))
+    status = tables.Column(verbose_name=_("Status"))
+    actions = tables.Column(
+        verbose_name=_("Actions"),
+        empty_values=(),
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        model = Award
+        fields = ["year", "organization", "award_type", "cluster", "decision", "status"]
+        order_by = ("-year", "award_type")
+        empty_text = _("No award matches.")
+        attrs = {"class": "table table-sm align-middle"}
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    @staticmethod
+    def unit_name(record):
+        # The name the unit bore that year (former names prefetched: no query per row).
+        return record.organization.name_on(year_end(record.year))
+
+    def render_organization(self, record):
+        url = reverse("awards:register") + f"?organization={record.organization_id}"
+        return format_html(
+            '<a href="{}" title="{}">{}</a>',
+            url,
+            _("The unit's award history"),
+            self.unit_name(record),
+        )
+
+    def value_organization(self, record):
+        return self.unit_name(record)
+
+    def render_award_type(self, value):
+        return value.name
+
+    def value_award_type(self, value):
+        return value.name
+
+    def render_decision(self, record, value):
+        text = str(value)
+        if getattr(record, "decision_readable", False):
+            return format_html(
+                '<a href="{}">{}</a>', reverse("awards:decision_detail", args=[value.pk]), text
+            )
+        return text
+
+    def value_decision(self, value):
+        return str(value)
+
+    def render_status(self, record):
+        if record.status == AwardStatus.REVOKED:
+            return format_html(
+                '<span class="badge text-bg-danger">{}</span>'
+                '<div class="small">{}</div><div class="small text-muted">{}</div>',
+                record.get_status_display(),
+                record.revoked_reason,
+                record.revoked_by_decision,
+            )
+        return format_html(
+            '<span class="badge text-bg-success">{}</span>', record.get_status_display()
+        )
+
+    def value_status(self, record):
+        if record.status == AwardStatus.REVOKED:
+            return _("Revoked by %(decision)s: %(reason)s") % {
+                "decision": record.revoked_by_decision,
+                "reason": record.revoked_reason,
+            }
+        return str(record.get_status_display())
+
+    def render_actions(self, record):
+        if record.status != AwardStatus.ACTIVE or not getattr(record, "can_revoke", False):
+            return ""
+        return render_to_string(
+            "awards/register/partials/revoke_form.html",
+            {"award": record, "next": self.request.get_full_path() if self.request else ""},
+            request=self.request,
+        )
+
+    def value_year(self, value):
+        return value

@@ -1,0 +1,100 @@
+"""The organiser's overview of a year (tổng hợp kết quả các cụm): a page to choose the organiser
+and the year with the table, its PDF and its XLSX.
+
+For the staff who keep the organiser's clusters: a user who keeps none gets 403, an organiser
+outside the ones the user keeps 404. A constant number of queries whatever the clusters.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone, translation
+
+from clusters.models import ClusterYear, year_end
+from clusters.views.clusters import _attachment
+from clusters.views.organizations import choose_organizer_and_year
+from emulation.documents.base import DocumentError
+from emulation.documents.pdf import render_pdf
+from emulation.documents.xlsx import render_table_xlsx
+
+from ..documents.overview import TEMPLATE, build_overview
+from ..permissions import decision_organizers, keeps_clusters
+
+
+def _default_year(organizer) -> int:
+    """The last year already over in which the organiser ran clusters (its reviews and
+    awards come after the year), else its latest year."""
+    this_year = timezone.localdate().year
+    if organizer is None:
+        return this_year - 1
+    years = set(
+        ClusterYear.objects.filter(cluster__organizer=organizer).values_list("year", flat=True)
+    )
+    past = [year for year in years if year < this_year]
+    if past:
+        return max(past)
+    return max(years) if years else this_year - 1
+
+
+def _chosen(request):
+    user = request.user
+    if not keeps_clusters(user):
+        raise PermissionDenied
+    organizers = decision_organizers(user).order_by("name")
+    organizer, year = choose_organizer_and_year(request, organizers, _default_year)
+    return organizers, organizer, year
+
+
+def _document(request):
+    _organizers, organizer, year = _chosen(request)
+    if organizer is None:
+        raise Http404
+    try:
+        return build_overview(organizer, year)
+    except DocumentError as error:  # no cluster that year
+        raise Http404(str(error)) from error
+
+
+@login_required
+def overview(request):
+    organizers, organizer, year = _chosen(request)
+    document = None
+    error = ""
+    if organizer is not None:
+        try:
+            document = build_overview(organizer, year)
+        except DocumentError as exc:
+            error = str(exc)
+    query = f"organizer={organizer.code}&year={year}" if organizer is not None else ""
+    return render(
+        request,
+        "awards/overview.html",
+        {
+            "organizers": organizers,
+            "organizer": organizer,
+            "organizer_name": organizer.name_on(year_end(year)) if organizer else "",
+            "year": year,
+            "document": document,
+            "error": error,
+            "query": query,
+        },
+    )
+
+
+@login_required
+def overview_pdf(request):
+    document = _document(request)
+    with translation.override("vi"):
+        content = render_pdf(TEMPLATE, {"document": document})
+    return _attachment(content, document.filename, "pdf")
+
+
+@login_required
+def overview_xlsx(request):
+    document = _document(request)
+    with translation.override("vi"):
+        content = render_table_xlsx(document)
+    return _attachment(content, document.filename, "xlsx")

@@ -1,0 +1,708 @@
+"""The organiser's decisions, the award register and its revocations, the public honour roll
+and the fairness view (multi-year patterns of awards and of self-scoring).
+
+Scope first (outside → 404), then the right (inside without it → 403); every list runs a
+constant number of queries whatever its length.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from clusters.models import AnnualResult, Membership, Organization, year_end
+from clusters.permissions import can_manage_cluster_year, may_keep_structure
+from clusters.services.history import stamp
+from clusters.views.organizations import StaffOnlyMixin, choose_organizer_and_year
+from emulation.tables import SafeExportMixin
+from emulation.text import vi_sort_key
+
+from ..filters.register import AwardFilter, DecisionFilter
+from ..forms.register import DecisionForm, RevokeForm
+from ..models import (
+    GRANTABLE_STATUSES,
+    Award,
+    AwardStatus,
+    HonourRoll,
+    Nomination,
+    NominationStatus,
+)
+from ..permissions import (
+    conferring_organizers,
+    decidable_nominations,
+    decision_organizers,
+    keeps_clusters,
+    managed_cluster_years,
+    readable_awards,
+    readable_decisions,
+)
+from ..services.approval import record_decision, revoke
+from ..tables.register import AwardTable, DecisionTable
+
+TEMPLATES = "awards/register/"
+
+
+def _year_in_range(year: int) -> None:
+    if not 2000 <= year <= 2100:
+        raise Http404
+
+
+def _with_rights(awards, user):
+    """Annotate `can_revoke` (staff of the award's cluster-year; the service checks the exact
+    rule again) and `decision_readable`, in the list's own query."""
+    if not may_keep_structure(user):
+        return awards.annotate(
+            can_revoke=Value(False, output_field=BooleanField()),
+            decision_readable=Value(False, output_field=BooleanField()),
+        )
+    return awards.annotate(
+        can_revoke=Exists(managed_cluster_years(user).filter(pk=OuterRef("cluster_year_id")))
+        & Exists(conferring_organizers(user).filter(pk=OuterRef("decision__organizer_id"))),
+        decision_readable=Exists(readable_decisions(user).filter(pk=OuterRef("decision_id"))),
+    )
+
+
+def _register_rows(queryset):
+    return queryset.select_related(
+        "organization", "award_type", "decision", "cluster_year__cluster"
+    ).prefetch_related("organization__former_names")
+
+
+# Decisions ----------------------------------------------------------------------------------
+
+
+class DecisionListView(StaffOnlyMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    """The organiser's staff only (see `keeps_clusters`): 403 for everyone else."""
+
+    table_class = DecisionTable
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not keeps_clusters(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    filterset_class = DecisionFilter
+    template_name = TEMPLATES + "decision_list.html"
+    paginate_by = 25
+    export_name = "quyet-dinh-khen-thuong"
+
+    def get_queryset(self):
+        return (
+            readable_decisions(self.request.user)
+            .select_related("organizer")
+            .prefetch_related("organizer__former_names")
+            .annotate(award_count=Count("awards"))
+            .order_by("-signed_on", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_create"] = conferring_organizers(self.request.user).exists()
+        return context
+
+
+decision_list = DecisionListView.as_view()
+
+
+def _grantable(user, organizer: Organization, year: int | None):
+    """The approved nominations a decision of `organizer` for `year` may grant (any year
+    when None)."""
+    nominations = decidable_nominations(user).filter(status__in=GRANTABLE_STATUSES)
+    if year is not None:
+        nominations = nominations.filter(cluster_year__year=year)
+    return (
+        nominations.filter(
+            Q(granted_type__organizer=organizer)
+            | Q(granted_type__isnull=True, award_type__organizer=organizer)
+        )
+        .select_related("cluster_year__cluster", "organization", "award_type", "granted_type")
+        .order_by("cluster_year__cluster__kind", "cluster_year__cluster__number", "pk")
+    )
+
+
+def _default_decision_year(user):
+    def default(organizer):
+        if organizer is not None:
+            latest = (
+                _grantable(user, organizer, None)
+                .order_by("-cluster_year__year")
+                .values_list("cluster_year__year", flat=True)
+                .first()
+            )
+            if latest:
+                return latest
+        return timezone.localdate().year - 1
+
+    return default
+
+
+@login_required
+def decision_create(request):
+    """Choose the organiser and the year, then record the decision: its number, date and
+    signer, the scan, and the approved nominations it grants (all ticked at first)."""
+    user = request.user
+    organizers = conferring_organizers(user).order_by("name")
+    if not organizers:
+        raise PermissionDenied
+    organizer, year = choose_organizer_and_year(request, organizers, _default_decision_year(user))
+    form = None
+    if organizer is None:
+        if request.method == "POST":
+            raise Http404
+    else:
+        grantable = _grantable(user, organizer, year)
+        decidable = decidable_nominations(user)
+        if request.method == "POST":
+            form = DecisionForm(
+                request.POST, request.FILES, grantable=grantable, decidable=decidable
+            )
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    decision = record_decision(
+                        organizer=organizer,
+                        year=year,
+                        number=data["number"],
+                        signed_on=data["signed_on"],
+                        signer=data["signer"],
+                        signer_title=data["signer_title"],
+                        scan=data["scan"],
+                        nominations=list(data["nominations"]),
+                        by=user,
+                    )
+                except ValidationError as error:
+                    for message in error.messages:
+                        messages.error(request, message)
+                else:
+                    count = decision.awards.count()
+                    messages.success(
+                        request,
+                        _("%(decision)s was recorded; awards entered in the register: %(count)s.")
+                        % {"decision": decision, "count": count},
+                    )
+                    return redirect("awards:decision_detail", pk=decision.pk)
+            else:
+                messages.error(request, _("Please correct the errors below."))
+        else:
+            form = DecisionForm(grantable=grantable, decidable=decidable)
+    return render(
+        request,
+        TEMPLATES + "decision_create.html",
+        {
+            "organizers": organizers,
+            "organizer": organizer,
+            "organizer_name": organizer.name_on(year_end(year)) if organizer else "",
+            "year": year,
+            "form": form,
+            "checked": form.checked_ids() if form else set(),
+        },
+    )
+
+
+@login_required
+def decision_detail(request, pk):
+    user = request.user
+    decision = get_object_or_404(
+        readable_decisions(user).select_related("organizer", "created_by"), pk=pk
+    )
+    awards = _register_rows(_with_rights(decision.awards.all(), user)).order_by(
+        "award_type__order", "cluster_year__cluster__number", "organization__name"
+    )
+    rows = [(award, award.organization.name_on(year_end(award.year))) for award in awards]
+    return render(
+        request,
+        TEMPLATES + "decision_detail.html",
+        {
+            "decision": decision,
+            "organizer_name": decision.organizer.name_on(year_end(decision.year)),
+            "rows": rows,
+            "active_count": sum(1 for award, _name in rows if award.status == AwardStatus.ACTIVE),
+        },
+    )
+
+
+@login_required
+def decision_scan(request, pk):
+    """The scanned decision, to those who read the decision only."""
+    decision = get_object_or_404(readable_decisions(request.user), pk=pk)
+    if not decision.scan:
+        raise Http404
+    try:
+        handle = decision.scan.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=decision.scan.name.rsplit("/", 1)[-1])
+
+
+# The register -------------------------------------------------------------------------------
+
+
+@dataclass
+class RollLink:
+    organizer_code: str
+    organizer_name: str
+    year: int
+    published: bool
+
+
+def honour_roll_links(user, awards) -> list[RollLink]:
+    """The honour rolls of the organisers and years in `awards`: the published ones, and the
+    unpublished ones of the organisers whose decisions the user records."""
+    pairs = set(awards.order_by().values_list("decision__organizer_id", "year").distinct())
+    if not pairs:
+        return []
+    organizer_ids = {org_id for org_id, _year in pairs}
+    published = set(
+        HonourRoll.objects.filter(organizer_id__in=organizer_ids, published=True).values_list(
+            "organizer_id", "year"
+        )
+    )
+    staff_of = (
+        set(decision_organizers(user).filter(pk__in=organizer_ids).values_list("pk", flat=True))
+        if may_keep_structure(user)
+        else set()
+    )
+    organizers = {
+        o.pk: o
+        for o in Organization.objects.filter(pk__in=organizer_ids).prefetch_related("former_names")
+    }
+    links = [
+        RollLink(
+            organizers[org_id].code,
+            organizers[org_id].name_on(year_end(year)),
+            year,
+            (org_id, year) in published,
+        )
+        for org_id, year in pairs
+        if (org_id, year) in published or org_id in staff_of
+    ]
+    return sorted(links, key=lambda link: (-link.year, vi_sort_key(link.organizer_name)))
+
+
+class RegisterView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    """Sổ khen thưởng: every award the user reads, revoked ones kept with their reason."""
+
+    table_class = AwardTable
+    filterset_class = AwardFilter
+    template_name = TEMPLATES + "register.html"
+    paginate_by = 50
+    export_name = "so-khen-thuong"
+
+    def get_queryset(self):
+        user = self.request.user
+        return _register_rows(_with_rights(readable_awards(user), user))
+
+    def get_table_kwargs(self):
+        return {"request": self.request}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["honour_rolls"] = honour_roll_links(user, readable_awards(user))
+        context["is_staff"] = keeps_clusters(user)
+        organization = (
+            self.filterset.form.cleaned_data.get("organization")
+            if (self.filterset.form.is_valid())
+            else None
+        )
+        context["organization"] = organization
+        return context
+
+
+register = RegisterView.as_view()
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def award_revoke(request, pk):
+    """Revoke an award: the reason and the revoking decision are both required; the record
+    stays in the register."""
+    award = get_object_or_404(
+        readable_awards(request.user).select_related(
+            "cluster_year__cluster", "organization", "award_type"
+        ),
+        pk=pk,
+    )
+    if not can_manage_cluster_year(request.user, award.cluster_year):
+        raise PermissionDenied
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            revoke(
+                award,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                decision_reference=form.cleaned_data["decision_reference"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("The award %(award)s to %(unit)s was revoked; it stays in the register.")
+                % {"award": award.award_type.name, "unit": award.organization.name},
+            )
+    fallback = reverse("awards:register") + f"?organization={award.organization_id}"
+    return redirect(_safe_next(request, fallback))
+
+
+# The honour roll ----------------------------------------------------------------------------
+
+
+@dataclass
+class HonourGroup:
+    award_type: object
+    entries: list = field(default_factory=list)
+
+
+def _is_honour_staff(user, organizer: Organization) -> bool:
+    """The organiser's staff: those who record its decisions."""
+    return (
+        user.is_authenticated
+        and may_keep_structure(user)
+        and decision_organizers(user).filter(pk=organizer.pk).exists()
+    )
+
+
+def honour_roll(request, organizer, year):
+    """Bảng vinh danh: the organiser's awards of the year in force, flags first. Public once
+    published; before that only the organiser's staff see it (everyone else: 404)."""
+    _year_in_range(year)
+    org = get_object_or_404(Organization.objects.prefetch_related("former_names"), code=organizer)
+    roll = HonourRoll.objects.filter(organizer=org, year=year).first()
+    published = roll is not None and roll.published
+    is_staff = _is_honour_staff(request.user, org)
+    if not published and not is_staff:
+        raise Http404
+    as_of = year_end(year)
+    awards = list(
+        Award.objects.filter(decision__organizer=org, year=year, status=AwardStatus.ACTIVE)
+        .select_related("award_type", "cluster_year__cluster", "decision")
+        .order_by("award_type__order", "award_type__name", "pk")
+    )
+    names = Organization.objects.filter(pk__in={a.organization_id for a in awards}).names_on(as_of)
+    groups: dict[int, HonourGroup] = {}
+    for award in awards:
+        group = groups.setdefault(award.award_type_id, HonourGroup(award.award_type))
+        group.entries.append({"award": award, "name": names.get(award.organization_id, "")})
+    for group in groups.values():
+        group.entries.sort(key=lambda entry: vi_sort_key(entry["name"]))
+    return render(
+        request,
+        TEMPLATES + "honour_roll.html",
+        {
+            "organizer": org,
+            "organizer_name": org.name_on(as_of),
+            "year": year,
+            "groups": list(groups.values()),
+            "count": len(awards),
+            "published": published,
+            "is_staff": is_staff,
+        },
+    )
+
+
+@login_required
+@require_POST
+def honour_roll_publish(request, organizer, year):
+    """Publish or withdraw the honour roll (`published` = 1 / 0; without it, toggle)."""
+    _year_in_range(year)
+    org = get_object_or_404(Organization, code=organizer)
+    if not _is_honour_staff(request.user, org):
+        raise PermissionDenied
+    wanted = request.POST.get("published")
+    with transaction.atomic():
+        roll, _created = HonourRoll.objects.select_for_update().get_or_create(
+            organizer=org, year=year
+        )
+        roll.published = (not roll.published) if wanted not in ("0", "1") else wanted == "1"
+        roll.changed_by = request.user
+        stamp(
+            roll,
+            request.user,
+            _("Honour roll published") if roll.published else _("Honour roll withdrawn"),
+        )
+        roll.save()
+    if roll.published:
+        messages.success(
+            request, _("The honour roll is published: anyone with the link can read it.")
+        )
+    else:
+        messages.success(request, _("The honour roll is no longer public."))
+    return redirect("awards:honour_roll", organizer=org.code, year=year)
+
+
+# Fairness -----------------------------------------------------------------------------------
+
+ROTATION_RUN = 3  # consecutive years that make a rotation
+
+
+@dataclass
+class Cell:
+    member: bool = False
+    exists: bool = True
+    awards: list = field(default_factory=list)  # award types in force
+    proposals: list = field(default_factory=list)  # (award type label, status label)
+    rotating: bool = False
+
+
+@dataclass
+class UnitRow:
+    organization_id: int
+    name: str
+    cells: list
+
+
+@dataclass
+class Rotation:
+    award_type: object
+    years: list
+    units: list
+
+
+@dataclass
+class ClusterPattern:
+    cluster: object
+    rows: list
+    rotations: list
+
+
+@dataclass
+class GapRow:
+    name: str
+    clusters: list
+    cells: list  # per year: (self, verified, gap) or None
+    average: Decimal | None
+
+
+def rotation_runs(recipients_by_year: dict[int, set], years: list[int]) -> list[int]:
+    """The years of the longest run of consecutive years in which the award went only to
+    units that had not received it before in the span (empty when shorter than
+    ROTATION_RUN)."""
+    seen: set = set()
+    best: list[int] = []
+    run: list[int] = []
+    for year in years:
+        units = recipients_by_year.get(year) or set()
+        if units and not units & seen:
+            run.append(year)
+        else:
+            run = []
+        seen |= units
+        if len(run) > len(best):
+            best = list(run)
+    return best if len(best) >= ROTATION_RUN else []
+
+
+def _span(request, data_years: list[int]) -> tuple[int, int]:
+    """The span of years asked for, or the last five years with data (up to this year)."""
+    this_year = timezone.localdate().year
+    past = [y for y in data_years if y <= this_year] or data_years
+    recent = past[-5:] if past else [this_year]
+    first, last = recent[0], recent[-1]
+    raw_first, raw_last = request.GET.get("from", ""), request.GET.get("to", "")
+    if raw_first.isdigit():
+        first = int(raw_first)
+    if raw_last.isdigit():
+        last = int(raw_last)
+    if first > last:
+        first, last = last, first
+    if not (2000 <= first <= 2100 and 2000 <= last <= 2100):
+        raise Http404
+    return max(first, last - 14), last
+
+
+@login_required
+def fairness(request):
+    """Công bằng trong khen thưởng: per cluster, who received what year after year (and who
+    was proposed), rotations marked; per unit, how far its self-scores stand above the
+    verified ones."""
+    user = request.user
+    if not keeps_clusters(user):
+        raise PermissionDenied
+    organizers = sorted(
+        decision_organizers(user).prefetch_related("former_names"),
+        key=lambda o: vi_sort_key(o.name),
+    )
+    code = request.GET.get("organizer")
+    organizer = None
+    if code:
+        organizer = next((o for o in organizers if o.code == code), None)
+        if organizer is None:
+            raise Http404
+    elif organizers:
+        # The organiser with the most nominations on record, so the page opens on data.
+        counts = dict(
+            Nomination.objects.filter(cluster_year__cluster__organizer__in=organizers)
+            .values_list("cluster_year__cluster__organizer_id")
+            .annotate(n=Count("pk"))
+            .values_list("cluster_year__cluster__organizer_id", "n")
+        )
+        organizer = max(organizers, key=lambda o: counts.get(o.pk, 0))
+    context = {"organizers": organizers, "organizer": organizer, "rotation_run": ROTATION_RUN}
+    if organizer is None:
+        return render(request, TEMPLATES + "fairness.html", context)
+
+    scope = managed_cluster_years(user).filter(cluster__organizer=organizer)
+    data_years = sorted(set(scope.order_by().values_list("year", flat=True)))
+    first, last = _span(request, data_years)
+    years = list(range(first, last + 1))
+    cluster_years = list(
+        scope.filter(year__gte=first, year__lte=last)
+        .select_related("cluster")
+        .order_by("cluster__kind", "cluster__number", "year")
+    )
+    ids = [cy.pk for cy in cluster_years]
+    year_of = {cy.pk: cy.year for cy in cluster_years}
+    cluster_of = {cy.pk: cy.cluster_id for cy in cluster_years}
+    clusters: dict[int, object] = {}
+    cluster_years_of: dict[int, set[int]] = defaultdict(set)
+    for cy in cluster_years:
+        clusters.setdefault(cy.cluster_id, cy.cluster)
+        cluster_years_of[cy.cluster_id].add(cy.year)
+
+    members: dict[int, set] = defaultdict(set)  # cluster id → {(org, year)}
+    for cy_id, org_id in Membership.objects.filter(cluster_year_id__in=ids).values_list(
+        "cluster_year_id", "organization_id"
+    ):
+        members[cluster_of[cy_id]].add((org_id, year_of[cy_id]))
+    awards = list(
+        Award.objects.filter(cluster_year_id__in=ids, status=AwardStatus.ACTIVE).select_related(
+            "award_type"
+        )
+    )
+    awarded_nominations = {a.nomination_id for a in awards}
+    nominations = [
+        n
+        for n in Nomination.objects.filter(cluster_year_id__in=ids)
+        .exclude(status=NominationStatus.WITHDRAWN)
+        .select_related("award_type")
+        if n.pk not in awarded_nominations
+    ]
+    results = list(
+        AnnualResult.objects.filter(cluster_year_id__in=ids).values_list(
+            "cluster_year_id", "organization_id", "self_total", "verified_total"
+        )
+    )
+    unit_ids = {org for pairs in members.values() for org, _y in pairs}
+    unit_ids |= {a.organization_id for a in awards} | {n.organization_id for n in nominations}
+    unit_ids |= {org for _cy, org, _s, _v in results}
+    names = Organization.objects.filter(pk__in=unit_ids).names_on(year_end(last))
+
+    # The awards and proposals per cluster, unit and year.
+    given: dict[tuple, list] = defaultdict(list)
+    proposed: dict[tuple, list] = defaultdict(list)
+    recipients: dict[tuple, dict[int, set]] = defaultdict(lambda: defaultdict(set))
+    award_types: dict[int, object] = {}
+    for award in awards:
+        cluster_id, year = cluster_of[award.cluster_year_id], year_of[award.cluster_year_id]
+        given[(cluster_id, award.organization_id, year)].append(award.award_type)
+        recipients[(cluster_id, award.award_type_id)][year].add(award.organization_id)
+        award_types[award.award_type_id] = award.award_type
+    for nomination in nominations:
+        key = (
+            cluster_of[nomination.cluster_year_id],
+            nomination.organization_id,
+            year_of[nomination.cluster_year_id],
+        )
+        proposed[key].append((nomination.award_type.label, nomination.get_status_display()))
+
+    patterns = []
+    for cluster_id, cluster in clusters.items():
+        rotations, rotating_cells = [], set()
+        for (c_id, type_id), by_year in recipients.items():
+            if c_id != cluster_id:
+                continue
+            # A year without the award (or without the cluster) breaks the run.
+            run = rotation_runs(by_year, years)
+            if run:
+                units = [names.get(org, "") for y in run for org in sorted(by_year[y])]
+                rotations.append(Rotation(award_types[type_id], run, units))
+                rotating_cells |= {(org, y) for y in run for org in by_year[y]}
+        rotations.sort(key=lambda r: (r.award_type.order, r.award_type.name))
+        unit_set = {org for org, _y in members[cluster_id]}
+        unit_set |= {org for (c_id, org, _y) in list(given) + list(proposed) if c_id == cluster_id}
+        rows = []
+        for org in sorted(unit_set, key=lambda o: vi_sort_key(names.get(o, ""))):
+            cells = []
+            for year in years:
+                key = (cluster_id, org, year)
+                cells.append(
+                    Cell(
+                        member=(org, year) in members[cluster_id],
+                        exists=year in cluster_years_of[cluster_id],
+                        awards=given.get(key, []),
+                        proposals=proposed.get(key, []),
+                        rotating=(org, year) in rotating_cells,
+                    )
+                )
+            rows.append(UnitRow(org, names.get(org, ""), cells))
+        patterns.append(ClusterPattern(cluster, rows, rotations))
+
+    context.update(
+        years=years,
+        first=first,
+        last=last,
+        data_years=data_years,
+        patterns=patterns,
+        gaps=_gap_rows(results, years, year_of, cluster_of, clusters, names),
+    )
+    return render(request, TEMPLATES + "fairness.html", context)
+
+
+def _gap_rows(results, years, year_of, cluster_of, clusters, names) -> list[GapRow]:
+    """Self-assessed against verified totals per unit and year; the largest average gap
+    (self above verified) first."""
+    by_unit: dict[int, dict[int, tuple]] = defaultdict(dict)
+    unit_clusters: dict[int, set] = defaultdict(set)
+    for cy_id, org, self_total, verified_total in results:
+        if self_total is None or verified_total is None:
+            continue
+        year = year_of[cy_id]
+        by_unit[org].setdefault(year, (self_total, verified_total, self_total - verified_total))
+        unit_clusters[org].add(cluster_of[cy_id])
+    rows = []
+    for org, per_year in by_unit.items():
+        gaps = [gap for _s, _v, gap in per_year.values()]
+        average = sum(gaps, Decimal(0)) / len(gaps)
+        rows.append(
+            GapRow(
+                names.get(org, ""),
+                sorted((clusters[c].name for c in unit_clusters[org]), key=vi_sort_key),
+                [per_year.get(year) for year in years],
+                average.quantize(Decimal("0.01")),
+            )
+        )
+    rows.sort(key=lambda row: (-row.average, vi_sort_key(row.name)))
+    return rows

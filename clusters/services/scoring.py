@@ -1,0 +1,301 @@
+"""Scoring arithmetic: totals of a result, the suggested classification, the ranking of a
+cluster-year and the cap on the top level. Pure functions over loaded rows – no queries – so
+the grid, the form, the documents and the import all count the same way.
+
+Decisions the regulations leave to the programme:
+
+* Scores are in half points; a computed criterion rounds down to the half point.
+* A criterion that does not apply to a unit leaves the table; the scored part is brought back
+  to the table's maximum (``base × table max / applicable max``) so units stay comparable.
+* Bonus and penalty sections add or deduct at most their own limit.
+* A total exists only when every applicable criterion has a score in that column.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+from emulation.text import format_number as vi_number
+
+from ..models import (
+    LEVEL_ABBREVIATIONS,
+    RANKED_LEVELS,
+    ClassificationRule,
+    Criterion,
+    CriterionKind,
+    EmulationProgram,
+    Formula,
+    IndicatorKind,
+    IndicatorValue,
+    Level,
+    ScoreEntry,
+    ScoreSection,
+)
+
+HALF = Decimal("0.5")
+TENTH = Decimal("0.1")
+ZERO = Decimal(0)
+
+
+def floor_half(points: Decimal) -> Decimal:
+    return (points / HALF).to_integral_value(rounding=ROUND_FLOOR) * HALF
+
+
+def is_half_step(points: Decimal) -> bool:
+    return (points / HALF) == (points / HALF).to_integral_value()
+
+
+@dataclass
+class Table:
+    """A programme's scoring table, loaded once."""
+
+    program: EmulationProgram
+    sections: list[ScoreSection]
+    criteria: list[Criterion]
+    rules: list[ClassificationRule]
+    indicators: list
+
+    @property
+    def score_max(self) -> Decimal:
+        return sum(
+            (c.max_points for c in self.criteria if c.section.kind == CriterionKind.SCORE), ZERO
+        )
+
+    def criteria_of(self, section: ScoreSection) -> list[Criterion]:
+        return [c for c in self.criteria if c.section_id == section.pk]
+
+
+def load_table(program: EmulationProgram) -> Table:
+    """The table in four queries."""
+    sections = list(program.sections.all())
+    by_id = {s.pk: s for s in sections}
+    criteria = list(
+        Criterion.objects.filter(section__program=program)
+        .select_related("indicator")
+        .order_by("section__order", "section_id", "order", "pk")
+    )
+    for criterion in criteria:
+        criterion.section = by_id[criterion.section_id]
+    return Table(
+        program=program,
+        sections=sections,
+        criteria=criteria,
+        rules=list(program.classification_rules.all()),
+        indicators=list(program.indicators.all()),
+    )
+
+
+def formula_points(criterion: Criterion, value: IndicatorValue | None) -> Decimal | None:
+    """The points of a criterion scored from an indicator, or None while the figures are
+    missing."""
+    if value is None or value.actual is None:
+        return None
+    maximum = criterion.max_points
+    if criterion.indicator.kind == IndicatorKind.YES_NO:
+        return maximum if value.actual >= 1 else ZERO
+    target = value.target
+    if target is None:
+        return None
+    if target <= 0:
+        return maximum
+    share = min(value.actual / target, Decimal(1))
+    if criterion.formula == Formula.THRESHOLD:
+        return maximum if share >= 1 else ZERO
+    return floor_half(maximum * share)
+
+
+@dataclass
+class Totals:
+    """One column (self or verified) of one result."""
+
+    raw_base: Decimal = ZERO
+    applicable_max: Decimal = ZERO
+    score_max: Decimal = ZERO
+    bonus: Decimal = ZERO
+    penalty: Decimal = ZERO
+    missing: int = 0
+    section_scores: dict[str, Decimal] = field(default_factory=dict)
+    lowest: tuple[Decimal, str] | None = None  # (share of its points in %, criterion label)
+    points: dict[int, Decimal | None] = field(default_factory=dict)
+
+    @property
+    def base(self) -> Decimal:
+        if not self.applicable_max:
+            return ZERO
+        if self.applicable_max == self.score_max:
+            return self.raw_base
+        return (self.raw_base * self.score_max / self.applicable_max).quantize(
+            TENTH, rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def total(self) -> Decimal | None:
+        if self.missing:
+            return None
+        return (self.base + self.bonus - self.penalty).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+    @property
+    def running_total(self) -> Decimal:
+        """The total of what is entered so far (for the form while typing)."""
+        return (self.base + self.bonus - self.penalty).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def compute_totals(
+    table: Table,
+    entries: dict[int, ScoreEntry],
+    values: dict[int, IndicatorValue],
+    column: str,
+) -> Totals:
+    """Totals of the `column` ("self" or "verified") of one result."""
+    totals = Totals(score_max=table.score_max)
+    section_points: dict[int, Decimal] = {}
+    for criterion in table.criteria:
+        entry = entries.get(criterion.pk)
+        if entry is not None and entry.not_applicable:
+            totals.points[criterion.pk] = None
+            continue
+        section = criterion.section
+        if criterion.is_computed:
+            points = formula_points(criterion, values.get(criterion.indicator_id))
+        else:
+            points = getattr(entry, f"{column}_score", None) if entry is not None else None
+        totals.points[criterion.pk] = points
+        if section.kind == CriterionKind.SCORE:
+            totals.applicable_max += criterion.max_points
+            if points is None:
+                totals.missing += 1
+                continue
+            share = points * 100 / criterion.max_points
+            if totals.lowest is None or share < totals.lowest[0]:
+                totals.lowest = (share, criterion.label)
+        elif points is None:
+            # A bonus or penalty left blank counts as none.
+            continue
+        section_points[section.pk] = section_points.get(section.pk, ZERO) + points
+    for section in table.sections:
+        points = section_points.get(section.pk, ZERO)
+        if section.kind == CriterionKind.BONUS:
+            points = min(points, section.max_points)
+            totals.bonus += points
+        elif section.kind == CriterionKind.PENALTY:
+            points = min(points, section.max_points)
+            totals.penalty += points
+        else:
+            totals.raw_base += points
+        totals.section_scores[section.code] = points
+    return totals
+
+
+@dataclass
+class Suggestion:
+    level: str
+    reasons: list[str]
+
+    @property
+    def abbreviation(self) -> str:
+        return LEVEL_ABBREVIATIONS.get(self.level, "")
+
+
+def _pct(value: Decimal) -> str:
+    return vi_number(value.quantize(TENTH, rounding=ROUND_HALF_UP)) + "%"
+
+
+def suggest_level(table: Table, totals: Totals) -> Suggestion:
+    """The best level whose threshold and gates the totals meet; "did not complete" when
+    none; nothing while the total is incomplete."""
+    total = totals.total
+    if total is None:
+        return Suggestion("", [])
+    rules = {rule.level: rule for rule in table.rules}
+    reasons = []
+    for level in RANKED_LEVELS:
+        rule = rules.get(level)
+        if rule is None:
+            continue
+        name = LEVEL_ABBREVIATIONS[level]
+        if total < rule.min_total:
+            continue
+        gate = rule.min_criterion_percent
+        if gate is not None and totals.lowest is not None and totals.lowest[0] < gate:
+            reasons.append(
+                _(
+                    "Not %(level)s: criterion %(criterion)s reached %(share)s of its points (below %(gate)s)."
+                )
+                % {
+                    "level": name,
+                    "criterion": totals.lowest[1],
+                    "share": _pct(totals.lowest[0]),
+                    "gate": _pct(gate),
+                }
+            )
+            continue
+        if rule.max_penalty is not None and totals.penalty > rule.max_penalty:
+            reasons.append(
+                _("Not %(level)s: %(penalty)s penalty points (at most %(limit)s).")
+                % {
+                    "level": name,
+                    "penalty": vi_number(totals.penalty),
+                    "limit": vi_number(rule.max_penalty),
+                }
+            )
+            continue
+        reasons.append(
+            _("%(level)s: total %(total)s ≥ %(threshold)s.")
+            % {"level": name, "total": vi_number(total), "threshold": vi_number(rule.min_total)}
+        )
+        return Suggestion(level, reasons)
+    reasons.append(_("No level's threshold is met."))
+    return Suggestion(Level.FAILED, reasons)
+
+
+def tie_break_key(table: Table, totals: Totals, values: dict[int, IndicatorValue]) -> tuple:
+    """The programme's tie-break figures, in order (missing counts as zero)."""
+    by_code = {i.code: i for i in table.indicators}
+    key = []
+    for code in table.program.tie_break_codes:
+        if code in totals.section_scores:
+            key.append(totals.section_scores[code])
+        elif code in by_code:
+            value = values.get(by_code[code].pk)
+            key.append(value.actual if value is not None and value.actual is not None else ZERO)
+    return tuple(key)
+
+
+def competition_ranks(items: Iterable[tuple[object, tuple]]) -> dict[object, int]:
+    """Rank ids by their keys, higher first; equal keys share a rank (1, 1, 3)."""
+    ordered = sorted(items, key=lambda item: item[1], reverse=True)
+    ranks = {}
+    previous, rank = None, 0
+    for position, (ident, key) in enumerate(ordered, start=1):
+        if key != previous:
+            rank, previous = position, key
+        ranks[ident] = rank
+    return ranks
+
+
+def top_level_quota(classified: int, share_percent: Decimal) -> int:
+    """How many units may hold the top level: a share of the classified units, rounded down
+    (20% of 12 → 2)."""
+    return math.floor(Decimal(classified) * share_percent / 100)
+
+
+def apply_cap(
+    ranked: list[tuple[object, int, str]], share_percent: Decimal, classified: int
+) -> tuple[dict[object, str], int]:
+    """`ranked`: (id, rank, suggested level) of the units with a verified total; `classified`:
+    how many units the year classifies (ranked or not yet). Keeps the top level for the best
+    `quota` units by rank; the others step down to the next level. Units tied at the
+    boundary all step down: the cap is never exceeded."""
+    quota = top_level_quota(classified, share_percent)
+    top = sorted((item for item in ranked if item[2] == Level.EXCELLENT), key=lambda i: i[1])
+    levels = {ident: level for ident, _rank, level in ranked}
+    for index, (ident, rank, _level) in enumerate(top):
+        tied_beyond = any(other_rank == rank for _, other_rank, _ in top[quota:])
+        if index >= quota or tied_beyond:
+            levels[ident] = Level.GOOD
+    return levels, quota

@@ -1,0 +1,221 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from emulation.documents.base import CONTENT_TYPES
+from emulation.documents.docx import render_docx
+from emulation.documents.pdf import render_pdf
+from emulation.documents.xlsx import render_table_xlsx
+from emulation.forms import style_form
+from emulation.tables import SafeExportMixin
+
+from ..documents import roster
+from ..filters.clusters import ClusterFilter
+from ..models import ClusterYear
+from ..permissions import (
+    ClusterYearRuleMixin,
+    can_act_as_head,
+    can_manage_cluster_year,
+    cluster_year_rule,
+    cluster_years_for,
+    clusters_for,
+    role_labels,
+    sees_all_results,
+)
+from ..tables.clusters import ClusterTable
+
+
+class ClusterListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    table_class = ClusterTable
+    filterset_class = ClusterFilter
+    template_name = "clusters/cluster_list.html"
+    paginate_by = 25
+    export_name = "cum-thi-dua"
+
+    def get_queryset(self):
+        return clusters_for(self.request.user).select_related("organizer")
+
+
+@login_required
+def cluster_detail(request, code):
+    """The cluster's page opens on its latest year up to the current one."""
+    cluster = get_object_or_404(clusters_for(request.user), code=code)
+    years = cluster_years_for(request.user).filter(cluster=cluster)
+    this_year = timezone.localdate().year
+    year = (
+        years.filter(year__lte=this_year).order_by("-year").values_list("year", flat=True).first()
+        or years.order_by("year").values_list("year", flat=True).first()
+    )
+    if year is None:
+        raise Http404
+    return redirect("clusters:cluster_year", code=cluster.code, year=year)
+
+
+def _member_rows(cluster_year):
+    """The members as of the year, head and deputy first: a constant number of queries."""
+    as_of = cluster_year.as_of
+    return [
+        {
+            "membership": entry.membership,
+            "organization": entry.organization,
+            "name": entry.name,
+            "current_name": entry.organization.name,
+            "parent": entry.parent,
+            "role": entry.role_label,
+            "ended": entry.organization.valid_to is not None
+            and entry.organization.valid_to <= as_of,
+        }
+        for entry in cluster_year.member_entries()
+    ]
+
+
+class ClusterYearDetailView(LoginRequiredMixin, ClusterYearRuleMixin, TemplateView):
+    template_name = "clusters/clusteryear_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        cluster_year = self.cluster_year
+        cluster = cluster_year.cluster
+        timeline = list(
+            cluster_years_for(user).filter(cluster=cluster).with_names().order_by("year")
+        )
+        current = next(item for item in timeline if item.pk == cluster_year.pk)
+        members = _member_rows(cluster_year)
+        member_ids = {row["organization"].pk for row in members}
+        context.update(
+            cluster_year=cluster_year,
+            cluster=cluster,
+            names=current,
+            years=[item.year for item in timeline],
+            timeline=timeline,
+            members=members,
+            roles=role_labels(user, cluster_year, member_ids),
+            can_head=can_act_as_head(user, cluster_year),
+            can_manage=can_manage_cluster_year(user, cluster_year),
+            sees_results=sees_all_results(user, cluster_year),
+        )
+        return context
+
+
+# Documents -------------------------------------------------------------------------------
+
+
+def _attachment(content: bytes, filename: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def pdf_attachment(template: str, document) -> HttpResponse:
+    """A built document printed as PDF (always in Vietnamese) and sent as a download."""
+    with translation.override("vi"):
+        content = render_pdf(template, {"document": document})
+    return _attachment(content, document.filename, "pdf")
+
+
+def docx_attachment(template: str, document) -> HttpResponse:
+    """The same document as Word, from the same template (see emulation.documents.docx)."""
+    with translation.override("vi"):
+        content = render_docx(template, {"document": document})
+    return _attachment(content, document.filename, "docx")
+
+
+@login_required
+@cluster_year_rule(None)
+def roster_pdf(request, cluster_year):
+    with translation.override("vi"):
+        document = roster.build_roster(cluster_year)
+        content = render_pdf(roster.TEMPLATE, {"document": document})
+    return _attachment(content, document.filename, "pdf")
+
+
+@login_required
+@cluster_year_rule(None)
+def roster_xlsx(request, cluster_year):
+    with translation.override("vi"):
+        document = roster.build_roster(cluster_year)
+        content = render_table_xlsx(document)
+    return _attachment(content, document.filename, "xlsx")
+
+
+@login_required
+@cluster_year_rule(None)
+def roster_preview(request, cluster_year):
+    with translation.override("vi"):
+        document = roster.build_roster(cluster_year)
+        return render(
+            request,
+            roster.TEMPLATE,
+            {"document": document, "for_pdf": False, "cluster_year": cluster_year},
+        )
+
+
+# The head's page -------------------------------------------------------------------------
+
+
+class HeadSettingsForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the change"),
+        max_length=200,
+        help_text=gettext_lazy("Kept in the history with your name and the time."),
+    )
+
+    class Meta:
+        model = ClusterYear
+        fields = [
+            "head_person",
+            "head_person_title",
+            "deputy_person",
+            "deputy_person_title",
+            "header_parent_line",
+            "header_issuer_line",
+            "signer_label",
+            "number_suffix",
+        ]
+
+
+class HeadWorkspaceView(LoginRequiredMixin, ClusterYearRuleMixin, UpdateView):
+    """The head's page for its cluster-year: who acts for the head and deputy, and how the
+    cluster's documents are headed and signed."""
+
+    rule = can_act_as_head
+    form_class = HeadSettingsForm
+    template_name = "clusters/clusteryear_head.html"
+
+    def get_object(self, queryset=None):
+        return self.cluster_year
+
+    def get_form(self, form_class=None):
+        return style_form(super().get_form(form_class))
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            cluster_year = form.save(commit=False)
+            cluster_year._change_reason = form.cleaned_data["reason"]
+            cluster_year.save()
+        messages.success(self.request, _("The changes were saved."))
+        return redirect(
+            "clusters:cluster_year_head", code=cluster_year.cluster.code, year=cluster_year.year
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cluster_year = self.cluster_year
+        context["cluster_year"] = cluster_year
+        context["names"] = ClusterYear.objects.filter(pk=cluster_year.pk).with_names().get()
+        context["history"] = cluster_year.history.select_related("history_user").order_by(
+            "-history_date"
+        )[:20]
+        context["default_header"] = roster.header_for(cluster_year)
+        return context

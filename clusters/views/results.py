@@ -1,0 +1,661 @@
+"""The annual results of a cluster-year: the head's grid, one unit's scoring form with running
+totals, the transitions (submit, verify, classify, return, reopen, lock), evidence, the Excel
+round trip and the printed table."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from emulation.documents.xlsx import render_table_xlsx
+from emulation.forms import style_form
+
+from ..documents import results as results_document
+from ..forms.results import EvidenceForm, LevelForm, ReasonForm, ResultForm, preview_rows
+from ..models import (
+    LEVEL_ABBREVIATIONS,
+    AnnualResult,
+    ClusterYearStatus,
+    CriterionKind,
+    EmulationProgram,
+    Evidence,
+    Organization,
+    ResultStatus,
+)
+from ..permissions import (
+    access_for,
+    can_act_as_head,
+    can_manage_cluster_year,
+    cluster_year_rule,
+    result_rights,
+    role_labels,
+    sees_all_results,
+)
+from ..services import results_import as results_excel
+from ..services.results import (
+    StaleResult,
+    cluster_standings,
+    lock_results,
+    reopen_result,
+    result_for,
+    result_history,
+    return_result,
+    save_result,
+    set_level,
+    submit_result,
+    verification_gaps,
+    verify_result,
+)
+from ..services.scoring import compute_totals, load_table, suggest_level
+from .clusters import _attachment, pdf_attachment
+
+
+def _program_or_none(cluster_year):
+    return EmulationProgram.for_cluster_year(cluster_year)
+
+
+def _results_url(cluster_year) -> str:
+    return reverse("clusters:results", args=[cluster_year.cluster.code, cluster_year.year])
+
+
+# The grid ------------------------------------------------------------------------------------
+
+SORTS = {
+    "name": lambda r: r.name.lower(),
+    "status": lambda r: r.status,
+    "self": lambda r: (r.self_total is None, -(r.self_total or 0)),
+    "verified": lambda r: (r.verified_total is None, -(r.verified_total or 0)),
+    "difference": lambda r: (r.difference is None, r.difference or 0),
+    "rank": lambda r: (r.rank is None, r.rank or 0),
+}
+
+
+@login_required
+@cluster_year_rule(None)
+def results(request, cluster_year):
+    """One row per member: status, totals, difference, classification, rank, last change."""
+    program = _program_or_none(cluster_year)
+    standings = cluster_standings(cluster_year)
+    user = request.user
+    see_all = sees_all_results(user, cluster_year)
+    own = access_for(user).officer_org_ids
+    status_filter = request.GET.get("status", "")
+    rows = [
+        row
+        for row in standings.rows
+        if not status_filter
+        or (row.status or ResultStatus.DRAFT) == status_filter
+        or (status_filter == "none" and row.result is None)
+    ]
+    sort = request.GET.get("sort", "rank" if see_all else "name")
+    if not see_all and sort.lstrip("-") not in ("name", "status"):
+        # The order of the rows would give away the scores the member may not see yet.
+        sort = "name"
+    key = SORTS.get(sort.lstrip("-"), SORTS["rank"])
+    rows.sort(key=lambda r: (key(r), r.name.lower()), reverse=sort.startswith("-"))
+    member_ids = {row.organization_id for row in standings.rows}
+    head = can_act_as_head(user, cluster_year)
+    verifiable = [
+        row
+        for row in (standings.rows if head else [])
+        if row.result is not None
+        and row.result.status in (ResultStatus.DRAFT, ResultStatus.SUBMITTED)
+        and row.verified_total is not None
+        and result_rights(user, cluster_year, row.entry.organization, row.result).verify
+    ]
+    context = {
+        "cluster_year": cluster_year,
+        "cluster": cluster_year.cluster,
+        "program": program,
+        "standings": standings,
+        "rows": [{"row": row, "visible": see_all or row.organization_id in own} for row in rows],
+        "see_all": see_all,
+        "roles": role_labels(user, cluster_year, member_ids),
+        "can_head": head,
+        "can_manage": can_manage_cluster_year(user, cluster_year),
+        "can_lock": head and cluster_year.status == ClusterYearStatus.OPEN and program,
+        "verifiable_count": len(verifiable),
+        "status_filter": status_filter,
+        "statuses": [*ResultStatus.choices, ("none", _("Nothing entered"))],
+        "sort": sort,
+        "columns": [
+            (key if see_all or key in ("name", "status") else "", label)
+            for key, label in [
+                ("name", _("Member unit")),
+                ("status", _("Status")),
+                ("self", _("Self-assessed")),
+                ("verified", _("Verified")),
+                ("difference", _("Difference")),
+                ("", _("Classification (suggested → final)")),
+                ("rank", _("Rank")),
+                ("", _("Last change")),
+            ]
+        ],
+    }
+    return render(request, "clusters/results.html", context)
+
+
+@login_required
+@require_POST
+@cluster_year_rule(can_act_as_head)
+def verify_all(request, cluster_year):
+    """Mark verified every result whose verified scores and explanations are complete."""
+    standings = cluster_standings(cluster_year)
+    done, skipped = 0, []
+    for row in standings.rows:
+        result = row.result
+        if result is None or result.status not in (ResultStatus.DRAFT, ResultStatus.SUBMITTED):
+            continue
+        if not result_rights(request.user, cluster_year, row.entry.organization, result).verify:
+            continue
+        try:
+            verify_result(result, by=request.user, table=standings.table)
+            done += 1
+        except ValidationError:
+            skipped.append(row.name)
+    if done:
+        messages.success(request, _("%(n)s results were marked verified.") % {"n": done})
+    if skipped:
+        messages.warning(
+            request,
+            _("Not verified (scores or explanations missing): %(units)s.")
+            % {"units": ", ".join(skipped)},
+        )
+    if not done and not skipped:
+        messages.info(request, _("No result is waiting for verification."))
+    return redirect(_results_url(cluster_year))
+
+
+@login_required
+@cluster_year_rule(can_act_as_head)
+def lock(request, cluster_year):
+    """Close the entry: results lock with their classification, the year moves to review."""
+    form = style_form(ReasonForm(request.POST or None))
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = lock_results(cluster_year, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(n)s results were locked; the year is now in review.") % {"n": count},
+            )
+        return redirect(_results_url(cluster_year))
+    standings = cluster_standings(cluster_year)
+    return render(
+        request,
+        "clusters/results_lock.html",
+        {"cluster_year": cluster_year, "form": form, "standings": standings},
+    )
+
+
+# One result ----------------------------------------------------------------------------------
+
+
+def _member_or_404(cluster_year, org_code: str) -> Organization:
+    organization = get_object_or_404(
+        Organization.objects.filter(memberships__cluster_year=cluster_year), code=org_code
+    )
+    return organization
+
+
+def _result_context(request, cluster_year, organization, result, table, rights, form):
+    entries = {e.criterion_id: e for e in result.entries.all()} if result else {}
+    values = {v.indicator_id: v for v in result.indicator_values.all()} if result else {}
+    if form.is_bound:
+        entries_now, values_now = preview_rows(table, form.data, entries, values)
+    else:
+        entries_now, values_now = entries, values
+    panel = _totals_panel(table, entries_now, values_now)
+    sections = []
+    for section in table.sections:
+        criteria = []
+        for criterion in table.criteria_of(section):
+            pk = criterion.pk
+            computed = criterion.is_computed
+            criteria.append(
+                {
+                    "criterion": criterion,
+                    "entry": entries.get(pk),
+                    "computed": computed,
+                    "points_self": panel["self"].points.get(pk),
+                    "points_verified": panel["verified"].points.get(pk),
+                    "self": None if computed else form[f"self_{pk}"],
+                    "verified": None if computed else form[f"verified_{pk}"],
+                    "explanation": None if computed else form[f"explanation_{pk}"],
+                    "na": None if computed else form[f"na_{pk}"],
+                }
+            )
+        sections.append({"section": section, "criteria": criteria})
+    indicators = []
+    for indicator in table.indicators:
+        value = values_now.get(indicator.pk)
+        percent = None
+        if value is not None and value.target and value.actual is not None:
+            percent = value.actual * 100 / value.target
+        indicators.append(
+            {
+                "indicator": indicator,
+                "target": form[f"target_{indicator.pk}"] if indicator.has_target else None,
+                "actual": form[f"actual_{indicator.pk}"],
+                "percent": percent,
+            }
+        )
+    standings = cluster_standings(cluster_year, table)
+    row = standings.row_for(organization.pk)
+    evidence = list(result.evidence.select_related("criterion", "added_by")) if result else []
+    return {
+        "cluster_year": cluster_year,
+        "cluster": cluster_year.cluster,
+        "organization": organization,
+        "name": row.name if row else organization.name,
+        "row": row,
+        "result": result,
+        "table": table,
+        "program": table.program,
+        "rights": rights,
+        "form": form,
+        "sections": sections,
+        "indicators": indicators,
+        "panel": panel,
+        "evidence": evidence,
+        "evidence_form": EvidenceForm(table=table) if rights.enter_self else None,
+        "level_form": LevelForm(
+            initial={
+                "level": row.level if row else "",
+                "reason": result.level_reason if result else "",
+            }
+        )
+        if rights.verify and result
+        else None,
+        "gaps": verification_gaps(table, entries, values) if result else [],
+        "history": result_history(result, table) if result else [],
+        "levels": LEVEL_ABBREVIATIONS,
+        # Rank and the capped classification depend on the others' scores.
+        "see_all": sees_all_results(request.user, cluster_year),
+    }
+
+
+def _totals_panel(table, entries, values) -> dict:
+    self_totals = compute_totals(table, entries, values, "self")
+    verified_totals = compute_totals(table, entries, values, "verified")
+    return {
+        "self": self_totals,
+        "verified": verified_totals,
+        "suggestion": suggest_level(table, verified_totals),
+        "sections": [
+            {
+                "section": section,
+                "self": self_totals.section_scores.get(section.code),
+                "verified": verified_totals.section_scores.get(section.code),
+                "maximum": section.max_points
+                if section.kind != CriterionKind.SCORE
+                else sum((c.max_points for c in table.criteria_of(section)), 0),
+            }
+            for section in table.sections
+        ],
+        "score_max": table.score_max,
+    }
+
+
+def _load(request, cluster_year, org_code):
+    organization = _member_or_404(cluster_year, org_code)
+    result = (
+        AnnualResult.objects.filter(cluster_year=cluster_year, organization=organization)
+        .select_related("program", "updated_by", "verified_by")
+        .first()
+    )
+    rights = result_rights(request.user, cluster_year, organization, result)
+    if not rights.view:
+        raise PermissionDenied
+    program = result.program if result else _program_or_none(cluster_year)
+    if program is None:
+        raise Http404(_("The organiser has not set up the programme of this year."))
+    return organization, result, load_table(program), rights
+
+
+@login_required
+@cluster_year_rule(None)
+def result_detail(request, cluster_year, org_code):
+    organization, result, table, rights = _load(request, cluster_year, org_code)
+    entries = {e.criterion_id: e for e in result.entries.all()} if result else {}
+    values = {v.indicator_id: v for v in result.indicator_values.all()} if result else {}
+    kwargs = {"table": table, "entries": entries, "values": values, "rights": rights}
+    initial = {"version": result.version if result else 0}
+    stale_changes = None
+    if request.method == "POST":
+        if not (rights.enter_self or rights.verify):
+            raise PermissionDenied
+        form = ResultForm(request.POST, initial=initial, **kwargs)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    if result is None:
+                        result = result_for(cluster_year, organization, by=request.user)
+                        if form.cleaned_data["version"] != 0:
+                            raise StaleResult(result)
+                        base = result.version
+                    else:
+                        base = form.cleaned_data["version"]
+                    save_result(
+                        result=result,
+                        by=request.user,
+                        base_version=base,
+                        scores=form.editable_scores(),
+                        figures=form.figures(),
+                        reason=form.cleaned_data["reason"],
+                        table=table,
+                    )
+            except StaleResult as stale:
+                current = stale.current
+                since = (
+                    current.history.filter(version=form.cleaned_data["version"])
+                    .order_by("-history_date")
+                    .values_list("history_date", flat=True)
+                    .first()
+                )
+                stale_changes = [
+                    change
+                    for change in result_history(current, table)
+                    if since is None or change.when > since
+                ]
+                messages.error(
+                    request,
+                    _(
+                        "%(who)s saved this result at %(when)s, after you opened it. Nothing of "
+                        "yours was saved: your entries are kept below – check the changes "
+                        "listed and save again to apply yours."
+                    )
+                    % {
+                        "who": current.updated_by or _("another officer"),
+                        "when": date_format(
+                            timezone.localtime(current.updated_at), "SHORT_DATETIME_FORMAT"
+                        ),
+                    },
+                )
+                data = request.POST.copy()
+                data["version"] = current.version
+                result = current
+                form = ResultForm(data, initial={"version": current.version}, **kwargs)
+                form.is_valid()
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(request.path)
+        else:
+            messages.error(request, _("Nothing was saved: correct the marked fields."))
+    else:
+        form = ResultForm(initial=initial, **kwargs)
+    context = _result_context(request, cluster_year, organization, result, table, rights, form)
+    context["stale_changes"] = stale_changes
+    return render(request, "clusters/result_detail.html", context)
+
+
+@login_required
+@require_POST
+@cluster_year_rule(None)
+def result_totals(request, cluster_year, org_code):
+    """The running totals while typing (htmx): computed from the form as it stands, nothing
+    saved."""
+    organization, result, table, rights = _load(request, cluster_year, org_code)
+    entries = {e.criterion_id: e for e in result.entries.all()} if result else {}
+    values = {v.indicator_id: v for v in result.indicator_values.all()} if result else {}
+    scores, figures = preview_rows(table, request.POST, entries, values)
+    return render(
+        request,
+        "clusters/partials/result_totals.html",
+        {"panel": _totals_panel(table, scores, figures), "table": table},
+    )
+
+
+ACTIONS = ("submit", "verify", "return", "level", "reopen")
+
+
+@login_required
+@require_POST
+@cluster_year_rule(None)
+def result_action(request, cluster_year, org_code, action):
+    organization, result, table, rights = _load(request, cluster_year, org_code)
+    if action not in ACTIONS:
+        raise Http404
+    allowed = {
+        "submit": rights.submit,
+        "verify": rights.verify,
+        "return": rights.verify,
+        "level": rights.verify,
+        "reopen": rights.reopen,
+    }[action]
+    if not allowed:
+        raise PermissionDenied
+    if result is None:
+        messages.error(request, _("Nothing has been entered for this unit yet."))
+        return redirect(
+            "clusters:result_detail", cluster_year.cluster.code, cluster_year.year, org_code
+        )
+    version = request.POST.get("version")
+    version = int(version) if version and version.isdigit() else None
+    try:
+        if action == "submit":
+            submit_result(result, by=request.user, version=version)
+            messages.success(request, _("Your self-assessment was submitted to the cluster head."))
+        elif action == "verify":
+            verify_result(result, by=request.user, version=version, table=table)
+            messages.success(request, _("The result is verified."))
+        elif action == "return":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Give a reason."))
+            return_result(result, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The result went back to the unit as a draft."))
+        elif action == "level":
+            form = LevelForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose a classification."))
+            set_level(
+                result,
+                by=request.user,
+                level=form.cleaned_data["level"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("The classification was saved."))
+        else:
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Give a reason."))
+            reopen_result(result, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The result is reopened for the cluster head."))
+    except StaleResult:
+        messages.error(
+            request,
+            _("Another officer changed this result meanwhile: check it and try again."),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(result.get_absolute_url())
+
+
+# Evidence ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@cluster_year_rule(None)
+def evidence_add(request, cluster_year, org_code):
+    organization, result, table, rights = _load(request, cluster_year, org_code)
+    if not rights.enter_self:
+        raise PermissionDenied
+    form = EvidenceForm(request.POST, request.FILES, table=table)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        with transaction.atomic():
+            result = result or result_for(cluster_year, organization, by=request.user)
+            criterion_id = form.cleaned_data["criterion"] or None
+            item = Evidence(
+                result=result,
+                criterion_id=criterion_id,
+                description=form.cleaned_data["description"],
+                link=form.cleaned_data["link"] or "",
+                added_by=request.user,
+            )
+            if form.cleaned_data["file"]:
+                item.file = form.cleaned_data["file"]
+            item._change_reason = _("Evidence added")
+            item.save()
+        messages.success(request, _("The evidence was added."))
+    return redirect(
+        reverse(
+            "clusters:result_detail",
+            args=[cluster_year.cluster.code, cluster_year.year, organization.code],
+        )
+    )
+
+
+@login_required
+@cluster_year_rule(None)
+def evidence_file(request, cluster_year, org_code, pk):
+    organization, result, table, rights = _load(request, cluster_year, org_code)
+    item = get_object_or_404(Evidence, pk=pk, result=result)
+    if not item.file:
+        raise Http404
+    return FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+@require_POST
+@cluster_year_rule(None)
+def evidence_delete(request, cluster_year, org_code, pk):
+    organization, result, table, rights = _load(request, cluster_year, org_code)
+    if not rights.enter_self:
+        raise PermissionDenied
+    item = get_object_or_404(Evidence, pk=pk, result=result)
+    item._change_reason = _("Evidence removed")
+    item.delete()
+    messages.success(request, _("The evidence was removed."))
+    return redirect(result.get_absolute_url())
+
+
+# Documents -----------------------------------------------------------------------------------
+
+
+def _results_document(request, cluster_year):
+    if not sees_all_results(request.user, cluster_year):
+        raise PermissionDenied
+    return results_document.build_results(cluster_year)
+
+
+@login_required
+@cluster_year_rule(None)
+def results_pdf(request, cluster_year):
+    document = _results_document(request, cluster_year)
+    return pdf_attachment(results_document.TEMPLATE, document)
+
+
+@login_required
+@cluster_year_rule(None)
+def results_xlsx(request, cluster_year):
+    document = _results_document(request, cluster_year)
+    with translation.override("vi"):
+        content = render_table_xlsx(document)
+    return _attachment(content, document.filename, "xlsx")
+
+
+@login_required
+@cluster_year_rule(None)
+def results_preview(request, cluster_year):
+    document = _results_document(request, cluster_year)
+    with translation.override("vi"):
+        return render(
+            request,
+            results_document.TEMPLATE,
+            {"document": document, "for_pdf": False, "cluster_year": cluster_year},
+        )
+
+
+# Excel round trip ----------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Filled template (.xlsx)"))
+    reason = forms.CharField(
+        label=gettext_lazy("Note for the history"),
+        max_length=100,
+        initial=gettext_lazy("Imported from Excel"),
+    )
+
+
+def _table_or_404(cluster_year):
+    program = _program_or_none(cluster_year)
+    if program is None:
+        raise Http404(_("The organiser has not set up the programme of this year."))
+    return load_table(program)
+
+
+@login_required
+@cluster_year_rule(can_act_as_head)
+def results_template(request, cluster_year):
+    table = _table_or_404(cluster_year)
+    content = results_excel.build_template(cluster_year, table)
+    return _attachment(
+        content, f"mau-nhap-ket-qua-{cluster_year.cluster.code}-{cluster_year.year}", "xlsx"
+    )
+
+
+@login_required
+@cluster_year_rule(can_act_as_head)
+def results_import(request, cluster_year):
+    """All or nothing: the errors name the sheet, row and column; nothing is saved until the
+    whole file is right."""
+    table = _table_or_404(cluster_year)
+    form = style_form(ImportForm(request.POST or None, request.FILES or None))
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        standings = cluster_standings(cluster_year, table)
+        editable, verifiable = set(), set()
+        for row in standings.rows:
+            rights = result_rights(request.user, cluster_year, row.entry.organization, row.result)
+            if rights.enter_self:
+                editable.add(row.organization_id)
+            if rights.verify:
+                verifiable.add(row.organization_id)
+        report = results_excel.import_results(
+            cluster_year,
+            table,
+            form.cleaned_data["file"],
+            by=request.user,
+            editable_org_ids=editable,
+            can_verify_org_ids=verifiable,
+            reason=form.cleaned_data["reason"],
+        )
+        if report.errors:
+            errors = report.errors
+            messages.error(request, _("Nothing was imported: correct the file and try again."))
+        else:
+            messages.success(
+                request,
+                _("Imported: %(results)s results and %(values)s figures changed.")
+                % {"results": report.changed_results, "values": report.changed_values},
+            )
+            return redirect(_results_url(cluster_year))
+    return render(
+        request,
+        "clusters/results_import.html",
+        {"cluster_year": cluster_year, "form": form, "errors": errors},
+    )
