@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     achievement,
+    fairness,
     inbox,
     minutes,
     notifications,
@@ -87,7 +88,7 @@ urlpatterns = [
         register.honour_roll_publish,
         name="honour_roll_publish",
     ),
-    path("fairness/", register.fairness, name="fairness"),
+    path("fairness/", fairness.fairness, name="fairness"),
     # The organiser's overview of a year.
     path("overview/", overview.overview, name="overview"),
     path("overview.pdf", overview.overview_pdf, name="overview_pdf"),

@@ -21,6 +21,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import wraps
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -37,7 +38,9 @@ from .models import (
     Membership,
     Officer,
     Organization,
+    OrganizationKind,
     ParentPeriod,
+    Restructuring,
     window_q,
 )
 
@@ -545,4 +548,39 @@ def can_record_pact(user, cluster_year: ClusterYear) -> bool:
         .exclude(status=MeetingStatus.CLOSED)
         .exists()
         and can_act_as_head(user, previous)
+    )
+
+
+# The structure screens ----------------------------------------------------------------------
+
+
+class StaffOnlyMixin(LoginRequiredMixin):
+    """Pages for those who keep part of the structure: 403 for everyone else."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_keep_structure(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def visible_clusters(user) -> QuerySet[Cluster]:
+    """Clusters the user reads through their years, and those it keeps (a new cluster has no
+    year yet)."""
+    return Cluster.objects.filter(
+        Q(pk__in=clusters_for(user).values("pk")) | Q(pk__in=managed_clusters(user).values("pk"))
+    )
+
+
+def organizer_choices(user) -> QuerySet[Organization]:
+    """Organisations that can have units below them or organise clusters: not grassroots."""
+    return placement_choices(user).exclude(
+        kind__in=[OrganizationKind.GRASSROOTS, OrganizationKind.GUILD]
+    )
+
+
+def restructurings_for(user) -> QuerySet[Restructuring]:
+    if access_for(user).is_superuser:
+        return Restructuring.objects.all()
+    return Restructuring.objects.filter(
+        pk__in=Restructuring.objects.filter(ended__in=organizations_for(user)).values("pk")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import briefings, clusters, meetings, pacts, results
+from .views import briefings, clusters, meetings, pacts, results, roster
 
 app_name = "clusters"
 
@@ -10,7 +10,7 @@ result = year + "scores/<slug:org_code>/"
 urlpatterns = [
     path("", clusters.ClusterListView.as_view(), name="cluster_list"),
     # Briefings of an organiser's cluster heads: before "<slug:code>/", and "briefings" is a
-    # reserved cluster code (clusters.forms.RESERVED_CODES).
+    # reserved cluster code (clusters.forms.cluster_setup.RESERVED_CODES).
     path("briefings/", briefings.BriefingListView.as_view(), name="briefing_list"),
     path("briefings/new/", briefings.BriefingCreateView.as_view(), name="briefing_create"),
     path(
@@ -38,9 +38,9 @@ urlpatterns = [
     path("<slug:code>/", clusters.cluster_detail, name="cluster_detail"),
     path(year, clusters.ClusterYearDetailView.as_view(), name="cluster_year"),
     path(year + "head/", clusters.HeadWorkspaceView.as_view(), name="cluster_year_head"),
-    path(year + "roster/", clusters.roster_preview, name="roster_preview"),
-    path(year + "roster.pdf", clusters.roster_pdf, name="roster_pdf"),
-    path(year + "roster.xlsx", clusters.roster_xlsx, name="roster_xlsx"),
+    path(year + "roster/", roster.roster_preview, name="roster_preview"),
+    path(year + "roster.pdf", roster.roster_pdf, name="roster_pdf"),
+    path(year + "roster.xlsx", roster.roster_xlsx, name="roster_xlsx"),
     path(year + "results/", results.results, name="results"),
     path(year + "results/verify-all/", results.verify_all, name="results_verify_all"),
     path(year + "results/lock/", results.lock, name="results_lock"),

@@ -27,11 +27,12 @@ from clusters.models import (
     ResultStatus,
 )
 from clusters.services import cluster_standings
+from emulation.documents.admin_format import balanced_lines
 from emulation.documents.base import AdminHeader, DocumentError, Signature
 from emulation.text import fold, format_number
 
 from ..models import Nomination, NominationStatus, VoteCandidate, VoteMode, VoteStatus
-from .minutes import IndicatorLine, percent, review_meeting
+from .common import IndicatorLine, percent, review_meeting
 
 TEMPLATE = "awards/documents/achievement.html"
 TITLE = "BÁO CÁO THÀNH TÍCH"
@@ -126,22 +127,6 @@ def _figure(value, kind: str) -> str:
 def _matches(indicator, key: tuple[str, str]) -> bool:
     code, name = key
     return indicator.code == code or fold(indicator.name).startswith(name)
-
-
-# A unit's name breaks best before the word of its locality ("HUYỆN TUY PHONG").
-_BREAK_BEFORE = {"HUYỆN", "QUẬN", "THỊ", "THÀNH", "TỈNH", "XÃ", "PHƯỜNG", "ĐẶC"}
-
-
-def balanced_lines(text: str, width: int = 30) -> list[str]:
-    """A long signature line broken in two ("TM. LIÊN ĐOÀN LAO ĐỘNG" / "HUYỆN TUY PHONG"):
-    before the locality's word when there is one, else where the halves are most equal."""
-    words = text.split()
-    if len(text) <= width or len(words) < 2:
-        return [text]
-    positions = [i for i in range(2, len(words)) if words[i] in _BREAK_BEFORE]
-    positions = positions or list(range(1, len(words)))
-    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in positions]
-    return list(min(splits, key=lambda pair: max(len(pair[0]), len(pair[1]))))
 
 
 def _signer(representative: str, title: str) -> list[str]:

@@ -33,11 +33,11 @@ from clusters.models import (
     year_end,
 )
 from clusters.services.scoring import competition_ranks, compute_totals, load_table, tie_break_key
+from emulation.documents.admin_format import BLANK_NUMBER, count_text
 from emulation.documents.base import AdminHeader, Column, DocumentError, Signature, TableDocument
 from emulation.text import format_number, vi_sort_key
 
 from ..models import Award, AwardStatus, Decision, Nomination, NominationStatus
-from .minutes import BLANK_NUMBER, count_text
 
 TEMPLATE = "awards/documents/overview.html"
 

@@ -17,7 +17,7 @@ from decimal import ROUND_CEILING, Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from clusters.documents.roster import header_for, signature_for
+from clusters.documents.admin_format import header_for, signature_for
 from clusters.models import (
     LEVEL_ABBREVIATIONS,
     ClusterYear,
@@ -29,15 +29,14 @@ from clusters.models import (
     Organization,
 )
 from clusters.services import cluster_standings
+from emulation.documents.admin_format import BLANK_NUMBER, count_text
 from emulation.documents.base import AdminHeader, DocumentError, Signature
 from emulation.text import fold, format_number, vi_sort_key
 
 from ..models import AwardKind, Nomination, VoteMode
-from .minutes import (
-    BLANK_NUMBER,
+from .common import (
     ROMAN,
     IndicatorLine,
-    count_text,
     day_text,
     paragraphs,
     percent,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clusters.forms.organizations import StyledForm
+from clusters.forms.base import StyledForm
 
 from ..models import Proposal
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clusters.forms.organizations import StyledForm
+from clusters.forms.base import StyledForm
 
 # A scanned decision: a PDF or a photograph, at most 10 MB, its first bytes matching the type.
 SCAN_SIGNATURES = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clusters.forms.organizations import OrganizationLabelMixin, StyledForm
+from clusters.forms.base import OrganizationLabelMixin, StyledForm
 
 from ..models import AwardType, VoteMode
 

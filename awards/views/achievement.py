@@ -16,10 +16,10 @@ from django.utils import translation
 
 from clusters.models import Organization
 from clusters.permissions import access_for, cluster_year_rule, sees_all_results
-from clusters.views.clusters import _attachment
 from emulation.documents.base import DocumentError
 from emulation.documents.docx import render_docx
 from emulation.documents.pdf import render_pdf
+from emulation.documents.responses import attachment
 
 from ..documents.achievement import TEMPLATE, build_achievement
 
@@ -61,7 +61,7 @@ def achievement_pdf(request, cluster_year, org_code):
     _organization, document = _document(request, cluster_year, org_code)
     with translation.override("vi"):
         content = render_pdf(TEMPLATE, {"document": document})
-    return _attachment(content, document.filename, "pdf")
+    return attachment(content, document.filename, "pdf")
 
 
 @login_required
@@ -70,4 +70,4 @@ def achievement_docx(request, cluster_year, org_code):
     _organization, document = _document(request, cluster_year, org_code)
     with translation.override("vi"):
         content = render_docx(TEMPLATE, {"document": document})
-    return _attachment(content, document.filename, "docx")
+    return attachment(content, document.filename, "docx")

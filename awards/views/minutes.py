@@ -14,10 +14,11 @@ from django.utils import translation
 
 from clusters.models import ClusterYear, Meeting
 from clusters.permissions import access_for, can_act_as_head, cluster_year_rule, running_org_ids
-from clusters.views.clusters import docx_attachment, pdf_attachment
 from emulation.documents.base import DocumentError
+from emulation.documents.responses import docx_attachment, pdf_attachment
 
-from ..documents import minutes as documents
+from ..documents import minutes
+from ..documents.common import review_meeting
 
 
 def can_read_minutes(user, cluster_year: ClusterYear, meeting: Meeting) -> bool:
@@ -34,11 +35,11 @@ def can_read_minutes(user, cluster_year: ClusterYear, meeting: Meeting) -> bool:
 
 
 def _minutes(request, cluster_year):
-    meeting = documents.review_meeting(cluster_year)
+    meeting = review_meeting(cluster_year)
     if meeting is not None and not can_read_minutes(request.user, cluster_year, meeting):
         raise PermissionDenied
     try:
-        return meeting, documents.build_minutes(cluster_year)
+        return meeting, minutes.build_minutes(cluster_year)
     except DocumentError as error:  # no review recorded
         raise Http404(str(error)) from error
 
@@ -47,7 +48,7 @@ def _minutes(request, cluster_year):
 @cluster_year_rule(None)
 def minutes_pdf(request, cluster_year):
     _, document = _minutes(request, cluster_year)
-    return pdf_attachment(documents.TEMPLATE, document)
+    return pdf_attachment(minutes.TEMPLATE, document)
 
 
 @login_required
@@ -57,7 +58,7 @@ def minutes_preview(request, cluster_year):
     with translation.override("vi"):
         return render(
             request,
-            documents.TEMPLATE,
+            minutes.TEMPLATE,
             {
                 "document": document,
                 "for_pdf": False,
@@ -71,4 +72,4 @@ def minutes_preview(request, cluster_year):
 @cluster_year_rule(None)
 def minutes_docx(request, cluster_year):
     _, document = _minutes(request, cluster_year)
-    return docx_attachment(documents.TEMPLATE, document)
+    return docx_attachment(minutes.TEMPLATE, document)

@@ -14,10 +14,10 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 
 from clusters.models import ClusterYear, year_end
-from clusters.views.clusters import _attachment
-from clusters.views.organizations import choose_organizer_and_year
+from clusters.views.base import choose_organizer_and_year
 from emulation.documents.base import DocumentError
 from emulation.documents.pdf import render_pdf
+from emulation.documents.responses import attachment
 from emulation.documents.xlsx import render_table_xlsx
 
 from ..documents.overview import TEMPLATE, build_overview
@@ -89,7 +89,7 @@ def overview_pdf(request):
     document = _document(request)
     with translation.override("vi"):
         content = render_pdf(TEMPLATE, {"document": document})
-    return _attachment(content, document.filename, "pdf")
+    return attachment(content, document.filename, "pdf")
 
 
 @login_required
@@ -97,4 +97,4 @@ def overview_xlsx(request):
     document = _document(request)
     with translation.override("vi"):
         content = render_table_xlsx(document)
-    return _attachment(content, document.filename, "xlsx")
+    return attachment(content, document.filename, "xlsx")

@@ -2,7 +2,7 @@
 trình) with its nominations and answers the organiser's returns; everybody who reads the
 cluster-year follows it, the organiser's staff with a link to each nomination's dossier.
 
-The submission prints as PDF and Word with an HTML preview (awards.documents.build_proposal).
+The submission prints as PDF and Word with an HTML preview (awards.documents.proposal).
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from clusters.permissions import (
     sees_all_results,
 )
 from clusters.services import cluster_standings
-from clusters.views.clusters import docx_attachment, pdf_attachment
 from emulation.documents.base import DocumentError
+from emulation.documents.responses import docx_attachment, pdf_attachment
 
-from ..documents import minutes as documents
+from ..documents import proposal as proposal_document
+from ..documents.common import percent
 from ..forms.proposals import ProposalForm, ResubmitForm
 from ..models import Nomination, NominationStatus, ProposalStatus, VoteMode
 from ..services import approval
@@ -99,7 +100,7 @@ def _nomination_rows(request, cluster_year, nominations, *, show_resubmit):
             {
                 "nomination": nomination,
                 "base": base,
-                "percent": documents.percent(nomination.votes, base),
+                "percent": percent(nomination.votes, base),
                 "standing": standing if shows_scores else None,
                 "history": [
                     {
@@ -232,7 +233,7 @@ def nomination_resubmit(request, cluster_year, pk):
 
 def _document(cluster_year):
     try:
-        return documents.build_proposal(cluster_year)
+        return proposal_document.build_proposal(cluster_year)
     except DocumentError as error:  # nobody proposed
         raise Http404(str(error)) from error
 
@@ -244,7 +245,7 @@ def proposal_preview(request, cluster_year):
     with translation.override("vi"):
         return render(
             request,
-            documents.PROPOSAL_TEMPLATE,
+            proposal_document.TEMPLATE,
             {"document": document, "for_pdf": False, "cluster_year": cluster_year},
         )
 
@@ -253,11 +254,11 @@ def proposal_preview(request, cluster_year):
 @cluster_year_rule(sees_all_results)
 def proposal_pdf(request, cluster_year):
     document = _document(cluster_year)
-    return pdf_attachment(documents.PROPOSAL_TEMPLATE, document)
+    return pdf_attachment(proposal_document.TEMPLATE, document)
 
 
 @login_required
 @cluster_year_rule(sees_all_results)
 def proposal_docx(request, cluster_year):
     document = _document(cluster_year)
-    return docx_attachment(documents.PROPOSAL_TEMPLATE, document)
+    return docx_attachment(proposal_document.TEMPLATE, document)

@@ -13,8 +13,8 @@ from django.shortcuts import render
 from django.utils import translation
 
 from clusters.permissions import cluster_year_rule
-from clusters.views.clusters import docx_attachment, pdf_attachment
 from emulation.documents.base import DocumentError
+from emulation.documents.responses import docx_attachment, pdf_attachment
 
 from ..documents import summary
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from emulation.documents.admin_format import abbreviated
 from emulation.documents.base import AdminHeader, Signature
 
 from ..models import ClusterKind, ClusterYear, Meeting, MeetingKind, OrganizationKind
@@ -75,12 +76,6 @@ def _number_suffix(kind: str) -> str:
     if kind in (OrganizationKind.PROVINCIAL, OrganizationKind.DISTRICT):
         return "LĐLĐ"
     return "CĐ"
-
-
-def abbreviated(name: str) -> str:
-    """The parent body as the header prints it: "LĐLĐ TỈNH BÌNH THUẬN", "TỔNG LĐLĐ VIỆT
-    NAM"."""
-    return name.replace("Liên đoàn Lao động", "LĐLĐ")
 
 
 def signature_for(meeting: Meeting) -> Signature:

@@ -15,7 +15,7 @@ from emulation.text import format_number
 
 from ..models import ClusterYear, EmulationProgram, MeetingKind, Organization, Pact
 from ..services.pacts import pact_indicators
-from .roster import header_for
+from .admin_format import header_for
 
 TEMPLATE = "clusters/documents/pact.html"
 # Member columns per targets table: beyond this the table is split, so that the figures

@@ -14,7 +14,7 @@ from emulation.text import format_number
 
 from ..models import LEVEL_ABBREVIATIONS, ClusterYear, CriterionKind
 from ..services.results import cluster_standings
-from .roster import header_for, signature_for
+from .admin_format import header_for, signature_for
 
 TEMPLATE = "clusters/documents/results.html"
 _TENTH = Decimal("0.1")

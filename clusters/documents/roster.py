@@ -5,43 +5,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from emulation.documents.base import AdminHeader, Column, Signature, TableDocument
+from emulation.documents.base import Column, TableDocument
 from emulation.text import vi_sort_key
 
 from ..models import ClusterYear
+from .admin_format import header_for, signature_for
 
 TEMPLATE = "clusters/documents/roster.html"
-
-
-def header_for(
-    cluster_year: ClusterYear, *, printed_on: datetime.date | None = None
-) -> AdminHeader:
-    """The administrative header of a cluster document, as named in that year."""
-    as_of = cluster_year.as_of
-    cluster = cluster_year.cluster
-    organizer_name = cluster.organizer.name_on(as_of)
-    place = ""
-    if cluster_year.head is not None:
-        place = cluster_year.head.locality
-    place = place or cluster.organizer.locality
-    return AdminHeader(
-        parent_line=(cluster_year.header_parent_line or organizer_name).upper(),
-        issuer_line=(cluster_year.header_issuer_line or cluster.name).upper(),
-        place=place,
-        date=printed_on or timezone.localdate(),
-    )
-
-
-def signature_for(cluster_year: ClusterYear) -> Signature:
-    group = _("CLUSTER") if cluster_year.cluster.kind == "cluster" else _("BLOC")
-    return Signature(
-        on_behalf=_("ON BEHALF OF THE EMULATION %(group)s") % {"group": group},
-        title=(cluster_year.signer_label or _("CLUSTER HEAD")).upper(),
-        name=cluster_year.head_person,
-    )
 
 
 def _date(day):

@@ -7,11 +7,8 @@ from emulation.forms import style_form
 from ..models import (
     Cluster,
     ClusterKind,
-    EmulationProgram,
     Membership,
     Organization,
-    OrganizationKind,
-    OrganizationStatus,
 )
 from ..permissions import cluster_years_for, clusters_for
 
@@ -88,47 +85,3 @@ class ClusterFilter(django_filters.FilterSet):
         return queryset.filter(
             pk__in=self._years().filter(memberships__organization=value).values("cluster_id")
         )
-
-
-class OrganizationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="filter_search",
-        widget=forms.TextInput(attrs={"placeholder": _("Name or former name")}),
-    )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganizationKind.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=OrganizationStatus.choices)
-
-    class Meta:
-        model = Organization
-        fields = ["q", "kind", "status"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_form(self.form)
-
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value)
-
-
-class ProgramFilter(django_filters.FilterSet):
-    """Choices from the programmes the view lists (the user's own), never the whole table."""
-
-    year = django_filters.ChoiceFilter(label=_("Year"))
-    organizer = django_filters.ModelChoiceFilter(
-        label=_("Organiser"), queryset=Organization.objects.none()
-    )
-
-    class Meta:
-        model = EmulationProgram
-        fields = ["year", "organizer"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        programs = self.queryset
-        years = sorted(set(programs.values_list("year", flat=True)), reverse=True)
-        self.filters["year"].extra["choices"] = [(y, str(y)) for y in years]
-        self.filters["organizer"].queryset = Organization.objects.filter(
-            pk__in=programs.values("organizer_id")
-        ).order_by("name")
-        style_form(self.form)

@@ -21,7 +21,7 @@ from ..models import (
     Organization,
 )
 from ..services.briefings import OVERDUE, follow_up_state
-from .organizations import StyledForm, reason_field
+from .base import StyledForm, reason_field
 
 
 def time_widget():

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Meeting
-from .organizations import OrganizationLabelMixin, StyledForm
+from .base import OrganizationLabelMixin, StyledForm
 
 
 class MeetingForm(StyledForm, OrganizationLabelMixin, forms.ModelForm):

@@ -13,7 +13,7 @@ from emulation.text import format_number
 
 from ..models import ClusterYear, Indicator
 from ..services.pacts import meeting_choices, target_errors
-from .organizations import date_widget
+from .base import date_widget
 
 
 def shown(value: Decimal | None) -> str:

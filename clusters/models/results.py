@@ -2,7 +2,7 @@
 rules, visibility) and the annual result of each member unit scored against it.
 
 A result keeps, per criterion, the unit's self-score and the head's verified score with an
-explanation; its totals, suggested classification and rank are computed by `clusters.scoring`
+explanation; its totals, suggested classification and rank are computed by `clusters.services.scoring`
 and the totals are stored so lists sort and filter in the database.
 """
 

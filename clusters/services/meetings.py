@@ -1,7 +1,7 @@
 """The year-end review meeting of a cluster-year: preparation, attendance and quorum, the
 adopted summary, the election of next year's head and deputy, conclusions, and closing.
 
-The vote and the nominations are the `awards` app's (awards.services); they ask this module
+The vote and the nominations are the `awards` app's (awards.services.votes); they ask this module
 for the quorum and whether the meeting still runs.
 """
 

@@ -22,6 +22,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from emulation.documents.pdf import render_pdf
+from emulation.documents.responses import attachment
 
 from ..documents import briefing as notice
 from ..forms import briefings as briefing_forms
@@ -47,8 +48,7 @@ from ..services.briefings import (
     save_conclusions,
     save_follow_ups,
 )
-from .clusters import _attachment
-from .organizations import choose_organizer_and_year
+from .base import choose_organizer_and_year
 
 
 def _scoped(user):
@@ -467,7 +467,7 @@ def briefing_pdf(request, pk):
     with translation.override("vi"):
         document = notice.build_notice(meeting)
         content = render_pdf(notice.TEMPLATE, {"document": document})
-    return _attachment(content, document.filename, "pdf")
+    return attachment(content, document.filename, "pdf")
 
 
 @login_required

@@ -1,32 +1,26 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from emulation.documents.base import CONTENT_TYPES
-from emulation.documents.docx import render_docx
-from emulation.documents.pdf import render_pdf
-from emulation.documents.xlsx import render_table_xlsx
 from emulation.forms import style_form
 from emulation.tables import SafeExportMixin
 
-from ..documents import roster
+from ..documents.admin_format import header_for
 from ..filters.clusters import ClusterFilter
+from ..forms.clusters import HeadSettingsForm
 from ..models import ClusterYear
 from ..permissions import (
     ClusterYearRuleMixin,
     can_act_as_head,
     can_manage_cluster_year,
-    cluster_year_rule,
     cluster_years_for,
     clusters_for,
     role_labels,
@@ -108,81 +102,7 @@ class ClusterYearDetailView(LoginRequiredMixin, ClusterYearRuleMixin, TemplateVi
         return context
 
 
-# Documents -------------------------------------------------------------------------------
-
-
-def _attachment(content: bytes, filename: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
-
-
-def pdf_attachment(template: str, document) -> HttpResponse:
-    """A built document printed as PDF (always in Vietnamese) and sent as a download."""
-    with translation.override("vi"):
-        content = render_pdf(template, {"document": document})
-    return _attachment(content, document.filename, "pdf")
-
-
-def docx_attachment(template: str, document) -> HttpResponse:
-    """The same document as Word, from the same template (see emulation.documents.docx)."""
-    with translation.override("vi"):
-        content = render_docx(template, {"document": document})
-    return _attachment(content, document.filename, "docx")
-
-
-@login_required
-@cluster_year_rule(None)
-def roster_pdf(request, cluster_year):
-    with translation.override("vi"):
-        document = roster.build_roster(cluster_year)
-        content = render_pdf(roster.TEMPLATE, {"document": document})
-    return _attachment(content, document.filename, "pdf")
-
-
-@login_required
-@cluster_year_rule(None)
-def roster_xlsx(request, cluster_year):
-    with translation.override("vi"):
-        document = roster.build_roster(cluster_year)
-        content = render_table_xlsx(document)
-    return _attachment(content, document.filename, "xlsx")
-
-
-@login_required
-@cluster_year_rule(None)
-def roster_preview(request, cluster_year):
-    with translation.override("vi"):
-        document = roster.build_roster(cluster_year)
-        return render(
-            request,
-            roster.TEMPLATE,
-            {"document": document, "for_pdf": False, "cluster_year": cluster_year},
-        )
-
-
 # The head's page -------------------------------------------------------------------------
-
-
-class HeadSettingsForm(forms.ModelForm):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the change"),
-        max_length=200,
-        help_text=gettext_lazy("Kept in the history with your name and the time."),
-    )
-
-    class Meta:
-        model = ClusterYear
-        fields = [
-            "head_person",
-            "head_person_title",
-            "deputy_person",
-            "deputy_person_title",
-            "header_parent_line",
-            "header_issuer_line",
-            "signer_label",
-            "number_suffix",
-        ]
 
 
 class HeadWorkspaceView(LoginRequiredMixin, ClusterYearRuleMixin, UpdateView):
@@ -217,5 +137,5 @@ class HeadWorkspaceView(LoginRequiredMixin, ClusterYearRuleMixin, UpdateView):
         context["history"] = cluster_year.history.select_related("history_user").order_by(
             "-history_date"
         )[:20]
-        context["default_header"] = roster.header_for(cluster_year)
+        context["default_header"] = header_for(cluster_year)
         return context

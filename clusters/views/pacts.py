@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from emulation.documents.responses import docx_attachment, pdf_attachment
+
 from ..documents import pact as pact_document
 from ..forms.pacts import PactForm, SignatoryFormSet, TargetsForm
 from ..models import EmulationProgram, PactSignatory
@@ -26,7 +28,6 @@ from ..services.pacts import (
     save_pact_targets,
 )
 from ..services.results import StaleResult
-from .clusters import docx_attachment, pdf_attachment
 
 
 def _pact_url(cluster_year) -> str:

@@ -28,9 +28,11 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from emulation.tables import SafeExportMixin
+from emulation.text import format_number
 
-from ..filters.clusters import ProgramFilter
-from ..forms import scoring_table as program_forms
+from ..filters.programs import ProgramFilter
+from ..forms.program_editors import IndicatorEditor, RuleEditor, TableEditor
+from ..forms.programs import ProgramCreateForm, ProgramForm
 from ..models import (
     LEVEL_ABBREVIATIONS,
     RANKED_LEVELS,
@@ -46,11 +48,17 @@ from ..models import (
     ScoreSection,
     year_end,
 )
-from ..permissions import _kept_organizer_ids, access_for, cluster_years_for, managed_clusters
+from ..permissions import (
+    StaffOnlyMixin,
+    _kept_organizer_ids,
+    access_for,
+    cluster_years_for,
+    managed_clusters,
+)
 from ..services import copy_program, create_default_program, program_in_use
 from ..services.scoring import Table, load_table
-from ..tables.clusters import ProgramTable
-from .organizations import ACTIONS, StaffOnlyMixin, choose_organizer_and_year
+from ..tables.programs import ProgramTable
+from .base import ACTIONS, choose_organizer_and_year
 
 # Who reads and who edits a programme ---------------------------------------------------------
 # (Rules of this screen only; they sit beside the views so that the other rules in
@@ -196,8 +204,8 @@ def table_warnings(table: Table, sections: list[dict]) -> list[str]:
                 )
                 % {
                     "code": section.code,
-                    "max": program_forms.format_number(section.max_points),
-                    "sum": program_forms.format_number(row["total"]),
+                    "max": format_number(section.max_points),
+                    "sum": format_number(row["total"]),
                 }
             )
     for criterion in table.criteria:
@@ -343,7 +351,7 @@ class ProgramCreateView(StaffOnlyMixin, View):
             sources = list(organizer.programs.order_by("-year"))
             existing = next((p for p in sources if p.year == year), None)
             if form is None and existing is None:
-                form = program_forms.ProgramCreateForm(year=year, sources=sources)
+                form = ProgramCreateForm(year=year, sources=sources)
         return render(
             request,
             self.template,
@@ -364,7 +372,7 @@ class ProgramCreateView(StaffOnlyMixin, View):
         if organizer is None:
             raise Http404
         sources = list(organizer.programs.order_by("-year"))
-        form = program_forms.ProgramCreateForm(request.POST, year=year, sources=sources)
+        form = ProgramCreateForm(request.POST, year=year, sources=sources)
         if form.is_valid():
             source = form.source_program()
             # Every row the service writes carries the same reason, so that the history
@@ -423,7 +431,7 @@ class ProgramEditView(ProgramMixin, View):
 
     def form(self, data=None):
         program = self.program
-        return program_forms.ProgramForm(
+        return ProgramForm(
             data,
             instance=program,
             section_codes=program.sections.order_by("order", "pk").values_list("code", flat=True),
@@ -491,19 +499,19 @@ class _PartEditView(ProgramMixin, View):
 
 class ProgramTableView(_PartEditView):
     template = "structure/program_table.html"
-    editor_class = program_forms.TableEditor
+    editor_class = TableEditor
     url_name = "structure:program_table"
 
 
 class ProgramIndicatorsView(_PartEditView):
     template = "structure/program_indicators.html"
-    editor_class = program_forms.IndicatorEditor
+    editor_class = IndicatorEditor
     url_name = "structure:program_indicators"
 
 
 class ProgramRulesView(_PartEditView):
     template = "structure/program_rules.html"
-    editor_class = program_forms.RuleEditor
+    editor_class = RuleEditor
     url_name = "structure:program_rules"
 
     def editor(self, data=None):

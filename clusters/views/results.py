@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from emulation.documents.responses import attachment, pdf_attachment
 from emulation.documents.xlsx import render_table_xlsx
 from emulation.forms import style_form
 
 from ..documents import results as results_document
+from ..documents.results_template import build_template
 from ..forms.results import EvidenceForm, LevelForm, ReasonForm, ResultForm, preview_rows
 from ..models import (
     LEVEL_ABBREVIATIONS,
@@ -42,7 +44,6 @@ from ..permissions import (
     role_labels,
     sees_all_results,
 )
-from ..services import results_import as results_excel
 from ..services.results import (
     StaleResult,
     cluster_standings,
@@ -57,8 +58,8 @@ from ..services.results import (
     verification_gaps,
     verify_result,
 )
+from ..services.results_import import import_results
 from ..services.scoring import compute_totals, load_table, suggest_level
-from .clusters import _attachment, pdf_attachment
 
 
 def _program_or_none(cluster_year):
@@ -574,7 +575,7 @@ def results_xlsx(request, cluster_year):
     document = _results_document(request, cluster_year)
     with translation.override("vi"):
         content = render_table_xlsx(document)
-    return _attachment(content, document.filename, "xlsx")
+    return attachment(content, document.filename, "xlsx")
 
 
 @login_required
@@ -612,8 +613,8 @@ def _table_or_404(cluster_year):
 @cluster_year_rule(can_act_as_head)
 def results_template(request, cluster_year):
     table = _table_or_404(cluster_year)
-    content = results_excel.build_template(cluster_year, table)
-    return _attachment(
+    content = build_template(cluster_year, table)
+    return attachment(
         content, f"mau-nhap-ket-qua-{cluster_year.cluster.code}-{cluster_year.year}", "xlsx"
     )
 
@@ -635,7 +636,7 @@ def results_import(request, cluster_year):
                 editable.add(row.organization_id)
             if rights.verify:
                 verifiable.add(row.organization_id)
-        report = results_excel.import_results(
+        report = import_results(
             cluster_year,
             table,
             form.cleaned_data["file"],

@@ -42,8 +42,7 @@ class DocumentSpec:
 
 
 def _registry() -> dict[str, DocumentSpec]:
-    from awards.documents import minutes as awards_documents
-    from awards.documents import summary as awards_summary
+    from awards.documents import minutes, proposal, summary
     from clusters.documents import pact, results, roster
 
     return {
@@ -60,22 +59,22 @@ def _registry() -> dict[str, DocumentSpec]:
         "minutes": DocumentSpec(
             "minutes",
             _("Minutes of the year-end review and vote"),
-            awards_documents.build_minutes,
-            awards_documents.TEMPLATE,
+            minutes.build_minutes,
+            minutes.TEMPLATE,
             ("pdf", "docx"),
         ),
         "proposal": DocumentSpec(
             "proposal",
             _("Submission with the list of nominees"),
-            awards_documents.build_proposal,
-            awards_documents.PROPOSAL_TEMPLATE,
+            proposal.build_proposal,
+            proposal.TEMPLATE,
             ("pdf", "docx"),
         ),
         "summary": DocumentSpec(
             "summary",
             _("Year-end summary report"),
-            awards_summary.build_summary,
-            awards_summary.TEMPLATE,
+            summary.build_summary,
+            summary.TEMPLATE,
             ("pdf", "docx"),
         ),
         "pact": DocumentSpec(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from awards.documents.achievement import balanced_lines, build_achievement
+from awards.documents.achievement import build_achievement
 from awards.documents.overview import build_overview
 from awards.models import Nomination
 from clusters.models import (
@@ -21,6 +21,7 @@ from clusters.models import (
     ResultStatus,
 )
 from clusters.services import create_default_program
+from emulation.documents.admin_format import balanced_lines
 from emulation.documents.base import DocumentError
 from tests.clusters.test_views import add_clusters, count_queries
 from tests.emulation.test_export_document import demo, pdf_text  # noqa: F401

@@ -246,7 +246,7 @@ def test_the_preview_and_the_pdf_list_the_nominees(client, approval, tmp_path): 
 
 
 def test_a_withdrawn_nomination_does_not_print(approval):  # noqa: F811
-    from awards.documents.minutes import build_proposal
+    from awards.documents.proposal import build_proposal
 
     w = approval
     Nomination.objects.filter(pk=w.certificate_nomination.pk).update(
@@ -364,7 +364,7 @@ def test_the_submission_of_soc_trang_2_2018(demo, tmp_path):  # noqa: F811
 
 
 def test_a_proposal_never_saved_prints_with_the_usual_values(approval):  # noqa: F811
-    from awards.documents.minutes import build_proposal
+    from awards.documents.proposal import build_proposal
 
     w = approval
     Proposal.objects.all().delete()

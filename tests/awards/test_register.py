@@ -17,7 +17,7 @@ from awards.models import (
     NominationStatus,
 )
 from awards.services.approval import approve, downgrade, record_decision, submit
-from awards.views.register import rotation_runs
+from awards.views.fairness import rotation_runs
 from clusters.models import AnnualResult, ClusterYearStatus
 from tests.awards.conftest import approval  # noqa: F401
 from tests.awards.test_review_meeting import review  # noqa: F401

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from clusters.documents.briefing import build_notice
-from clusters.forms.organizations import ClusterForm
+from clusters.forms.cluster_setup import ClusterForm
 from clusters.models import (
     Attendance,
     Conclusion,

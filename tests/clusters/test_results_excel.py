@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from openpyxl import load_workbook
 
+from clusters.documents.results_template import build_template
 from clusters.models import (
     AnnualResult,
     ClusterYearStatus,
@@ -26,7 +27,7 @@ from clusters.models import (
 )
 from clusters.services import create_default_program, result_for, save_result
 from clusters.services import results_import as results_excel
-from clusters.services.results_import import build_template, import_results
+from clusters.services.results_import import import_results
 from clusters.services.scoring import compute_totals, load_table
 from tests.factories import (
     ClusterFactory,

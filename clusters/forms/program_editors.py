@@ -1,5 +1,5 @@
-"""Forms of the emulation programme screens: the general fields, the scoring table (sections
-and criteria), the indicators and the classification rules.
+"""The editors of an emulation programme: the scoring table (sections and criteria), the
+indicators and the classification rules.
 
 Each editor checks the programme as a whole (codes, sums, links, thresholds) before anything
 is written, then writes everything in one transaction with the reason as the history's change
@@ -8,20 +8,14 @@ reason. A scored section's maximum is never typed: it is the sum of its criteria
 
 from __future__ import annotations
 
-import datetime
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from emulation.forms import style_form
-from emulation.text import format_number
 
 from ..models import (
     LEVEL_ABBREVIATIONS,
@@ -37,204 +31,21 @@ from ..models import (
     ScoreSection,
 )
 from ..services.scoring import is_half_step
-from .organizations import date_widget, reason_field
-
-DEFAULT_SOURCE = "default"
-CODE_VALIDATOR = RegexValidator(
-    r"^[A-Za-z0-9_-]+$",
-    gettext_lazy("Use letters without diacritics, digits, “-” or “_” (e.g. I, II, DV_MOI)."),
+from .programs import (
+    CODE_VALIDATOR,
+    ZERO,
+    ProgramFormStyle,
+    ReasonForm,
+    delete_with_reason,
+    park_keys,
+    points_text,
+    save_with_reason,
 )
-ZERO = Decimal(0)
-
-
-def _save(obj, reason: str):
-    obj._change_reason = reason
-    obj.save()
-    return obj
-
-
-def _delete(obj, reason: str):
-    obj._change_reason = reason
-    obj.delete()
-
-
-def _park(model, objects, field: str):
-    """Move keys that are about to change out of the way (without history: the final save
-    records the change), so that swapping or shifting codes never trips a unique constraint
-    half-way through the save."""
-    for obj in objects:
-        model.objects.filter(pk=obj.pk).update(**{field: f"~{obj.pk}"})
-
-
-def _points(value) -> str:
-    return format_number(value)
-
-
-class PointsInput(forms.TextInput):
-    """Points and percentages as the offices write them: 8, 1,5, 20 (no trailing zeros)."""
-
-    def __init__(self, attrs=None):
-        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
-        self.is_localized = True
-
-    def format_value(self, value):
-        if isinstance(value, Decimal):
-            return format_number(value)
-        return super().format_value(value)
-
-
-class _Styled:
-    """Bootstrap classes, dd/mm/yyyy dates and points typed the Vietnamese way (1,5)."""
-
-    compact = False
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.DateField):
-                field.widget = date_widget()
-            elif isinstance(field, forms.DecimalField):
-                field.localize = True
-                field.widget = PointsInput()
-        style_form(self)
-        if self.compact:
-            for field in self.fields.values():
-                widget = field.widget
-                css = widget.attrs.get("class", "")
-                css = css.replace("form-control", "form-control form-control-sm")
-                css = css.replace("form-select", "form-select form-select-sm")
-                widget.attrs["class"] = css
-                widget.attrs.setdefault("aria-label", str(field.label))
-
-
-class ReasonForm(_Styled, forms.Form):
-    reason = reason_field()
-
-
-# Creating and the general fields ------------------------------------------------------------
-
-
-class ProgramCreateForm(_Styled, forms.Form):
-    """The year's programme starts from the shipped default or a copy of one of the
-    organiser's programmes (by default the previous year's)."""
-
-    source = forms.ChoiceField(label=gettext_lazy("Start from"), widget=forms.RadioSelect)
-    reason = reason_field()
-
-    def __init__(self, *args, year: int, sources, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.sources = {str(program.pk): program for program in sources}
-        field = self.fields["source"]
-        field.choices = [
-            (DEFAULT_SOURCE, _("The default programme shipped with the application"))
-        ] + [
-            (
-                str(program.pk),
-                _("A copy of the programme of %(year)s") % {"year": program.year},
-            )
-            for program in sources
-        ]
-        previous = next((p for p in sources if p.year == year - 1), None)
-        field.initial = str(previous.pk) if previous else DEFAULT_SOURCE
-        reason = self.fields["reason"]
-        reason.required = False
-        reason.help_text = _(
-            "Kept in the history with your name and the time. Left blank: “Default programme” "
-            "or “Copied from the programme of …”."
-        )
-
-    def source_program(self) -> EmulationProgram | None:
-        return self.sources.get(self.cleaned_data["source"])
-
-
-class ProgramForm(_Styled, forms.ModelForm):
-    """Theme, plan, deadlines, the cap on the top level, the tie-break and visibility."""
-
-    reason = reason_field()
-
-    class Meta:
-        model = EmulationProgram
-        fields = [
-            "theme",
-            "plan_reference",
-            "self_assessment_deadline",
-            "verification_deadline",
-            "top_share_percent",
-            "tie_break",
-            "visibility",
-            "quorum_numerator",
-            "quorum_denominator",
-            "vote_tie_rule",
-        ]
-        help_texts = {
-            "quorum_numerator": gettext_lazy(
-                "The review meeting votes when at least numerator / denominator of the "
-                "members are present (default 2 / 3)."
-            ),
-            "top_share_percent": gettext_lazy(
-                "At most this share of the classified units of a cluster get the top level "
-                "(rounded down); 0 for no top level."
-            ),
-        }
-
-    def __init__(self, *args, section_codes, indicator_codes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.section_codes = list(section_codes)
-        self.indicator_codes = list(indicator_codes)
-
-    def clean_tie_break(self):
-        parts = [p.strip() for p in re.split(r"[,;]", self.cleaned_data["tie_break"]) if p.strip()]
-        # A code is matched whatever its case; sections win over indicators, as in scoring.
-        known = {code.upper(): code for code in self.indicator_codes}
-        known.update({code.upper(): code for code in self.section_codes})
-        unknown = [p for p in parts if p.upper() not in known]
-        if unknown:
-            raise ValidationError(
-                _(
-                    "Unknown codes: %(codes)s. Use the codes of the programme's sections "
-                    "(%(sections)s) or indicators (%(indicators)s)."
-                )
-                % {
-                    "codes": ", ".join(unknown),
-                    "sections": ", ".join(self.section_codes) or "—",
-                    "indicators": ", ".join(self.indicator_codes) or "—",
-                }
-            )
-        codes = [known[p.upper()] for p in parts]
-        twice = [code for code, n in Counter(codes).items() if n > 1]
-        if twice:
-            raise ValidationError(
-                _("Each code once only: %(codes)s appears twice.") % {"codes": ", ".join(twice)}
-            )
-        return ", ".join(codes)
-
-    def clean(self):
-        data = super().clean()
-        year = self.instance.year
-        first, last = datetime.date(year, 1, 1), datetime.date(year + 1, 12, 31)
-        for name in ("self_assessment_deadline", "verification_deadline"):
-            day = data.get(name)
-            if day and not first <= day <= last:
-                self.add_error(
-                    name,
-                    _("The deadline must fall between %(first)s and %(last)s.")
-                    % {"first": first.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y")},
-                )
-        own, check = data.get("self_assessment_deadline"), data.get("verification_deadline")
-        if own and check and check < own:
-            self.add_error(
-                "verification_deadline",
-                _(
-                    "The verification comes after the self-assessment: its deadline cannot be earlier."
-                ),
-            )
-        return data
-
 
 # Shared by the three editors -------------------------------------------------------------
 
 
-class _RowForm(_Styled, forms.ModelForm):
+class _RowForm(ProgramFormStyle, forms.ModelForm):
     compact = True
 
     def _get_validation_exclusions(self):
@@ -312,7 +123,7 @@ class _Editor:
         renamed = [renames.get(code, code) for code in codes]
         if renamed != codes:
             program.tie_break = ", ".join(renamed)
-            _save(program, self.reason)
+            save_with_reason(program, self.reason)
 
     def guard_tie_break(self, removed_codes) -> None:
         kept_in_order = set(self.program.tie_break_codes) & set(removed_codes)
@@ -504,7 +315,7 @@ class TableEditor(_Editor):
                 form.add_error(
                     "max_points",
                     _("At most the section's limit (%(limit)s points).")
-                    % {"limit": _points(limit)},
+                    % {"limit": points_text(limit)},
                 )
             indicator = data.get("indicator")
             if (
@@ -554,7 +365,7 @@ class TableEditor(_Editor):
         sections, criteria = self.sections, self.criteria
         sums = self.section_sums()
         for form in self.deleted(criteria):
-            _delete(form.instance, reason)
+            delete_with_reason(form.instance, reason)
         gone_sections = [form.instance for form in self.deleted(sections)]
         old = {s.pk: s for s in ScoreSection.objects.filter(program=self.program)}
         live_sections = self.live(sections)
@@ -563,7 +374,7 @@ class TableEditor(_Editor):
             for form in live_sections
             if form.instance.pk and old[form.instance.pk].code != form.instance.code
         }
-        _park(
+        park_keys(
             ScoreSection,
             gone_sections
             + [
@@ -578,7 +389,7 @@ class TableEditor(_Editor):
             for c in Criterion.objects.filter(section__program=self.program)
         }
         live_criteria = self.live(criteria)
-        _park(
+        park_keys(
             Criterion,
             [
                 form.instance
@@ -600,12 +411,12 @@ class TableEditor(_Editor):
                 or before.code != section.code
             ):
                 section.program = self.program
-                _save(section, reason)
+                save_with_reason(section, reason)
         for form in live_criteria:
             if not form.instance.pk or form.has_changed():
-                _save(form.instance, reason)
+                save_with_reason(form.instance, reason)
         for section in gone_sections:
-            _delete(section, reason)
+            delete_with_reason(section, reason)
         self.follow_renames(renamed)
 
 
@@ -709,18 +520,18 @@ class IndicatorEditor(_Editor):
         old = {i.pk: i.code for i in self.program.indicators.all()}
         deleted = self.deleted(self.indicators)
         for form in deleted:
-            _delete(form.instance, reason)
+            delete_with_reason(form.instance, reason)
         live = self.live(self.indicators)
         moved = [
             form.instance
             for form in live
             if form.instance.pk and old[form.instance.pk] != form.instance.code
         ]
-        _park(Indicator, moved, "code")
+        park_keys(Indicator, moved, "code")
         for form in live:
             if not form.instance.pk or form.has_changed():
                 form.instance.program = self.program
-                _save(form.instance, reason)
+                save_with_reason(form.instance, reason)
         self.follow_renames({old[i.pk]: i.code for i in moved})
 
 
@@ -797,7 +608,7 @@ class RuleEditor(_Editor):
                     % {
                         "worse": LEVEL_ABBREVIATIONS[worse],
                         "better": LEVEL_ABBREVIATIONS[better],
-                        "high": _points(high),
+                        "high": points_text(high),
                     },
                 )
         if self.reachable:
@@ -809,17 +620,17 @@ class RuleEditor(_Editor):
                             "No unit can reach it: the table gives at most %(max)s points "
                             "with the bonus."
                         )
-                        % {"max": _points(self.reachable)},
+                        % {"max": points_text(self.reachable)},
                     )
 
     @transaction.atomic
     def save(self):
         reason = self.reason
         for form in self.deleted(self.rules):
-            _delete(form.instance, reason)
+            delete_with_reason(form.instance, reason)
         old = dict(self.program.classification_rules.values_list("pk", "level"))
         live = self.live(self.rules)
-        _park(
+        park_keys(
             ClassificationRule,
             [f.instance for f in live if f.instance.pk and old[f.instance.pk] != f.instance.level],
             "level",
@@ -827,4 +638,4 @@ class RuleEditor(_Editor):
         for form in live:
             if not form.instance.pk or form.has_changed():
                 form.instance.program = self.program
-                _save(form.instance, reason)
+                save_with_reason(form.instance, reason)

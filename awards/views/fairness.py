@@ -1,0 +1,273 @@
+"""The fairness view: per cluster, which unit received which award over the years – a form
+passed round the members one after the other stands out – and each unit's gap between its
+self-assessed and verified totals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from clusters.models import AnnualResult, Membership, Organization, year_end
+from emulation.text import vi_sort_key
+
+from ..models import (
+    Award,
+    AwardStatus,
+    Nomination,
+    NominationStatus,
+)
+from ..permissions import (
+    decision_organizers,
+    keeps_clusters,
+    managed_cluster_years,
+)
+
+ROTATION_RUN = 3  # consecutive years that make a rotation
+
+
+@dataclass
+class Cell:
+    member: bool = False
+    exists: bool = True
+    awards: list = field(default_factory=list)  # award types in force
+    proposals: list = field(default_factory=list)  # (award type label, status label)
+    rotating: bool = False
+
+
+@dataclass
+class UnitRow:
+    organization_id: int
+    name: str
+    cells: list
+
+
+@dataclass
+class Rotation:
+    award_type: object
+    years: list
+    units: list
+
+
+@dataclass
+class ClusterPattern:
+    cluster: object
+    rows: list
+    rotations: list
+
+
+@dataclass
+class GapRow:
+    name: str
+    clusters: list
+    cells: list  # per year: (self, verified, gap) or None
+    average: Decimal | None
+
+
+def rotation_runs(recipients_by_year: dict[int, set], years: list[int]) -> list[int]:
+    """The years of the longest run of consecutive years in which the award went only to
+    units that had not received it before in the span (empty when shorter than
+    ROTATION_RUN)."""
+    seen: set = set()
+    best: list[int] = []
+    run: list[int] = []
+    for year in years:
+        units = recipients_by_year.get(year) or set()
+        if units and not units & seen:
+            run.append(year)
+        else:
+            run = []
+        seen |= units
+        if len(run) > len(best):
+            best = list(run)
+    return best if len(best) >= ROTATION_RUN else []
+
+
+def _span(request, data_years: list[int]) -> tuple[int, int]:
+    """The span of years asked for, or the last five years with data (up to this year)."""
+    this_year = timezone.localdate().year
+    past = [y for y in data_years if y <= this_year] or data_years
+    recent = past[-5:] if past else [this_year]
+    first, last = recent[0], recent[-1]
+    raw_first, raw_last = request.GET.get("from", ""), request.GET.get("to", "")
+    if raw_first.isdigit():
+        first = int(raw_first)
+    if raw_last.isdigit():
+        last = int(raw_last)
+    if first > last:
+        first, last = last, first
+    if not (2000 <= first <= 2100 and 2000 <= last <= 2100):
+        raise Http404
+    return max(first, last - 14), last
+
+
+@login_required
+def fairness(request):
+    """Công bằng trong khen thưởng: per cluster, who received what year after year (and who
+    was proposed), rotations marked; per unit, how far its self-scores stand above the
+    verified ones."""
+    user = request.user
+    if not keeps_clusters(user):
+        raise PermissionDenied
+    organizers = sorted(
+        decision_organizers(user).prefetch_related("former_names"),
+        key=lambda o: vi_sort_key(o.name),
+    )
+    code = request.GET.get("organizer")
+    organizer = None
+    if code:
+        organizer = next((o for o in organizers if o.code == code), None)
+        if organizer is None:
+            raise Http404
+    elif organizers:
+        # The organiser with the most nominations on record, so the page opens on data.
+        counts = dict(
+            Nomination.objects.filter(cluster_year__cluster__organizer__in=organizers)
+            .values_list("cluster_year__cluster__organizer_id")
+            .annotate(n=Count("pk"))
+            .values_list("cluster_year__cluster__organizer_id", "n")
+        )
+        organizer = max(organizers, key=lambda o: counts.get(o.pk, 0))
+    context = {"organizers": organizers, "organizer": organizer, "rotation_run": ROTATION_RUN}
+    if organizer is None:
+        return render(request, "awards/register/fairness.html", context)
+
+    scope = managed_cluster_years(user).filter(cluster__organizer=organizer)
+    data_years = sorted(set(scope.order_by().values_list("year", flat=True)))
+    first, last = _span(request, data_years)
+    years = list(range(first, last + 1))
+    cluster_years = list(
+        scope.filter(year__gte=first, year__lte=last)
+        .select_related("cluster")
+        .order_by("cluster__kind", "cluster__number", "year")
+    )
+    ids = [cy.pk for cy in cluster_years]
+    year_of = {cy.pk: cy.year for cy in cluster_years}
+    cluster_of = {cy.pk: cy.cluster_id for cy in cluster_years}
+    clusters: dict[int, object] = {}
+    cluster_years_of: dict[int, set[int]] = defaultdict(set)
+    for cy in cluster_years:
+        clusters.setdefault(cy.cluster_id, cy.cluster)
+        cluster_years_of[cy.cluster_id].add(cy.year)
+
+    members: dict[int, set] = defaultdict(set)  # cluster id → {(org, year)}
+    for cy_id, org_id in Membership.objects.filter(cluster_year_id__in=ids).values_list(
+        "cluster_year_id", "organization_id"
+    ):
+        members[cluster_of[cy_id]].add((org_id, year_of[cy_id]))
+    awards = list(
+        Award.objects.filter(cluster_year_id__in=ids, status=AwardStatus.ACTIVE).select_related(
+            "award_type"
+        )
+    )
+    awarded_nominations = {a.nomination_id for a in awards}
+    nominations = [
+        n
+        for n in Nomination.objects.filter(cluster_year_id__in=ids)
+        .exclude(status=NominationStatus.WITHDRAWN)
+        .select_related("award_type")
+        if n.pk not in awarded_nominations
+    ]
+    results = list(
+        AnnualResult.objects.filter(cluster_year_id__in=ids).values_list(
+            "cluster_year_id", "organization_id", "self_total", "verified_total"
+        )
+    )
+    unit_ids = {org for pairs in members.values() for org, _y in pairs}
+    unit_ids |= {a.organization_id for a in awards} | {n.organization_id for n in nominations}
+    unit_ids |= {org for _cy, org, _s, _v in results}
+    names = Organization.objects.filter(pk__in=unit_ids).names_on(year_end(last))
+
+    # The awards and proposals per cluster, unit and year.
+    given: dict[tuple, list] = defaultdict(list)
+    proposed: dict[tuple, list] = defaultdict(list)
+    recipients: dict[tuple, dict[int, set]] = defaultdict(lambda: defaultdict(set))
+    award_types: dict[int, object] = {}
+    for award in awards:
+        cluster_id, year = cluster_of[award.cluster_year_id], year_of[award.cluster_year_id]
+        given[(cluster_id, award.organization_id, year)].append(award.award_type)
+        recipients[(cluster_id, award.award_type_id)][year].add(award.organization_id)
+        award_types[award.award_type_id] = award.award_type
+    for nomination in nominations:
+        key = (
+            cluster_of[nomination.cluster_year_id],
+            nomination.organization_id,
+            year_of[nomination.cluster_year_id],
+        )
+        proposed[key].append((nomination.award_type.label, nomination.get_status_display()))
+
+    patterns = []
+    for cluster_id, cluster in clusters.items():
+        rotations, rotating_cells = [], set()
+        for (c_id, type_id), by_year in recipients.items():
+            if c_id != cluster_id:
+                continue
+            # A year without the award (or without the cluster) breaks the run.
+            run = rotation_runs(by_year, years)
+            if run:
+                units = [names.get(org, "") for y in run for org in sorted(by_year[y])]
+                rotations.append(Rotation(award_types[type_id], run, units))
+                rotating_cells |= {(org, y) for y in run for org in by_year[y]}
+        rotations.sort(key=lambda r: (r.award_type.order, r.award_type.name))
+        unit_set = {org for org, _y in members[cluster_id]}
+        unit_set |= {org for (c_id, org, _y) in list(given) + list(proposed) if c_id == cluster_id}
+        rows = []
+        for org in sorted(unit_set, key=lambda o: vi_sort_key(names.get(o, ""))):
+            cells = []
+            for year in years:
+                key = (cluster_id, org, year)
+                cells.append(
+                    Cell(
+                        member=(org, year) in members[cluster_id],
+                        exists=year in cluster_years_of[cluster_id],
+                        awards=given.get(key, []),
+                        proposals=proposed.get(key, []),
+                        rotating=(org, year) in rotating_cells,
+                    )
+                )
+            rows.append(UnitRow(org, names.get(org, ""), cells))
+        patterns.append(ClusterPattern(cluster, rows, rotations))
+
+    context.update(
+        years=years,
+        first=first,
+        last=last,
+        data_years=data_years,
+        patterns=patterns,
+        gaps=_gap_rows(results, years, year_of, cluster_of, clusters, names),
+    )
+    return render(request, "awards/register/fairness.html", context)
+
+
+def _gap_rows(results, years, year_of, cluster_of, clusters, names) -> list[GapRow]:
+    """Self-assessed against verified totals per unit and year; the largest average gap
+    (self above verified) first."""
+    by_unit: dict[int, dict[int, tuple]] = defaultdict(dict)
+    unit_clusters: dict[int, set] = defaultdict(set)
+    for cy_id, org, self_total, verified_total in results:
+        if self_total is None or verified_total is None:
+            continue
+        year = year_of[cy_id]
+        by_unit[org].setdefault(year, (self_total, verified_total, self_total - verified_total))
+        unit_clusters[org].add(cluster_of[cy_id])
+    rows = []
+    for org, per_year in by_unit.items():
+        gaps = [gap for _s, _v, gap in per_year.values()]
+        average = sum(gaps, Decimal(0)) / len(gaps)
+        rows.append(
+            GapRow(
+                names.get(org, ""),
+                sorted((clusters[c].name for c in unit_clusters[org]), key=vi_sort_key),
+                [per_year.get(year) for year in years],
+                average.quantize(Decimal("0.01")),
+            )
+        )
+    rows.sort(key=lambda row: (-row.average, vi_sort_key(row.name)))
+    return rows
