@@ -228,7 +228,8 @@ def achievement_kwargs(world):
     from clusters.models import EmulationProgram
     from clusters.services import verify_result
     from clusters.services.scoring import load_table
-    from emulation.demo import BT1_2024, score_demo_result
+    from emulation.demo.binh_thuan import BT1_2024
+    from emulation.demo.results import score_demo_result
 
     kwargs = results_kwargs(world)
     result = world.cluster_year.results.get(organization=world.member_unit)

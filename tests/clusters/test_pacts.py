@@ -26,7 +26,7 @@ from clusters.models import (
 )
 from clusters.services import create_default_program, result_for, save_result
 from clusters.services.pacts import Signatory, save_pact, save_pact_targets
-from emulation.demo import REASON
+from emulation.demo.base import REASON
 from tests.clusters.test_results import bt1  # noqa: F401
 from tests.clusters.test_views import count_queries
 from tests.conftest import fresh

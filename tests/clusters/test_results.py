@@ -22,7 +22,8 @@ from clusters.services import (
     verify_result,
 )
 from clusters.services.scoring import load_table
-from emulation.demo import BT1_2024, score_demo_result
+from emulation.demo.binh_thuan import BT1_2024
+from emulation.demo.results import score_demo_result
 from tests.clusters.test_views import count_queries
 from tests.factories import (
     ClusterFactory,

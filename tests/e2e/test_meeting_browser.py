@@ -11,7 +11,8 @@ from awards.models import AwardKind, AwardRule, AwardType, Nomination, RuleScope
 from clusters.models import ClusterYear, ClusterYearStatus, Level, OrganizationKind
 from clusters.services import create_default_program, result_for, verify_result
 from clusters.services.scoring import load_table
-from emulation.demo import BT1_2024, score_demo_result
+from emulation.demo.binh_thuan import BT1_2024
+from emulation.demo.results import score_demo_result
 from tests.e2e.test_foundation_browser import log_in
 from tests.e2e.test_results_browser import NAMES
 from tests.factories import (

@@ -16,7 +16,8 @@ from clusters.services import (
     verify_result,
 )
 from clusters.services.scoring import load_table
-from emulation.demo import BT1_2024, score_demo_result
+from emulation.demo.binh_thuan import BT1_2024
+from emulation.demo.results import score_demo_result
 from tests.e2e.test_foundation_browser import log_in
 from tests.factories import (
     ClusterFactory,

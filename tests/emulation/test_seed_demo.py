@@ -19,7 +19,7 @@ from clusters.models import (
     Restructuring,
 )
 from clusters.permissions import can_act_as_head, cluster_years_for
-from emulation.demo import BINH_THUAN_DECISION
+from emulation.demo.structure import BINH_THUAN_DECISION
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -3,7 +3,9 @@ own step, the clusters of the articles, and the demo users. A second run writes 
 
 from django.core.management.base import BaseCommand
 
-from emulation.demo import DEMO_USERS, PASSWORD, seed_demo
+from emulation.demo import seed_demo
+from emulation.demo.base import PASSWORD
+from emulation.demo.structure import DEMO_USERS
 
 
 class Command(BaseCommand):
