@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EmulationConfig(AppConfig):
     name = "emulation"
     verbose_name = _("Emulation")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import start_activity
+
+        user_logged_in.connect(start_activity, dispatch_uid="emulation.start_activity")

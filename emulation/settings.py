@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -63,12 +64,16 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "csp",
     "emulation",
     "clusters",
     "awards",
 ]
 
 MIDDLEWARE = [
+    # Before everything else: a container's health check asks by an address that need not be
+    # in ALLOWED_HOSTS, over plain HTTP.
+    "emulation.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,7 +82,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "emulation.middleware.IdleSessionMiddleware",
+    "emulation.middleware.UploadLimitMiddleware",
+    "emulation.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last, as its documentation asks.
@@ -104,10 +113,13 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "emulation.wsgi.application"
 
+# Persistent connections in production (a new PostgreSQL connection per request halves the
+# throughput); checked before reuse so that a restarted database does not fail a request.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0" if DEBUG else "60")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -126,11 +138,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock an account out after repeated wrong passwords (django-axes).
+# Lock out repeated wrong passwords (django-axes) for a name *from* an address together: one
+# office's mistakes never lock the office's other users, and nobody elsewhere can lock a named
+# officer out.
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "emulation.views.locked_out"
+# The client's address: REMOTE_ADDR, unless the operator says how many reverse proxies in
+# front of the app append to X-Forwarded-For (a header anyone can send is never trusted alone).
+TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "emulation.security.client_ip"
+
+# A session also ends after this long without a request (the cookie's own age is two weeks).
+SESSION_IDLE_SECONDS = int(float(os.environ.get("DJANGO_SESSION_IDLE_HOURS", "8")) * 3600)
+# The last activity is written at most this often, not on every request.
+SESSION_ACTIVITY_RESOLUTION = 300
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -145,7 +169,7 @@ FORMAT_MODULE_PATH = ["emulation.formats"]
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
@@ -159,6 +183,11 @@ STORAGES = {
         )
     },
 }
+
+# Uploads: evidence files and decision scans are at most 10 MB; a request body larger than
+# this is refused before it is read (the reverse proxy should refuse it first: README.md).
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024  # the file and the form around it
 
 # Reasons quote decision references, which run longer than simple_history's 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -199,6 +228,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # time: Django's test runner forces DEBUG off, and the live-server browser tests speak HTTP.
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Answered before the redirect anyway (HealthCheckMiddleware); listed for whoever reads this.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -209,14 +240,42 @@ if not DEBUG:
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts only from our own static files: no inline script, no eval. Styles allow inline
+# attributes (the printed documents' previews and the SVG charts carry their own).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), interest-cohort=()"
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Everything to standard output, where a container's logs are collected.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     # A font that fails to load only logs a warning in WeasyPrint; keep those visible.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "ERROR"}},
 }

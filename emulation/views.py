@@ -1,5 +1,11 @@
+import datetime
+
+from axes.helpers import get_client_ip_address, get_client_username, get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -78,3 +84,27 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             user.officer_roles.select_related("organization").order_by("organization__name")
         )
         return context
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login (AXES_LOCKOUT_CALLABLE): in Vietnamese, and
+    saying when the name may try again from this address."""
+    username = get_client_username(request, credentials) or ""
+    address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+    attempt = (
+        AccessAttempt.objects.filter(username=username, ip_address=address)
+        .order_by("-attempt_time")
+        .first()
+    )
+    cool_off = get_cool_off(request) or datetime.timedelta(hours=1)
+    last = attempt.attempt_time if attempt is not None else timezone.now()
+    return render(
+        request,
+        "registration/locked_out.html",
+        {
+            "username": username,
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "until": timezone.localtime(last + cool_off),
+        },
+        status=429,
+    )

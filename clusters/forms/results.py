@@ -301,7 +301,9 @@ class EvidenceForm(forms.Form):
             ".jpg": b"\xff\xd8",
             ".jpeg": b"\xff\xd8",
         }
-        signatures.update({".docx": b"PK", ".xlsx": b"PK"})
+        # Word and Excel: a zip (2007 and later) or an OLE2 compound file (97–2003).
+        ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        signatures.update({".docx": b"PK", ".xlsx": b"PK", ".doc": ole2, ".xls": ole2})
         expected = signatures.get(extension)
         if expected and not head.startswith(expected):
             raise forms.ValidationError(_("The file's content does not match its type."))

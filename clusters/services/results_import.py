@@ -519,7 +519,7 @@ def _open(file):
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                return None, _too_large()
+                return None, _unpacks_too_large()
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception:
         # A damaged or foreign archive fails anywhere in zipfile or the XML parser.
@@ -533,6 +533,13 @@ def _not_xlsx() -> str:
 
 def _too_large() -> str:
     return _("The file is larger than %(limit)s MB.") % {"limit": MAX_BYTES // (1024 * 1024)}
+
+
+def _unpacks_too_large() -> str:
+    return _(
+        "The workbook unpacks to more than %(limit)s MB of data, more than any cluster's "
+        "results; it is damaged or not a results template."
+    ) % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)}
 
 
 # Cell values --------------------------------------------------------------------------------

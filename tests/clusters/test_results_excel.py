@@ -687,3 +687,13 @@ def test_one_bad_row_among_good_ones_saves_nothing(setup):
     ]
     assert (report.changed_results, report.changed_values) == (0, 0)
     assert snapshot() == before
+
+
+def test_a_workbook_that_unpacks_too_large_names_the_real_limit(setup):
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (61 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 1024 * 1024  # a small file…
+    (error,) = run(setup, buffer.getvalue()).errors
+    assert "60 MB" in error  # …refused for what it unpacks to, and saying so
+    assert "5 MB" not in error
