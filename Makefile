@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=1
-# Debian packages the tests call: the browser for Playwright, poppler for PDF checks, gettext.
-SYSTEM_PACKAGES := chromium chromium-driver poppler-utils gettext
-SYSTEM_COMMANDS := chromium pdftotext pdffonts pdftoppm msgfmt
+# Debian packages the tests call: the browser for Playwright, poppler for PDF checks, gettext,
+# pg_dump/pg_restore for the backup round trip, docker-compose to validate compose.yaml.
+SYSTEM_PACKAGES := chromium chromium-driver poppler-utils gettext postgresql-client docker-compose
+SYSTEM_COMMANDS := chromium pdftotext pdffonts pdftoppm msgfmt pg_dump pg_restore docker-compose
 
-.PHONY: run test lint bench system-deps messages check-deploy
+.PHONY: run test lint bench smoke backup system-deps messages check-deploy
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,16 @@ bench: $(VENV)/.installed
 	@DATABASE_URL=sqlite:///$(BENCH_DB) $(DEV_ENV) $(PY) manage.py migrate --noinput -v0
 	@DATABASE_URL=sqlite:///$(BENCH_DB) $(DEV_ENV) $(PY) manage.py seed_demo >/dev/null
 	@DATABASE_URL=sqlite:///$(BENCH_DB) $(DEV_ENV) $(PY) manage.py bench_documents
+
+# The app as production runs it (DJANGO_DEBUG=0, the container's entrypoint, gunicorn) on a
+# fresh database of its own, crawled as every demo user: see deploy/smoke.py.
+smoke: $(VENV)/.installed
+	$(PY) deploy/smoke.py
+
+# The database and the uploads folder in one archive under backups/ (README.md, "Backup and
+# restore"); with production settings when DJANGO_DEBUG=0 is set.
+backup: $(VENV)/.installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py backup_data
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
