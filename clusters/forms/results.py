@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
@@ -43,12 +45,42 @@ def _points_field(criterion, disabled: bool, **attrs) -> forms.DecimalField:
     )
 
 
+def _key(value) -> str:
+    """A field's value as compared across saves: 1,50 = 1.5; blank = None; booleans 1/0."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, Decimal):
+        return str(_plain(value))
+    return str(value).strip()
+
+
+@dataclass
+class Conflict:
+    """A field the user changed that another officer changed too, to something else, after
+    the user opened the form: both values are shown and the user chooses."""
+
+    name: str
+    mine: str
+    theirs: str
+
+
 class ResultForm(forms.Form):
     """Fields per criterion: self_<pk>, verified_<pk>, explanation_<pk>, na_<pk>; per
     indicator: target_<pk>, actual_<pk>. Fields the user may not change are disabled, so
-    their posted values are ignored."""
+    their posted values are ignored.
+
+    The optimistic lock: `version` is the result's version the form was built from, and
+    `base` (JSON) each field's value as stored then and as shown then (the head's verified
+    score starts as the self-score). A save writes only the fields whose value differs from
+    the stored one; after a stale save is refused, `rebase` rebuilds the form on the current
+    result: what the user did not touch takes the stored value, what only the user changed is
+    kept, and a field both changed becomes a `Conflict` the user decides with keep_<field>."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    base = forms.CharField(required=False, widget=forms.HiddenInput)
+    conflicts = forms.CharField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(
         label=gettext_lazy("Note for the history (optional)"),
         required=False,
@@ -56,10 +88,13 @@ class ResultForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
-    def __init__(self, *args, table: Table, entries: dict, values: dict, rights, **kwargs):
+    def __init__(
+        self, *args, table: Table, entries: dict, values: dict, rights, shown=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.table = table
         self.rights = rights
+        self._stored: dict[str, str] = {}
         can_self, can_verify = rights.enter_self, rights.verify
         for criterion in table.criteria:
             if criterion.is_computed:
@@ -94,6 +129,14 @@ class ResultForm(forms.Form):
                     f"na_{pk}": entry.not_applicable,
                 }
             )
+            self._stored.update(
+                {
+                    f"self_{pk}": _key(entry.self_score),
+                    f"verified_{pk}": _key(entry.verified_score),
+                    f"explanation_{pk}": _key(entry.explanation),
+                    f"na_{pk}": _key(entry.not_applicable),
+                }
+            )
         for indicator in table.indicators:
             value = values.get(indicator.pk)
             for name in ("target", "actual"):
@@ -116,6 +159,118 @@ class ResultForm(forms.Form):
                     ),
                 )
                 self.initial[f"{name}_{indicator.pk}"] = _plain(getattr(value, name, None))
+                self._stored[f"{name}_{indicator.pk}"] = _key(getattr(value, name, None))
+        if "base" not in self.initial:
+            self.initial["base"] = json.dumps(
+                {name: [self._shown(name), stored] for name, stored in self._stored.items()},
+                separators=(",", ":"),
+            )
+        # After a stale refusal: the values to show instead of the stored ones.
+        self.initial.update(shown or {})
+        self.conflict_list = self._conflicts_posted()
+        for conflict in self.conflict_list:
+            self.fields[f"keep_{conflict.name}"] = forms.ChoiceField(
+                choices=[("mine", _("keep mine")), ("theirs", _("take the saved value"))],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose which value to keep.")},
+            )
+
+    # The optimistic lock ----------------------------------------------------------------
+
+    def _shown(self, name: str) -> str:
+        return _key(self.initial.get(name))
+
+    def _base(self) -> dict[str, list[str]]:
+        raw = self.data.get("base") if self.is_bound else self.initial.get("base")
+        try:
+            base = json.loads(raw or "{}")
+        except ValueError:
+            return {}
+        return base if isinstance(base, dict) else {}
+
+    def _conflicts_posted(self) -> list[Conflict]:
+        raw = self.data.get("conflicts") if self.is_bound else self.initial.get("conflicts")
+        try:
+            items = json.loads(raw or "[]")
+        except ValueError:
+            return []
+        return [
+            Conflict(*item)
+            for item in items
+            if isinstance(item, list) and len(item) == 3 and item[0] in self._stored
+        ]
+
+    def _value(self, name: str):
+        """The cleaned value to save: a conflict decided for the saved value takes it."""
+        data = self.cleaned_data
+        if data.get(f"keep_{name}") == "theirs":
+            return self._stored_value(name)
+        return data.get(name)
+
+    def _stored_value(self, name: str):
+        raw = self._base().get(name, ["", ""])[1]
+        field = self.fields[name]
+        if isinstance(field, forms.BooleanField):
+            return raw == "1"
+        if isinstance(field, forms.CharField):
+            return raw
+        return Decimal(raw) if raw else None
+
+    def written(self) -> set[str]:
+        """The fields a save writes: those whose value differs from the value stored when
+        the form was built (never a value the user did not touch – save for the head's
+        verified score, which the head confirms by leaving it as shown)."""
+        base = self._base()
+        out = set()
+        for name in self._stored:
+            if name not in self.cleaned_data or self.fields[name].disabled:
+                continue
+            stored = base.get(name, [None, self._stored[name]])[1]
+            if _key(self._value(name)) != stored:
+                out.add(name)
+        return out
+
+    def rebase(self, current_entries: dict, current_values: dict, current_version: int):
+        """The form again after a stale refusal, built on the result as it is now."""
+        base = self._base()
+        fresh = ResultForm(
+            table=self.table,
+            entries=current_entries,
+            values=current_values,
+            rights=self.rights,
+            initial={"version": current_version},
+        )
+        data = {}
+        conflicts = []
+        for name in self._stored:
+            field = self.fields[name]
+            now_shown = fresh.initial.get(name)
+            now_stored = fresh._stored.get(name, "")
+            if field.disabled or name not in self.cleaned_data:
+                data[name] = now_shown
+                continue
+            mine = _key(self._value(name))
+            shown, stored_then = base.get(name, [mine, now_stored])
+            if mine == shown:
+                data[name] = now_shown  # not touched: what is stored now
+            elif now_stored == stored_then or now_stored == mine:
+                data[name] = self._value(name)  # only this user changed it
+            else:
+                data[name] = self._value(name)
+                conflicts.append([name, mine, now_stored])
+        return ResultForm(
+            table=self.table,
+            entries=current_entries,
+            values=current_values,
+            rights=self.rights,
+            initial={
+                "version": current_version,
+                "base": fresh.initial["base"],
+                "conflicts": json.dumps(conflicts, separators=(",", ":")),
+                "reason": self.cleaned_data.get("reason", ""),
+            },
+            shown=data,
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -147,43 +302,62 @@ class ResultForm(forms.Form):
     def scores(self) -> dict[int, dict]:
         """The scores the user may change, as the services take them."""
         out = {}
-        data = self.cleaned_data
+        value = self._value
         for criterion in self.table.criteria:
             pk = criterion.pk
             if f"self_{pk}" not in self.fields:
                 continue
             item = {}
             if self.rights.enter_self:
-                item["self_score"] = data.get(f"self_{pk}")
-                item["not_applicable"] = bool(data.get(f"na_{pk}"))
+                item["self_score"] = value(f"self_{pk}")
+                item["not_applicable"] = bool(value(f"na_{pk}"))
             if self.rights.verify:
-                item["verified_score"] = data.get(f"verified_{pk}")
-                item["explanation"] = (data.get(f"explanation_{pk}") or "").strip()
+                item["verified_score"] = value(f"verified_{pk}")
+                item["explanation"] = (value(f"explanation_{pk}") or "").strip()
             if not self.rights.enter_self:
                 item["self_score"] = self.initial.get(f"self_{pk}")
                 item["not_applicable"] = bool(self.initial.get(f"na_{pk}"))
             out[pk] = item
         return out
 
+    FIELD_OF = {
+        "self_score": "self",
+        "not_applicable": "na",
+        "verified_score": "verified",
+        "explanation": "explanation",
+    }
+
     def editable_scores(self) -> dict[int, dict]:
+        """The scores this save writes: what the user may change and changed."""
         keep = set()
         if self.rights.enter_self:
             keep |= {"self_score", "not_applicable"}
         if self.rights.verify:
             keep |= {"verified_score", "explanation"}
-        return {
-            pk: {k: v for k, v in item.items() if k in keep} for pk, item in self.scores().items()
-        }
+        written = self.written()
+        out = {}
+        for pk, item in self.scores().items():
+            changed = {
+                k: v for k, v in item.items() if k in keep and f"{self.FIELD_OF[k]}_{pk}" in written
+            }
+            if changed:
+                out[pk] = changed
+        return out
 
     def figures(self) -> dict[int, dict]:
+        """The figures this save writes: what the unit's side changed."""
         if not self.rights.enter_self:
             return {}
+        written = self.written()
         out = {}
         for indicator in self.table.indicators:
-            item = {"actual": self.cleaned_data.get(f"actual_{indicator.pk}")}
-            if indicator.has_target:
-                item["target"] = self.cleaned_data.get(f"target_{indicator.pk}")
-            out[indicator.pk] = item
+            item = {
+                name: self._value(f"{name}_{indicator.pk}")
+                for name in ("target", "actual")
+                if f"{name}_{indicator.pk}" in written
+            }
+            if item:
+                out[indicator.pk] = item
         return out
 
 

@@ -4,6 +4,8 @@ round trip and the printed table."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_POST
 from emulation.documents.responses import attachment, pdf_attachment
 from emulation.documents.xlsx import render_table_xlsx
 from emulation.forms import style_form
+from emulation.text import format_number
 
 from ..documents import results as results_document
 from ..documents.results_template import build_template
@@ -40,6 +43,7 @@ from ..permissions import (
     can_act_as_head,
     can_manage_cluster_year,
     cluster_year_rule,
+    program_organizers,
     result_rights,
     role_labels,
     sees_all_results,
@@ -125,6 +129,9 @@ def results(request, cluster_year):
         "roles": role_labels(user, cluster_year, member_ids),
         "can_head": head,
         "can_manage": can_manage_cluster_year(user, cluster_year),
+        # The programme's set-up page, where the year has none and the user may create it.
+        "can_set_up_program": program is None
+        and program_organizers(user).filter(pk=cluster_year.cluster.organizer_id).exists(),
         "can_lock": head and cluster_year.status == ClusterYearStatus.OPEN and program,
         "verifiable_count": len(verifiable),
         "status_filter": status_filter,
@@ -289,6 +296,49 @@ def _result_context(request, cluster_year, organization, result, table, rights, 
     }
 
 
+COLUMNS = {
+    "self": gettext_lazy("self-score"),
+    "verified": gettext_lazy("verified score"),
+    "explanation": gettext_lazy("explanation"),
+    "na": gettext_lazy("does not apply"),
+    "target": gettext_lazy("target"),
+    "actual": gettext_lazy("actual"),
+}
+
+
+def _shown_value(raw: str, column: str) -> str:
+    if raw == "":
+        return "–"
+    if column == "na":
+        return _("yes") if raw == "1" else _("no")
+    if column == "explanation":
+        return raw
+    return format_number(Decimal(raw))
+
+
+def _conflict_rows(form, table) -> list[dict]:
+    """The values both officers changed, labelled for the person choosing between them."""
+    criteria = {str(c.pk): c for c in table.criteria}
+    indicators = {str(i.pk): i for i in table.indicators}
+    rows = []
+    for conflict in form.conflict_list:
+        column, _sep, pk = conflict.name.rpartition("_")
+        if column in ("target", "actual"):
+            what = indicators[pk].name
+        else:
+            what = f"{criteria[pk].label} {criteria[pk].title[:60]}"
+        rows.append(
+            {
+                "what": what,
+                "column": COLUMNS[column],
+                "mine": _shown_value(conflict.mine, column),
+                "theirs": _shown_value(conflict.theirs, column),
+                "choice": form[f"keep_{conflict.name}"],
+            }
+        )
+    return rows
+
+
 def _totals_panel(table, entries, values) -> dict:
     self_totals = compute_totals(table, entries, values, "self")
     verified_totals = compute_totals(table, entries, values, "verified")
@@ -376,8 +426,9 @@ def result_detail(request, cluster_year, org_code):
                     request,
                     _(
                         "%(who)s saved this result at %(when)s, after you opened it. Nothing of "
-                        "yours was saved: your entries are kept below – check the changes "
-                        "listed and save again to apply yours."
+                        "yours was saved yet: the form now shows their values where you changed "
+                        "nothing and keeps your changes; where you both changed a value, choose "
+                        "which to keep. Then save again."
                     )
                     % {
                         "who": current.updated_by or _("another officer"),
@@ -386,11 +437,12 @@ def result_detail(request, cluster_year, org_code):
                         ),
                     },
                 )
-                data = request.POST.copy()
-                data["version"] = current.version
                 result = current
-                form = ResultForm(data, initial={"version": current.version}, **kwargs)
-                form.is_valid()
+                form = form.rebase(
+                    {e.criterion_id: e for e in current.entries.all()},
+                    {v.indicator_id: v for v in current.indicator_values.all()},
+                    current.version,
+                )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
@@ -402,6 +454,7 @@ def result_detail(request, cluster_year, org_code):
         form = ResultForm(initial=initial, **kwargs)
     context = _result_context(request, cluster_year, organization, result, table, rights, form)
     context["stale_changes"] = stale_changes
+    context["conflicts"] = _conflict_rows(form, table)
     return render(request, "clusters/result_detail.html", context)
 
 

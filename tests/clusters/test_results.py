@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from clusters.models import ClusterYearStatus, Level, OrganizationKind, ResultStatus
@@ -118,31 +119,129 @@ def test_two_concurrent_edits_the_stale_save_is_refused_and_the_first_kept(bt1):
     assert entry.history.count() == 1
 
 
+def as_browser_posts(form, **changes) -> dict:
+    """What a browser submits for a rendered ResultForm: every enabled field as shown (numbers
+    the Vietnamese way, ticked boxes only), with `changes` typed over it."""
+    from django import forms as django_forms
+
+    data = {}
+    for bound in form:
+        field = bound.field
+        if field.disabled:
+            continue
+        value = bound.value()
+        if isinstance(field, django_forms.BooleanField):
+            if value:
+                data[bound.html_name] = "on"
+            continue
+        if isinstance(field, django_forms.ChoiceField) and bound.name.startswith("keep_"):
+            continue
+        shown = field.widget.format_value(value)
+        data[bound.html_name] = "" if shown is None else str(shown)
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
 def test_stale_save_in_the_browser_form_keeps_the_users_entries(client, bt1):
     result = result_for(bt1.cluster_year, bt1.units["ldld-phu-quy"], by=bt1.phu_quy)
     criterion = next(c for c in bt1.table.criteria if c.label == "I.1")
     url = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    client.force_login(bt1.phu_quy)
+    opened = client.get(url).context["form"]
     save_result(
         result=result,
         by=bt1.head,
         base_version=result.version,
         scores={criterion.pk: {"self_score": Decimal(6)}},
     )
-    client.force_login(bt1.phu_quy)
-    response = client.post(url, {"version": 1, f"self_{criterion.pk}": "7,5"})
+    response = client.post(url, as_browser_posts(opened, **{f"self_{criterion.pk}": "7,5"}))
     assert response.status_code == 200
-    assert (
-        "after you opened it" in response.content.decode() or "sau khi" in response.content.decode()
-    )
+    assert "sau khi bạn mở" in response.content.decode()
     assert result.entries.get(criterion=criterion).self_score == 6
     form = response.context["form"]
-    assert form.data[f"self_{criterion.pk}"] == "7,5"
-    assert int(form.data["version"]) == 2
+    # Both changed the same score: both values are offered, the user chooses.
+    assert [(c.mine, c.theirs) for c in form.conflict_list] == [("7.5", "6")]
+    assert int(form.initial["version"]) == 2
     assert response.context["stale_changes"]
-    # Saving again applies the user's value.
-    response = client.post(url, {"version": 2, f"self_{criterion.pk}": "7,5"})
+    key = f"keep_self_{criterion.pk}"
+    # Saving without choosing saves nothing.
+    again = client.post(url, as_browser_posts(form))
+    assert again.status_code == 200 and again.context["form"].errors[key]
+    assert result.entries.get(criterion=criterion).self_score == 6
+    # Keeping one's own value applies it.
+    response = client.post(url, as_browser_posts(form, **{key: "mine"}))
     assert response.status_code == 302
     assert result.entries.get(criterion=criterion).self_score == Decimal("7.5")
+
+
+def test_a_stale_save_never_reverts_what_the_other_officer_changed(client, bt1):
+    """The unit saves a self-score while the head, who opened the same form, changes only a
+    verified score and its explanation: the head's form is refused, shown again with the
+    unit's self-score, and saving it again writes the head's change and nothing else."""
+    member = bt1.units["ldld-phu-quy"]
+    result = result_for(bt1.cluster_year, member, by=bt1.phu_quy)
+    first, second = (next(c for c in bt1.table.criteria if c.label == x) for x in ("I.1", "I.2"))
+    save_result(
+        result=result,
+        by=bt1.phu_quy,
+        base_version=result.version,
+        scores={first.pk: {"self_score": Decimal(5)}, second.pk: {"self_score": Decimal(4)}},
+    )
+    url = reverse("clusters:result_detail", args=["bt-1", 2024, member.code])
+    head, unit = Client(), Client()
+    head.force_login(bt1.head)
+    unit.force_login(bt1.phu_quy)
+    heads_form = head.get(url).context["form"]
+    units_form = unit.get(url).context["form"]
+    assert (
+        unit.post(url, as_browser_posts(units_form, **{f"self_{first.pk}": "7"})).status_code == 302
+    )
+    refused = head.post(
+        url,
+        as_browser_posts(
+            heads_form,
+            **{f"verified_{second.pk}": "3", f"explanation_{second.pk}": "Thiếu minh chứng"},
+        ),
+    )
+    assert refused.status_code == 200
+    shown = refused.context["form"]
+    assert shown.conflict_list == []
+    assert shown.initial[f"self_{first.pk}"] == 7  # the unit's change, not the old 5
+    assert shown.initial[f"verified_{second.pk}"] == Decimal(3)  # the head's own change kept
+    assert head.post(url, as_browser_posts(shown)).status_code == 302
+    entries = {e.criterion_id: e for e in result.entries.all()}
+    assert entries[first.pk].self_score == 7
+    assert entries[second.pk].verified_score == 3
+    assert entries[second.pk].explanation == "Thiếu minh chứng"
+    # The history shows 5 → 7 and never 7 → 5.
+    olds = [
+        (h.prev_record.self_score if h.prev_record else None, h.self_score)
+        for h in entries[first.pk].history.order_by("history_date")
+    ]
+    assert (Decimal(7), Decimal(5)) not in olds
+    assert olds[-1][1] == 7
+
+
+def test_a_save_writes_only_what_the_user_changed(client, bt1):
+    member = bt1.units["ldld-phu-quy"]
+    result = result_for(bt1.cluster_year, member, by=bt1.phu_quy)
+    first, second = (next(c for c in bt1.table.criteria if c.label == x) for x in ("I.1", "I.2"))
+    save_result(
+        result=result,
+        by=bt1.phu_quy,
+        base_version=result.version,
+        scores={first.pk: {"self_score": Decimal(5)}, second.pk: {"self_score": Decimal(4)}},
+    )
+    url = reverse("clusters:result_detail", args=["bt-1", 2024, member.code])
+    client.force_login(bt1.phu_quy)
+    form = client.get(url).context["form"]
+    assert client.post(url, as_browser_posts(form, **{f"self_{first.pk}": "6"})).status_code == 302
+    assert result.entries.get(criterion=first).history.count() == 2
+    assert result.entries.get(criterion=second).history.count() == 1  # untouched, not re-saved
 
 
 def test_explanation_required_when_the_verified_score_differs(bt1):
