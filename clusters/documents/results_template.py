@@ -36,6 +36,10 @@ SCORES_SHEET = "Điểm"
 FIGURES_SHEET = "Chỉ tiêu"
 HELP_SHEET = "Hướng dẫn"
 
+# What the template was built from: the version of each unit's result (0 before any). The
+# import refuses the rows of a result that changed since, rather than overwrite the change.
+VERSION_HEADER = "Phiên bản (không sửa)"
+
 # (key, header, width, required by the import)
 SCORE_COLUMNS = [
     ("unit", "Mã đơn vị", 18, True),
@@ -48,6 +52,7 @@ SCORE_COLUMNS = [
     ("explanation", "Giải trình", 40, True),
     ("not_applicable", "Không áp dụng (x)", 12, True),
     ("note", "Ghi chú", 40, False),
+    ("version", VERSION_HEADER, 10, True),
 ]
 FIGURE_COLUMNS = [
     ("unit", "Mã đơn vị", 18, True),
@@ -58,6 +63,7 @@ FIGURE_COLUMNS = [
     ("target", "Kế hoạch", 16, True),
     ("actual", "Thực hiện", 16, True),
     ("note", "Ghi chú", 30, False),
+    ("version", VERSION_HEADER, 10, True),
 ]
 
 _BOLD = Font(bold=True)
@@ -123,7 +129,7 @@ def _put(sheet, row, columns, values: dict, grey=()):
         if key in ("unit", "criterion", "indicator"):
             # Codes stay text: "1.10" must not become the number 1.1.
             cell.number_format = "@"
-        if key in grey or not _columns_required(columns, key):
+        if key in grey or key == "version" or not _columns_required(columns, key):
             cell.fill = _GREY
         if key in ("explanation", "criterion_title", "indicator_name", "note"):
             cell.alignment = _WRAP
@@ -153,6 +159,7 @@ def _fill_scores(sheet, entries, table: Table, stored: StoredValues):
             values = {
                 "unit": org.code,
                 "unit_name": entry.name,
+                "version": stored.version_of(org.pk),
                 "criterion": criterion.label,
                 "criterion_title": criterion.title,
                 "max_points": criterion.max_points,
@@ -221,6 +228,7 @@ def _fill_figures(sheet, entries, table: Table, stored: StoredValues):
             values = {
                 "unit": org.code,
                 "unit_name": entry.name,
+                "version": stored.version_of(org.pk),
                 "indicator": indicator.code,
                 "indicator_name": indicator.name,
                 "kind": str(indicator.get_kind_display()),
@@ -329,3 +337,7 @@ class StoredValues:
             for v in IndicatorValue.objects.filter(result_id__in=org_of)
         }
         return cls(results, entries, values)
+
+    def version_of(self, organization_id: int) -> int:
+        result = self.results.get(organization_id)
+        return result.version if result is not None else 0

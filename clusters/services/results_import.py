@@ -20,6 +20,8 @@ from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -295,6 +297,8 @@ class _Import:
                 changes[key] = value
         if not changes:
             return
+        if not self._built_on_current(entry, row):
+            return
         for key in changes:
             self._may_change(entry, key, row.where[key])
         self._note_change(org_id, row)
@@ -337,11 +341,43 @@ class _Import:
         }
         if not changes:
             return
+        if not self._built_on_current(entry, row):
+            return
         for key in changes:
             self._may_change(entry, "figure", row.where[key])
         self._note_change(org_id, row)
         self.figures[org_id][indicator.pk] = changes
         self.changed_values += len(changes)
+
+    def _built_on_current(self, entry, row: _Row) -> bool:
+        """False, with an error, when the row would change a result that someone saved after
+        the template was downloaded: the row carries the result's version it was built from."""
+        org_id = entry.membership.organization_id
+        result = self.stored.results.get(org_id)
+        current = result.version if result is not None else 0
+        raw = row.cells.get("version")
+        try:
+            built = None if _blank(raw) else int(_number(raw))
+        except (_CellError, ValueError):
+            built = None
+        if built == current:
+            return True
+        self.error(
+            row.where["version"],
+            _(
+                "The result of %(unit)s was changed by %(who)s on %(when)s, after this template "
+                "was downloaded: this row would overwrite that change. Download the template "
+                "again and enter your figures there."
+            )
+            % {
+                "unit": entry.name,
+                "who": (result.updated_by if result is not None else None) or _("another officer"),
+                "when": date_format(timezone.localtime(result.updated_at), "SHORT_DATETIME_FORMAT")
+                if result is not None
+                else "–",
+            },
+        )
+        return False
 
     def _first(self, key, row: _Row, where: _Where) -> bool:
         """False, with an error, when an earlier row has the same unit and code."""

@@ -199,6 +199,7 @@ def test_template_has_a_row_per_member_and_criterion(setup):
         "Giải trình",
         "Không áp dụng (x)",
         "Ghi chú",
+        "Phiên bản (không sửa)",
     ]
     assert [c.value for c in figures[1]][:7] == [
         "Mã đơn vị",
@@ -697,3 +698,29 @@ def test_a_workbook_that_unpacks_too_large_names_the_real_limit(setup):
     (error,) = run(setup, buffer.getvalue()).errors
     assert "60 MB" in error  # …refused for what it unpacks to, and saying so
     assert "5 MB" not in error
+
+
+def test_a_template_downloaded_before_a_colleagues_save_is_refused_for_those_rows(setup):
+    """The template carries each result's version: imported after the result changed, the
+    rows that would overwrite the change are listed and nothing is written."""
+    criterion = next(c for c in setup.table.criteria if c.label == "I.1")
+    save(setup, setup.member, scores={criterion.pk: {"self_score": Decimal(5)}})
+    stale = template(setup)  # downloaded now, with I.1 = 5
+    # A colleague saves the member's self-score in the form meanwhile.
+    save(setup, setup.member, scores={criterion.pk: {"self_score": Decimal(6)}})
+    before = snapshot()
+    # The stale template imported unchanged would write the 5 back over the 6.
+    report = run(setup, stale)
+    assert report.changed_results == 0
+    assert snapshot() == before
+    row = row_number(setup, SCORES, "member-unit", "I.1")
+    assert len(report.errors) == 1
+    assert report.errors[0].startswith(f"Sheet Điểm, row {row}")
+    assert "after this template was downloaded" in report.errors[0]
+    # Rows of results nobody changed still import from the same file …
+    fresh = fill(stale, [(SCORES, "deputy-unit", "I.2", "Điểm tự chấm", 3)])
+    report = run(setup, fill(fresh, [(SCORES, "member-unit", "I.1", "Điểm tự chấm", 6)]))
+    assert report.errors == [] and report.changed_results == 1
+    # … and a new template imports.
+    content = fill(template(setup), [(SCORES, "member-unit", "I.2", "Điểm tự chấm", 3)])
+    assert run(setup, content).changed_results == 1
