@@ -9,6 +9,8 @@ class EmulationConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from .forms import install_input_rules
         from .middleware import start_activity
 
+        install_input_rules()
         user_logged_in.connect(start_activity, dispatch_uid="emulation.start_activity")

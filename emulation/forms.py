@@ -1,11 +1,67 @@
 """Form helpers shared by the apps."""
 
+import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from functools import wraps
 
 from django import forms
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+
+# Years a date typed into any form may have: the union's records, past and planned.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+# A number as the offices type it: ASCII digits, the Vietnamese or plain separators, a sign.
+# Python itself would also take "1_000" and full-width or other scripts' digits.
+_TYPED_NUMBER = re.compile(r"[+-]?[0-9][0-9.,\u00a0 ]*|[+-]?[.,][0-9]+", re.ASCII)
+
+
+def _check_typed_number(value):
+    if isinstance(value, str) and value.strip():
+        if not _TYPED_NUMBER.fullmatch(value.strip()):
+            raise forms.ValidationError(
+                _('Not a number: "%(value)s".') % {"value": value.strip()[:30]}, code="invalid"
+            )
+
+
+def _check_year(value):
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if isinstance(day, datetime.date) and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            _("Enter a date between the years %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="year_out_of_range",
+        )
+
+
+def install_input_rules():
+    """Rules for what anyone may type into any form of the application, the admin included
+    (called once from EmulationConfig.ready): numbers in ASCII digits with the Vietnamese or
+    plain separators only, and dates within FIRST_YEAR–LAST_YEAR – so that no typed value
+    reaches a service it would overflow (01/01/0001 minus a day)."""
+    if getattr(forms.Field, "_emulation_input_rules", False):
+        return
+    forms.Field._emulation_input_rules = True
+    for field_class in (forms.IntegerField, forms.DecimalField, forms.FloatField):
+        original = field_class.__dict__.get("to_python")
+        if original is None:
+            continue
+
+        def to_python(self, value, _original=original):
+            _check_typed_number(value)
+            return _original(self, value)
+
+        field_class.to_python = wraps(original)(to_python)
+    for field_class in (forms.DateField, forms.DateTimeField):
+        original = field_class.to_python
+
+        def to_python(self, value, _original=original):
+            value = _original(self, value)
+            _check_year(value)
+            return value
+
+        field_class.to_python = wraps(original)(to_python)
 
 
 def style_form(form):
@@ -32,11 +88,11 @@ def parse_figure(raw: str) -> Decimal | None:
         return None
     decimal, thousands = get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR")
     d, t = re.escape(decimal), re.escape(thousands)
-    if re.fullmatch(rf"[+-]?\d{{1,3}}(?:{t}\d{{3}})+(?:{d}\d+)?", text):
+    if re.fullmatch(rf"[+-]?\d{{1,3}}(?:{t}\d{{3}})+(?:{d}\d+)?", text, re.ASCII):
         text = text.replace(thousands, "").replace(decimal, ".")
-    elif re.fullmatch(rf"[+-]?\d+(?:{d}\d+)?", text):
+    elif re.fullmatch(rf"[+-]?\d+(?:{d}\d+)?", text, re.ASCII):
         text = text.replace(decimal, ".")
-    elif re.fullmatch(rf"[+-]?\d+{t}\d+", text):
+    elif re.fullmatch(rf"[+-]?\d+{t}\d+", text, re.ASCII):
         text = text.replace(thousands, ".")
     else:
         raise forms.ValidationError(_('Not a number: "%(value)s".') % {"value": raw.strip()[:30]})

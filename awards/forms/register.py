@@ -39,6 +39,12 @@ class DecisionForm(StyledForm, forms.Form):
         required=False,
         help_text=_("PDF, JPG or PNG, at most 10 MB."),
     )
+    early_reason = forms.CharField(
+        label=_("Why the decision is dated before the proposal"),
+        max_length=300,
+        required=False,
+        help_text=_("Kept in the decision's history with your name and the time."),
+    )
     nominations = NominationChoiceField(
         label=_("Nominations granted"),
         queryset=None,

@@ -507,6 +507,48 @@ def act_on_many(action: str, nominations, *, by, reason: str) -> list[Nomination
 # Decisions and the register -----------------------------------------------------------------
 
 
+def early_decision_warnings(signed_on: datetime.date, nominations) -> list[str]:
+    """A decision dated before the proposal it decides, though after the review meeting that
+    nominated (a decision taken before the meeting is a normal path and not warned of): one
+    line per cluster-year, for the staff to confirm with a reason."""
+    from clusters.models import Meeting, MeetingKind
+
+    years = {n.cluster_year_id for n in nominations}
+    proposals = {
+        p.cluster_year_id: p
+        for p in Proposal.objects.filter(cluster_year_id__in=years).select_related(
+            "cluster_year__cluster"
+        )
+    }
+    held = dict(
+        Meeting.objects.filter(cluster_year_id__in=years, kind=MeetingKind.REVIEW).values_list(
+            "cluster_year_id", "held_on"
+        )
+    )
+    warnings = []
+    for cluster_year_id, proposal in sorted(proposals.items()):
+        dated = proposal.issued_on or (
+            timezone.localdate(proposal.submitted_at) if proposal.submitted_at else None
+        )
+        meeting_day = held.get(cluster_year_id)
+        if dated is None or signed_on >= dated:
+            continue
+        if meeting_day is None or signed_on < meeting_day:
+            continue  # decided before the review: awards handed over at it
+        warnings.append(
+            _(
+                "The decision is dated %(decision)s, before the proposal of %(cluster)s "
+                "(%(proposal)s) it decides."
+            )
+            % {
+                "decision": signed_on.strftime("%d/%m/%Y"),
+                "cluster": proposal.cluster_year.cluster.name,
+                "proposal": dated.strftime("%d/%m/%Y"),
+            }
+        )
+    return warnings
+
+
 def record_decision(
     *,
     organizer: Organization,
@@ -518,8 +560,10 @@ def record_decision(
     by,
     signer_title: str = "",
     scan=None,
+    early_reason: str = "",
 ) -> Decision:
-    """The organiser's decision granting approved nominations: each becomes an award."""
+    """The organiser's decision granting approved nominations: each becomes an award. A
+    decision dated before a proposal it decides needs `early_reason` (kept in its history)."""
     number, signer = (number or "").strip(), (signer or "").strip()
     if not number:
         raise ValidationError(_("Give the decision's number."))
@@ -568,6 +612,10 @@ def record_decision(
                 errors.append(_("%(what)s is conferred by another organisation.") % {"what": label})
         if errors:
             raise ValidationError(errors)
+        early = early_decision_warnings(signed_on, locked)
+        early_reason = (early_reason or "").strip()
+        if early and not early_reason:
+            raise ValidationError(early, code="early")
         decision = Decision(
             organizer=organizer,
             year=year,
@@ -579,7 +627,13 @@ def record_decision(
         )
         if scan:
             decision.scan = scan
-        stamp(decision, by, _("Decision recorded"))
+        recorded = _("Decision recorded")
+        if early:
+            recorded = _("%(what)s; dated before the proposal: %(why)s") % {
+                "what": recorded,
+                "why": early_reason,
+            }
+        stamp(decision, by, recorded)
         decision.save()
         reason = _("Awarded by decision %(decision)s") % {"decision": decision}
         for nomination in locked:

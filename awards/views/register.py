@@ -159,6 +159,7 @@ def decision_create(request):
         raise PermissionDenied
     organizer, year = choose_organizer_and_year(request, organizers, _default_decision_year(user))
     form = None
+    early = []
     if organizer is None:
         if request.method == "POST":
             raise Http404
@@ -182,10 +183,20 @@ def decision_create(request):
                         scan=data["scan"],
                         nominations=list(data["nominations"]),
                         by=user,
+                        early_reason=data["early_reason"],
                     )
                 except ValidationError as error:
-                    for message in error.messages:
-                        messages.error(request, message)
+                    if getattr(error, "code", None) == "early" or (
+                        error.error_list and error.error_list[0].code == "early"
+                    ):
+                        early = error.messages
+                        form.add_error(
+                            "early_reason",
+                            _("Confirm with a reason, or correct the date."),
+                        )
+                    else:
+                        for message in error.messages:
+                            messages.error(request, message)
                 else:
                     count = decision.awards.count()
                     messages.success(
@@ -208,6 +219,7 @@ def decision_create(request):
             "year": year,
             "form": form,
             "checked": form.checked_ids() if form else set(),
+            "early": early,
         },
     )
 

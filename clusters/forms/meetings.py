@@ -3,6 +3,8 @@ conclusions and the close."""
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -31,14 +33,36 @@ class MeetingForm(StyledForm, OrganizationLabelMixin, forms.ModelForm):
             "agenda": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args, members=None, **kwargs):
+    def __init__(self, *args, members=None, year: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.year = year if year is not None else getattr(self.instance, "year", None)
         self.fields["host"].queryset = members
         self.fields["host"].required = True
         self.fields["host"].help_text = _("Not necessarily the head.")
         self.fields["chair"].required = True
         self.fields["secretary"].required = True
         self.label_choices("host")
+
+    def clean_held_on(self):
+        """The year-end review of year Y is held in Y or in the first three months of Y+1."""
+        held_on = self.cleaned_data.get("held_on")
+        if held_on is None or self.year is None:
+            return held_on
+        first, last = datetime.date(self.year, 1, 1), datetime.date(self.year + 1, 3, 31)
+        if not first <= held_on <= last:
+            raise forms.ValidationError(
+                _(
+                    "The review of %(year)s is held in %(year)s or by the end of March "
+                    "%(next)s (from %(first)s to %(last)s)."
+                )
+                % {
+                    "year": self.year,
+                    "next": self.year + 1,
+                    "first": first.strftime("%d/%m/%Y"),
+                    "last": last.strftime("%d/%m/%Y"),
+                }
+            )
+        return held_on
 
 
 DEFAULT_AGENDA = _(

@@ -136,7 +136,9 @@ def meeting_create(request, cluster_year):
         "chair_title": cluster_year.head_person_title,
         "agenda": DEFAULT_AGENDA,
     }
-    form = MeetingForm(request.POST or None, members=members, initial=initial)
+    form = MeetingForm(
+        request.POST or None, members=members, initial=initial, year=cluster_year.year
+    )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = create_review(cluster_year, by=request.user, **form.cleaned_data)
@@ -183,7 +185,12 @@ def meeting_edit(request, cluster_year, pk):
     if meeting.is_closed:
         messages.error(request, _("The meeting is closed: nothing can be changed any more."))
         return redirect(meeting.get_absolute_url())
-    form = MeetingForm(request.POST or None, instance=meeting, members=_members(cluster_year))
+    form = MeetingForm(
+        request.POST or None,
+        instance=meeting,
+        members=_members(cluster_year),
+        year=cluster_year.year,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

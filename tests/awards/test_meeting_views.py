@@ -202,3 +202,36 @@ def test_a_head_does_not_propose_its_own_unit_or_a_flag_without_a_vote(client, r
         },
     )
     assert Nomination.objects.get().organization == w.units["ldld-phu-quy"]
+
+
+@pytest.mark.parametrize(
+    "held_on, accepted",
+    [
+        ("31/12/2023", False),  # before the year
+        ("02/01/2024", True),
+        ("31/03/2025", True),  # the last day of the first three months after it
+        ("01/04/2025", False),
+        ("14/12/2026", False),
+    ],
+)
+def test_the_review_is_dated_within_its_year_or_the_three_months_after(
+    client,
+    bt1,  # noqa: F811
+    held_on,
+    accepted,
+):
+    client.force_login(bt1.head)
+    response = client.post(
+        url(bt1, "clusters:meeting_create"),
+        {
+            "held_on": held_on,
+            "place": "Bắc Bình",
+            "host": bt1.units["ldld-bac-binh"].pk,
+            "chair": "Trần Văn Hòa",
+            "secretary": "Nguyễn Thị Mai",
+        },
+    )
+    assert Meeting.objects.exists() == accepted
+    if not accepted:
+        assert response.status_code == 200
+        assert "31/03/2025" in response.content.decode()

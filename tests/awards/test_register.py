@@ -566,3 +566,30 @@ def test_the_fairness_view_is_for_staff_and_its_queries_are_constant(client, rot
         add_cluster_with_award(w, w.decision)
     assert count_queries(client, url) == before
     assert client.get(reverse("awards:fairness") + "?organizer=khong-co").status_code == 404
+
+
+def test_a_decision_dated_before_its_proposal_is_confirmed_with_a_reason(client, approved):
+    """Dated after the review but before the proposal it decides (16/12/2024): warned, and
+    recorded only with a reason, which its history keeps."""
+    w = approved
+    english(client, w.staff)
+    response = client.post(create_url(w), decision_data(w, signed_on="15/12/2024"))
+    assert response.status_code == 200
+    assert not Decision.objects.exists()
+    body = response.content.decode()
+    assert "before the proposal of" in body and "16/12/2024" in body
+    response = client.post(
+        create_url(w),
+        decision_data(w, signed_on="15/12/2024", early_reason="Quyết định khen đột xuất"),
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert "Quyết định khen đột xuất" in decision.history.get().history_change_reason
+
+
+def test_a_decision_taken_before_the_review_is_not_warned_of(client, approved):
+    w = approved
+    english(client, w.staff)
+    response = client.post(create_url(w), decision_data(w, signed_on="10/12/2024"))
+    assert response.status_code == 302
+    assert Decision.objects.get().signed_on == D(2024, 12, 10)
