@@ -578,6 +578,26 @@ def organizer_choices(user) -> QuerySet[Organization]:
     )
 
 
+def program_organizers(user) -> QuerySet[Organization]:
+    """Organisers a user may set a programme up for: those of the clusters it keeps."""
+    return Organization.objects.filter(
+        pk__in=managed_clusters(user).values("organizer_id")
+    ).order_by("name")
+
+
+def readable_organization_ids(user, ids) -> set[int]:
+    """Which of the organisations `ids` (a list, or a subquery of ids) the user may open."""
+    return set(organizations_for(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def next_year_organizers(user) -> QuerySet[Organization]:
+    """Organisers whose clusters a user prepares for next year: those of the running (not
+    ended) clusters it keeps."""
+    return Organization.objects.filter(
+        pk__in=managed_clusters(user).filter(ended_on__isnull=True).values("organizer_id")
+    ).order_by("name")
+
+
 def restructurings_for(user) -> QuerySet[Restructuring]:
     if access_for(user).is_superuser:
         return Restructuring.objects.all()

@@ -1,10 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from .views import cluster_setup, next_year, organizations, programs, restructuring
 
 app_name = "structure"
 
 urlpatterns = [
+    # /structure/ itself: the organisations, where the structure screens start.
+    path("", RedirectView.as_view(pattern_name="structure:organization_list"), name="index"),
     path("organizations/", organizations.OrganizationListView.as_view(), name="organization_list"),
     path(
         "organizations/new/",

@@ -371,6 +371,7 @@ MATRIX = {
     "clusters:followup_edit": ("get", followup_kwargs, HEAD),
     "clusters:briefing_preview": ("get", briefing_kwargs, READ_YEAR),
     "clusters:briefing_pdf": ("get", briefing_kwargs, READ_YEAR),
+    "structure:index": ("get", None, everyone(302)),
     "structure:organization_list": ("get", None, everyone(200)),
     "structure:organization_create": ("get", None, KEEPERS),
     # The province: its staff and viewer, the units below (they read what is above them).

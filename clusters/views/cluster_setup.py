@@ -30,6 +30,7 @@ from ..permissions import (
     StaffOnlyMixin,
     can_manage_cluster_year,
     managed_organizations,
+    next_year_organizers,
     organizer_choices,
 )
 from ..services import (
@@ -96,13 +97,17 @@ class ClusterYearCreateView(LoginRequiredMixin, View):
         latest = cluster.years.order_by("-year").values_list("year", flat=True).first()
         initial = {"year": (latest + 1) if latest else timezone.localdate().year}
         form = ClusterYearCreateForm(initial=initial, cluster=cluster)
-        return render(request, self.template, {"form": form, "cluster": cluster})
+        return render(request, self.template, self.context(request, cluster, form))
+
+    def context(self, request, cluster, form) -> dict:
+        prepares = next_year_organizers(request.user).filter(pk=cluster.organizer_id).exists()
+        return {"form": form, "cluster": cluster, "can_prepare": prepares}
 
     def post(self, request, code):
         cluster = managed_cluster(request.user, code)
         form = ClusterYearCreateForm(request.POST, cluster=cluster)
         if not form.is_valid():
-            return render(request, self.template, {"form": form, "cluster": cluster})
+            return render(request, self.template, self.context(request, cluster, form))
         cluster_year = save_with_reason(
             ClusterYear(cluster=cluster, year=form.cleaned_data["year"]),
             form.cleaned_data["reason"],

@@ -16,7 +16,7 @@ from emulation.tables import SafeExportMixin
 from ..documents.admin_format import header_for
 from ..filters.clusters import ClusterFilter
 from ..forms.clusters import HeadSettingsForm
-from ..models import ClusterYear
+from ..models import ClusterYear, Meeting, MeetingKind, MeetingStatus
 from ..permissions import (
     ClusterYearRuleMixin,
     can_act_as_head,
@@ -98,6 +98,10 @@ class ClusterYearDetailView(LoginRequiredMixin, ClusterYearRuleMixin, TemplateVi
             can_head=can_act_as_head(user, cluster_year),
             can_manage=can_manage_cluster_year(user, cluster_year),
             sees_results=sees_all_results(user, cluster_year),
+            # The summary report prints what a closed review adopted: offered only then.
+            review_closed=Meeting.objects.filter(
+                cluster_year=cluster_year, kind=MeetingKind.REVIEW, status=MeetingStatus.CLOSED
+            ).exists(),
         )
         return context
 

@@ -15,13 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from ..forms.next_year import PrepareNextYearForm
-from ..models import (
-    Organization,
-)
-from ..permissions import (
-    StaffOnlyMixin,
-    managed_clusters,
-)
+from ..permissions import StaffOnlyMixin, next_year_organizers
 from ..services import (
     apply_next_year,
     plan_next_year,
@@ -43,13 +37,8 @@ def _draft_signature(plan) -> str:
 class PrepareNextYearView(StaffOnlyMixin, View):
     template = "structure/prepare_next_year.html"
 
-    def organizers(self, user):
-        return Organization.objects.filter(
-            pk__in=managed_clusters(user).filter(ended_on__isnull=True).values("organizer_id")
-        ).order_by("name")
-
     def chosen(self, request):
-        organizers = self.organizers(request.user)
+        organizers = next_year_organizers(request.user)
         organizer, year = choose_organizer_and_year(
             request, organizers, lambda organizer: timezone.localdate().year + 1
         )

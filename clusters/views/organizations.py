@@ -35,8 +35,10 @@ from ..permissions import (
     cluster_years_for,
     managed_clusters,
     may_keep_structure,
+    next_year_organizers,
     organizations_for,
     organizer_choices,
+    readable_organization_ids,
     restructurings_for,
     visible_clusters,
 )
@@ -113,6 +115,8 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             .select_related("cluster")
             .order_by("-year", "cluster__kind", "cluster__number")
         )
+        successors = list(org.successors.all())
+        predecessors = list(org.predecessors.all())
         context.update(
             organization=org,
             names=names,
@@ -124,8 +128,8 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             own_clusters=list(
                 visible_clusters(user).filter(organizer=org).order_by("kind", "number")
             ),
-            successors=list(org.successors.all()),
-            predecessors=list(org.predecessors.all()),
+            successors=successors,
+            predecessors=predecessors,
             restructurings=list(
                 restructurings_for(user)
                 .filter(
@@ -153,6 +157,14 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             ),
             can_manage=can_manage_organization(user, org),
             can_place=organizer_choices(user).filter(pk=org.pk).exists(),
+            can_prepare=next_year_organizers(user).filter(pk=org.pk).exists(),
+            # Names of organisations the reader may not open print without a link.
+            readable=readable_organization_ids(
+                user,
+                [p.parent_id for p in parents]
+                + [o.pk for o in successors + predecessors]
+                + [p.organization_id for p in children],
+            ),
             managed_cluster_ids=set(
                 managed_clusters(user).filter(organizer=org).values_list("pk", flat=True)
             ),

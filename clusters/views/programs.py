@@ -43,7 +43,6 @@ from ..models import (
     EmulationProgram,
     Indicator,
     IndicatorKind,
-    Organization,
     ResultStatus,
     ScoreSection,
     year_end,
@@ -53,7 +52,7 @@ from ..permissions import (
     _kept_organizer_ids,
     access_for,
     cluster_years_for,
-    managed_clusters,
+    program_organizers,
 )
 from ..services import copy_program, create_default_program, program_in_use
 from ..services.scoring import Table, load_table
@@ -92,13 +91,6 @@ def programs_for(user) -> QuerySet[EmulationProgram]:
 def can_edit_program(user, program: EmulationProgram) -> bool:
     access = access_for(user)
     return access.is_superuser or program.organizer_id in _kept_organizer_ids(access)
-
-
-def program_organizers(user) -> QuerySet[Organization]:
-    """Organisers a user may set a programme up for: those of the clusters it keeps."""
-    return Organization.objects.filter(
-        pk__in=managed_clusters(user).values("organizer_id")
-    ).order_by("name")
 
 
 class ProgramMixin(LoginRequiredMixin):

@@ -8,7 +8,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -28,10 +28,12 @@ from ..models import (
 from ..permissions import (
     StaffOnlyMixin,
     can_manage_organization,
+    cluster_years_for,
     managed_organizations,
     may_keep_structure,
     organizer_choices,
     placement_choices,
+    readable_organization_ids,
     restructurings_for,
 )
 from ..services import (
@@ -206,6 +208,12 @@ class RestructuringDetailView(LoginRequiredMixin, View):
             .order_by("organization__name")
         )
         year_ids = [item["id"] for item in changes.get("cluster_years", [])]
+        readable = readable_organization_ids(
+            request.user,
+            [o.pk for o in ended]
+            + [s.pk for o in ended for s in o.successors.all()]
+            + [m.organization_id for m in moves],
+        )
         cluster_ids = [item["id"] for item in changes.get("clusters", [])]
         membership_ids = [item["id"] for item in changes.get("memberships", [])]
         return render(
@@ -217,7 +225,11 @@ class RestructuringDetailView(LoginRequiredMixin, View):
                 "moves": moves,
                 "closed_years": ClusterYear.objects.filter(pk__in=year_ids)
                 .select_related("cluster")
+                .annotate(
+                    readable=Exists(cluster_years_for(request.user).filter(pk=OuterRef("pk")))
+                )
                 .order_by("cluster__code"),
+                "readable": readable,
                 "ended_clusters": Cluster.objects.filter(pk__in=cluster_ids).order_by("code"),
                 "left": Membership.objects.filter(pk__in=membership_ids)
                 .select_related("organization", "cluster_year__cluster")
