@@ -210,3 +210,26 @@ def test_the_views_answer_404_while_the_review_runs(client, review):  # noqa: F8
     client.force_login(review.head)
     response = client.get(reverse("awards:summary_preview", args=["bt-1", 2024]))
     assert response.status_code == 404
+
+
+def test_an_unbroken_10000_character_text_wraps_inside_the_page(demo, tmp_path):  # noqa: F811
+    """A pasted run of characters with no space (a link, a line of dots) breaks across lines
+    and pages instead of running off the right edge."""
+    import re
+    import subprocess
+
+    from clusters.models import Meeting
+
+    long_word = "x" * 10000
+    Meeting.objects.filter(cluster_year__cluster__code="binh-thuan-1", kind="review").update(
+        achievements=f"Đầu đoạn {long_word} cuối đoạn."
+    )
+    output = export_summary(tmp_path, "binh-thuan-1", 2024)
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(output), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    right_edges = [float(x) for x in re.findall(r'xMax="([0-9.]+)"', boxes)]
+    width = 595.276 - 15 / 25.4 * 72  # A4 less the right margin of 15 mm
+    assert max(right_edges) <= width + 1
+    printed = "".join(re.findall(r">(x+)</word>", boxes))
+    assert len(printed) == 10000  # every character printed, none cut off

@@ -7,8 +7,6 @@ The format follows the extension of the output. On any error nothing is written 
 existing file at the output path is left untouched.
 """
 
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 from clusters.models import Cluster, ClusterYear
 from emulation.documents.base import DocumentError
 from emulation.documents.registry import KINDS, built_kinds, get_spec
+from emulation.files import atomic_output
 
 
 class Command(BaseCommand):
@@ -76,14 +75,8 @@ class Command(BaseCommand):
             content = spec.render(spec.build(cluster_year), fmt)
         except DocumentError as error:
             raise CommandError(str(error)) from error
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with atomic_output(target) as temporary:
+            temporary.write_bytes(content)
         self.stdout.write(
             _("Wrote %(path)s (%(size)s bytes).") % {"path": target, "size": len(content)}
         )

@@ -9,8 +9,6 @@ goes to the terminal (stderr). On error nothing is written and an existing file 
 path is left untouched.
 """
 
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 from clusters.models import ClusterYear, Organization
 from emulation.documents.base import DocumentError
 from emulation.documents.registry import DocumentSpec, built_kinds, get_spec
+from emulation.files import atomic_output
 
 
 def progress(done: int, total: int, label: str, stream) -> None:
@@ -82,10 +81,8 @@ class Command(BaseCommand):
                 seen.add(key)
                 jobs.append((nomination.cluster_year, nomination.organization))
         stream = None if quiet else self.stderr
-        handle, temporary = tempfile.mkstemp(suffix=".tmp", dir=target.parent)
-        os.close(handle)
         written, skipped = 0, []
-        try:
+        with atomic_output(target) as temporary:
             with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
                 for index, (cluster_year, job) in enumerate(jobs, start=1):
                     code = cluster_year.cluster.code
@@ -133,10 +130,6 @@ class Command(BaseCommand):
                 if skipped:
                     listing += ["", "Không lập được:"] + [f"- {line}" for line in skipped]
                 archive.writestr("DANH-SACH.txt", "\n".join(listing) + "\n")
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
         self.stdout.write(
             _("Wrote %(path)s: %(count)s files of %(clusters)s clusters.")
             % {"path": target, "count": written, "clusters": len(cluster_years)}
