@@ -22,9 +22,10 @@ def count_queries(client, url):
     return len(queries)
 
 
-def add_clusters(world, n):
+def add_clusters(world, n, also=()):
+    """`n` clusters of the province this year, each with three new units and `also`."""
     for _ in range(n):
-        members = [OrganizationFactory(parent=world.province) for _ in range(3)]
+        members = [OrganizationFactory(parent=world.province) for _ in range(3)] + list(also)
         ClusterYearFactory(
             cluster=ClusterFactory(organizer=world.province),
             year=world.year,
@@ -38,13 +39,21 @@ def add_clusters(world, n):
 def test_cluster_list_queries_do_not_grow_with_rows(client, world, persona):
     client.force_login(world.users[persona])
     url = reverse("clusters:cluster_list")
-    add_clusters(world, 2)
+    searched = url + f"?year={world.year}&q=lien"
+    # The head's officer reads the clusters its unit takes part in: it joins the new ones.
+    also = [world.head_unit] if persona == "head_officer" else []
+
+    def rows():
+        return [client.get(u).context["table"].paginator.count for u in (url, searched)]
+
+    add_clusters(world, 2, also)
     few = count_queries(client, url)
-    add_clusters(world, 8)
+    few_searched = count_queries(client, searched)
+    rows_in_few = rows()
+    add_clusters(world, 8, also)
+    assert rows() == [n + 8 for n in rows_in_few]  # both lists show the new clusters
     assert count_queries(client, url) == few
-    assert count_queries(client, url + f"?year={world.year}&q=lien") == count_queries(
-        client, url + f"?year={world.year}&q=lien"
-    )
+    assert count_queries(client, searched) == few_searched
 
 
 def test_dashboard_queries_do_not_grow_with_rows(client, world):
