@@ -11,6 +11,7 @@ from clusters.models import (
     ClusterYear,
     Membership,
     Organization,
+    OrganizationName,
     ParentPeriod,
     Restructuring,
 )
@@ -21,9 +22,10 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-def add_units(world, n):
+def add_units(world, n, parent=None):
+    """`n` districts below `parent` (the province), each with a grassroots union."""
     for _ in range(n):
-        unit = OrganizationFactory(parent=world.province)
+        unit = OrganizationFactory(parent=parent or world.province)
         OrganizationFactory(parent=unit, kind="grassroots")
 
 
@@ -37,13 +39,22 @@ def add_restructurings(world, n):
 def test_organisation_list_queries_do_not_grow_with_rows(client, world, persona):
     client.force_login(world.users[persona])
     url = reverse("structure:organization_list")
-    add_units(world, 2)
+    searched = url + "?q=lien&kind=district"
+    # A unit's officer reads the units below its own: the new ones go there.
+    parent = world.member_unit if persona == "unit_officer" else world.province
+
+    def rows():
+        return [client.get(u).context["table"].paginator.count for u in (url, searched)]
+
+    add_units(world, 2, parent)
     few = count_queries(client, url)
-    add_units(world, 10)
+    few_searched = count_queries(client, searched)
+    rows_in_few = rows()
+    add_units(world, 10, parent)
+    # Both lists show the new rows: ten districts, and below them ten grassroots unions.
+    assert rows() == [rows_in_few[0] + 20, rows_in_few[1] + 10]
     assert count_queries(client, url) == few
-    assert count_queries(client, url + "?q=lien&kind=district") == count_queries(
-        client, url + "?q=lien&kind=district"
-    )
+    assert count_queries(client, searched) == few_searched
 
 
 def test_restructuring_list_queries_do_not_grow_with_rows(client, world):
@@ -58,16 +69,29 @@ def test_restructuring_list_queries_do_not_grow_with_rows(client, world):
 def test_organisation_page_queries_do_not_grow_with_its_history(client, world):
     client.force_login(world.users["staff"])
     url = reverse("structure:organization_detail", args=["province"])
+    unit_url = reverse("structure:organization_detail", args=["head-unit"])
     few = count_queries(client, url)
+    few_unit = count_queries(client, unit_url)
     add_units(world, 5)
     for year in range(world.year - 6, world.year - 2):
         ClusterYearFactory(
             cluster=world.cluster, year=year, head=world.head_unit, members=[world.head_unit]
         )
     ClusterFactory(organizer=world.province, number=9)
+    # The unit's own history grows too: units below it, former names, a cluster it organises.
+    below = [OrganizationFactory(parent=world.head_unit, kind="grassroots") for _ in range(4)]
+    for year in (world.year - 5, world.year - 3):
+        OrganizationName.objects.create(
+            organization=world.head_unit, name=f"Tên cũ {year}", used_until=D(year, 12, 31)
+        )
+    ClusterYearFactory(
+        cluster=ClusterFactory(organizer=world.head_unit, number=1),
+        year=world.year,
+        head=below[0],
+        members=below,
+    )
     assert count_queries(client, url) == few
-    unit_url = reverse("structure:organization_detail", args=["head-unit"])
-    assert count_queries(client, unit_url) == count_queries(client, unit_url)
+    assert count_queries(client, unit_url) == few_unit
 
 
 def test_manage_page_queries_do_not_grow_with_members(client, world):
