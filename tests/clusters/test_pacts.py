@@ -424,24 +424,28 @@ def test_the_targets_need_a_pact_and_a_programme(client, world):
     assert "targets-grid" not in page  # no programme yet: no indicators
 
 
-def test_the_targets_grid_queries_do_not_grow_with_the_members(client, setup):
+def test_the_targets_grid_and_the_pact_page_queries_do_not_grow_with_the_members(client, setup):
     make_pact(setup)
     client.force_login(setup.users["head_officer"])
-    url = setup.urls["pact_targets"]
+    url, detail = setup.urls["pact_targets"], setup.urls["pact_detail"]
     before = count_queries(client, url)
-    for _ in range(4):
+    detail_before = count_queries(client, detail)
+    pact = Pact.objects.get()
+    for index in range(4):
         unit = OrganizationFactory(parent=setup.province)
         setup.cluster_year.memberships.create(organization=unit)
-    pact = Pact.objects.get()
+        PactSignatory.objects.create(
+            pact=pact, organization=unit, person=f"Trần Văn {index}", title="Chủ tịch"
+        )
     for entry in setup.cluster_year.member_entries():
         PactTarget.objects.create(
             pact=pact, organization=entry.organization, indicator=setup.new_members, target=10
         )
     client.force_login(fresh(setup.users["head_officer"]))
     assert count_queries(client, url) == before
-    assert count_queries(client, setup.urls["pact_detail"]) == count_queries(
-        client, setup.urls["pact_detail"]
-    )
+    page = client.get(detail).content.decode()
+    assert "Trần Văn 3" in page  # the page lists the new members
+    assert count_queries(client, detail) == detail_before
 
 
 # The cluster page and the printed pact ----------------------------------------------------------
