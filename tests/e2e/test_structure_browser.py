@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from clusters.models import ClusterYear, Officer, Organization, OrganizationKind
-from clusters.permissions import can_act_as_head
+from clusters.permissions import can_act_as_head, can_view_cluster_year
 from emulation.demo import seed_demo
 from tests.e2e.test_foundation_browser import log_in
 from tests.factories import (
@@ -26,6 +26,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def user(username):
     return get_user_model().objects.get(username=username)
+
+
+def officer_units(username) -> list[str]:
+    return list(
+        Officer.objects.filter(user__username=username).values_list("organization__code", flat=True)
+    )
 
 
 def log_out(page, base):
@@ -97,6 +103,8 @@ def district_world():
         cluster=cluster, year=year, head=districts[0], deputy=districts[1], members=districts
     )
     OfficerFactory(user=UserFactory(username="canbo", password="demo"), organization=province)
+    # An officer of the head unit that ends: its record stays, its rights follow the records.
+    OfficerFactory(user=UserFactory(username="bac"), organization=districts[0])
     return year
 
 
@@ -136,6 +144,11 @@ def test_staff_replay_a_restructuring_and_undo_it(page, live_server, district_wo
     assert set(
         this_year.memberships.exclude(left_on=None).values_list("organization__code", flat=True)
     ) == {"huyen-0", "huyen-1"}
+    # The ended head unit's officer is not moved: it keeps reading the year, but an ended
+    # unit acts as head no more.
+    assert officer_units("bac") == ["huyen-0"]
+    assert can_view_cluster_year(user("bac"), this_year)
+    assert not can_act_as_head(user("bac"), this_year)
 
     # The organisation page shows the succession.
     page.get_by_role("link", name="Liên đoàn Lao động huyện Bắc").first.click()
@@ -147,4 +160,6 @@ def test_staff_replay_a_restructuring_and_undo_it(page, live_server, district_wo
     expect(page.get_by_role("alert")).to_contain_text("Đã hoàn tác")
     assert Organization.objects.get(code="huyen-0").valid_to is None
     assert school.parent_on(datetime.date(year, 7, 1)).code == "huyen-0"
-    assert not Officer.objects.filter(organization__code="huyen-0").exists()
+    # The undo gives the head unit back its rights, and its officer is where it was.
+    assert officer_units("bac") == ["huyen-0"]
+    assert can_act_as_head(user("bac"), this_year)
