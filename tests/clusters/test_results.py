@@ -448,11 +448,22 @@ def test_a_member_who_left_is_not_classified(bt1):
 
 
 def test_running_totals_ignore_numbers_that_are_not_finite(client, bt1):
-    criterion = next(c for c in bt1.table.criteria if c.label == "I.1")
+    first, second = (next(c for c in bt1.table.criteria if c.label == x) for x in ("I.1", "I.2"))
+    result = result_for(bt1.cluster_year, bt1.units["ldld-phu-quy"], by=bt1.phu_quy)
+    save_result(
+        result=result,
+        by=bt1.phu_quy,
+        base_version=result.version,
+        scores={first.pk: {"self_score": Decimal(5)}},
+    )
     client.force_login(bt1.phu_quy)
     url = reverse("clusters:result_totals", args=["bt-1", 2024, "ldld-phu-quy"])
-    for bad in ["NaN", "Infinity", "1e999999999"]:
-        assert client.post(url, {f"self_{criterion.pk}": bad}).status_code == 200
+    for bad in ["NaN", "Infinity", "-Infinity", "1e999999999", "9" * 20]:
+        response = client.post(url, {f"self_{first.pk}": bad, f"self_{second.pk}": "3"})
+        assert response.status_code == 200, bad
+        # The saved 5 stands for what cannot be a score; the 3 typed beside it counts.
+        totals = response.context["panel"]["self"]
+        assert (totals.section_scores["I"], totals.running_total) == (Decimal(8), Decimal(8)), bad
 
 
 def test_figures_are_typed_as_the_offices_write_them(client, bt1):
