@@ -212,12 +212,30 @@ def test_head_updates_the_follow_up_of_its_own_cluster_only(client, world):
 def test_staff_update_any_clusters_follow_up(client, world):
     other_cluster, _user = second_cluster(world)
     meeting = make_briefing(world, conclusions=[("Việc", None)])
+    conclusion = meeting.conclusions.get()
     client.force_login(world.users["staff"])
-    url = reverse("clusters:followup_edit", args=[meeting.pk, other_cluster.code])
-    assert client.get(url).status_code == 200
+    for cluster, status in [(world.cluster, "in_progress"), (other_cluster, "done")]:
+        url = reverse("clusters:followup_edit", args=[meeting.pk, cluster.code])
+        assert client.get(url).status_code == 200
+        data = {
+            f"c{conclusion.pk}-status": status,
+            f"c{conclusion.pk}-note": f"Cán bộ ghi {status}",
+        }
+        assert client.post(url, data).status_code == 302
+    saved = {
+        f.cluster_id: (f.status, f.note, f.updated_by)
+        for f in FollowUp.objects.filter(conclusion=conclusion)
+    }
+    assert saved == {
+        world.cluster.pk: ("in_progress", "Cán bộ ghi in_progress", world.users["staff"]),
+        other_cluster.pk: ("done", "Cán bộ ghi done", world.users["staff"]),
+    }
     # A cluster of another organiser is not one of the briefing's.
     other = reverse("clusters:followup_edit", args=[meeting.pk, world.district_cluster.code])
     assert client.get(other).status_code == 404
+    data = {f"c{conclusion.pk}-status": "done", f"c{conclusion.pk}-note": ""}
+    assert client.post(other, data).status_code == 404
+    assert not FollowUp.objects.filter(cluster=world.district_cluster).exists()
 
 
 def test_a_closed_year_is_no_longer_updated_by_its_head(client, world):
