@@ -19,6 +19,7 @@ from clusters.models import (
     IndicatorKind,
     IndicatorValue,
     Meeting,
+    MeetingStatus,
     Pact,
     PactSignatory,
     PactTarget,
@@ -583,10 +584,25 @@ def test_the_outgoing_head_records_next_years_pact_while_its_review_runs(client,
     for unit in w.units.values():
         next_year.memberships.create(organization=unit)
     url = reverse("clusters:pact_edit", args=["bt-1", 2025])
+    rows = [(unit, f"Người ký {index}", "Chủ tịch") for index, unit in enumerate(w.units.values())]
+    data = pact_post(next_year, rows, signed_on="14/12/2024", place="Bắc Bình")
     client.force_login(w.head)  # Bắc Bình, head of 2024 only
     assert client.get(url).status_code == 403
+    assert client.post(url, data).status_code == 403
+    assert not Pact.objects.exists()
     meeting = create_review(
         w.cluster_year, by=w.head, held_on=datetime.date(2024, 12, 14), place="Bắc Bình"
     )
     save_attendance(meeting, {u.pk: {"present": True} for u in w.units.values()}, by=w.head)
     assert client.get(url).status_code == 200
+    response = client.post(url, data | {"meeting": str(meeting.pk)})
+    assert response.status_code == 302, texts(response)
+    pact = Pact.objects.get(cluster_year=next_year)
+    assert (pact.signed_on, pact.meeting) == (D(2024, 12, 14), meeting)
+    assert pact.signatories.count() == 5
+    assert pact.history.get().history_user == w.head
+    # Once the review is over, next year's pact is its own head's.
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CLOSED)
+    assert client.post(url, data | {"place": "Tuy Phong"}).status_code == 403
+    pact.refresh_from_db()
+    assert pact.place == "Bắc Bình"
