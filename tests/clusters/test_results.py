@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from clusters.models import ClusterYearStatus, Level, OrganizationKind, ResultStatus
 from clusters.services import (
@@ -482,3 +483,33 @@ def test_figures_are_typed_as_the_offices_write_them(client, bt1):
     assert (value.target, value.actual) == (Decimal(1200), Decimal(1234))
     response = client.post(url, {"version": 2, f"actual_{money.pk}": "12a"})
     assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_a_self_assessment_after_the_deadline_is_accepted_and_marked_late(client, bt1):
+    fill_all(bt1, verify=False)
+    today = timezone.localdate()
+
+    def submit(user, code):
+        result = bt1.cluster_year.results.get(organization=bt1.units[code])
+        client.force_login(user)
+        url = reverse("clusters:result_action", args=["bt-1", 2024, code, "submit"])
+        assert client.post(url, {"version": result.version}).status_code == 302
+        result.refresh_from_db()
+        return result
+
+    bt1.program.self_assessment_deadline = today  # on the day itself: still in time
+    bt1.program.save()
+    on_time = submit(bt1.tuy_phong, "ldld-tuy-phong")
+    assert on_time.status == ResultStatus.SUBMITTED and not on_time.submitted_late
+    bt1.program.self_assessment_deadline = today - datetime.timedelta(days=1)
+    bt1.program.save()
+    late = submit(bt1.phu_quy, "ldld-phu-quy")
+    assert late.status == ResultStatus.SUBMITTED and late.submitted_late
+    # The head sees which one came late, in the grid and on the result.
+    client.force_login(bt1.head)
+    grid = client.get(reverse("clusters:results", args=["bt-1", 2024])).content.decode()
+    assert grid.count('<span class="badge text-bg-warning">muộn</span>') == 1
+    page = client.get(reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"]))
+    assert "nộp sau hạn" in page.content.decode()
+    page = client.get(reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-tuy-phong"]))
+    assert "nộp sau hạn" not in page.content.decode()
