@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clusters.models import ClusterYearStatus, Level, OrganizationKind, ResultStatus
 from clusters.services import (
@@ -513,3 +513,52 @@ def test_a_self_assessment_after_the_deadline_is_accepted_and_marked_late(client
     assert "nộp sau hạn" in page.content.decode()
     page = client.get(reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-tuy-phong"]))
     assert "nộp sau hạn" not in page.content.decode()
+
+
+def as_posted(form) -> dict:
+    """A result form sent back as the browser sends it: every field the user may change, with
+    the value it shows."""
+    data = {}
+    with translation.override("vi"):
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if field.disabled or value in (None, "", False):
+                continue
+            data[name] = "on" if value is True else field.widget.format_value(value)
+    return data
+
+
+def test_the_head_returns_a_result_to_its_unit_which_edits_it_again(client, bt1):
+    fill_all(bt1, verify=False)
+    result = bt1.cluster_year.results.get(organization=bt1.units["ldld-phu-quy"])
+    submit_result(result, by=bt1.phu_quy)
+    result.refresh_from_db()
+    criterion = next(c for c in bt1.table.criteria if c.label == "I.1")
+    detail = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    back = reverse("clusters:result_action", args=["bt-1", 2024, "ldld-phu-quy", "return"])
+    client.force_login(bt1.phu_quy)
+    assert not client.get(detail).context["rights"].enter_self  # submitted: no more edits
+    assert client.post(back, {"reason": "Tự trả lại"}).status_code == 403  # not the unit's
+
+    client.force_login(bt1.head)
+    client.post(back, {"reason": ""})  # a reason is required
+    result.refresh_from_db()
+    assert result.status == ResultStatus.SUBMITTED
+    reason = "Bổ sung minh chứng tiêu chí I.1"
+    assert client.post(back, {"reason": reason}).status_code == 302
+    result.refresh_from_db()
+    assert result.status == ResultStatus.DRAFT
+
+    # The unit corrects a score and submits again.
+    client.force_login(bt1.phu_quy)
+    form = client.get(detail).context["form"]
+    response = client.post(detail, as_posted(form) | {f"self_{criterion.pk}": "7"})
+    assert response.status_code == 302
+    assert result.entries.get(criterion=criterion).self_score == 7
+    result.refresh_from_db()
+    submit_result(result, by=bt1.phu_quy, version=result.version)
+    # The history says who sent it back, when and why.
+    history = client.get(detail).context["history"]
+    with translation.override("vi"):
+        labels = str(ResultStatus.SUBMITTED.label), str(ResultStatus.DRAFT.label)
+    assert [(c.who, c.old, c.new) for c in history if c.reason == reason] == [(bt1.head, *labels)]
