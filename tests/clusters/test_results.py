@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from clusters.models import ClusterYearStatus, Level, OrganizationKind, ResultStatus
+from clusters.models import ClusterYearStatus, Level, OrganizationKind, ResultStatus, Visibility
 from clusters.services import (
     StaleResult,
     cluster_standings,
@@ -562,3 +562,36 @@ def test_the_head_returns_a_result_to_its_unit_which_edits_it_again(client, bt1)
     with translation.override("vi"):
         labels = str(ResultStatus.SUBMITTED.label), str(ResultStatus.DRAFT.label)
     assert [(c.who, c.old, c.new) for c in history if c.reason == reason] == [(bt1.head, *labels)]
+
+
+@pytest.mark.parametrize(
+    "visibility, status, sees_others",
+    [
+        (Visibility.ALWAYS, ClusterYearStatus.OPEN, True),
+        (Visibility.ALWAYS, ClusterYearStatus.REVIEW, True),
+        (Visibility.AFTER_REVIEW, ClusterYearStatus.OPEN, False),
+        (Visibility.AFTER_REVIEW, ClusterYearStatus.CLOSED, True),
+        (Visibility.OWN_ONLY, ClusterYearStatus.OPEN, False),
+        (Visibility.OWN_ONLY, ClusterYearStatus.REVIEW, False),
+        (Visibility.OWN_ONLY, ClusterYearStatus.CLOSED, False),
+    ],
+)
+def test_a_member_sees_others_scores_as_its_programme_says(
+    client, bt1, visibility, status, sees_others
+):
+    fill_all(bt1)
+    bt1.program.visibility = visibility
+    bt1.program.save()
+    bt1.cluster_year.status = status
+    bt1.cluster_year.save()
+    client.force_login(bt1.phu_quy)
+    other = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-tp-phan-thiet"])
+    own = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    assert client.get(other).status_code == (200 if sees_others else 403)
+    assert client.get(own).status_code == 200
+    rows = client.get(reverse("clusters:results", args=["bt-1", 2024])).context["rows"]
+    shown = {item["row"].entry.organization.code for item in rows if item["visible"]}
+    assert shown == (set(bt1.units) if sees_others else {"ldld-phu-quy"})
+    # The deputy sees every score, whatever the setting.
+    client.force_login(bt1.tuy_phong)
+    assert client.get(other).status_code == 200
