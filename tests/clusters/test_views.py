@@ -1,7 +1,8 @@
 """The pages: what they show, their exports, and a constant number of queries per page."""
 
+import csv
 import datetime
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.db import connection
@@ -122,6 +123,34 @@ def test_xlsx_export_escapes_formulas(client, world):
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
     assert '\'=HYPERLINK("http://evil")' in values
     assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+
+
+FORMULAS = ["=1+2", "+1+2", "-1+2", "@SUM(A1)"]
+
+
+def exported_cells(client, fmt) -> list:
+    response = client.get(reverse("clusters:cluster_list"), {"_export": fmt})
+    assert response.status_code == 200
+    if fmt == "csv":
+        rows = csv.reader(StringIO(response.content.decode("utf-8-sig")))
+        return [cell for row in rows for cell in row]
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    return [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_exports_write_cells_starting_like_a_formula_as_text(client, world, fmt):
+    for number, name in enumerate(FORMULAS, start=2):
+        ClusterYearFactory(
+            cluster=ClusterFactory(organizer=world.province, number=number, name=name),
+            year=world.year,
+        )
+    client.force_login(world.users["staff"])
+    cells = exported_cells(client, fmt)
+    assert {f"'{name}" for name in FORMULAS} <= set(cells)
+    starts = ("=", "+", "-", "@")
+    assert not [cell for cell in cells if isinstance(cell, str) and cell.startswith(starts)]
 
 
 def test_csv_export_has_a_byte_order_mark(client, world):
