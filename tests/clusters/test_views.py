@@ -105,6 +105,30 @@ def test_cluster_list_filters(client, world):
     assert codes({"q": "vinh hao"}) == {"cum-1"}
 
 
+def test_sorting_the_cluster_list_by_a_column_reorders_its_rows(client, world):
+    head = OrganizationFactory(name="Công đoàn ngành Y tế", parent=world.province)
+    others = [OrganizationFactory(parent=world.province) for _ in range(3)]
+    ClusterYearFactory(
+        cluster=ClusterFactory(organizer=world.province, number=2, code="cum-2"),
+        year=world.year,
+        head=head,
+        members=[head, *others],
+    )
+    client.force_login(world.users["staff"])
+
+    def codes(sort=None):
+        params = {"sort": sort} if sort else {}
+        response = client.get(reverse("clusters:cluster_list"), params)
+        return [row.record.code for row in response.context["table"].rows]
+
+    # By default: by organiser (a district's before the province's), then number.
+    assert codes() == ["cum-huyen-1", "cum-1", "cum-2"]
+    assert codes("-name") == ["cum-2", "cum-1", "cum-huyen-1"]
+    assert codes("-member_count") == ["cum-2", "cum-1", "cum-huyen-1"]  # 4, 3, 1 members
+    assert codes("member_count") == ["cum-huyen-1", "cum-1", "cum-2"]
+    assert codes("head_name") == ["cum-huyen-1", "cum-2", "cum-1"]  # Công đoàn cơ sở, ngành; Liên
+
+
 def test_filter_choices_are_scoped_to_the_user(client, world):
     client.force_login(world.users["head_officer"])
     form = client.get(reverse("clusters:cluster_list")).context["filter"].form
