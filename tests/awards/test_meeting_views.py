@@ -6,7 +6,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from awards.models import Nomination, Vote, VoteStatus
+from awards.documents.minutes import build_minutes
+from awards.documents.proposal import build_proposal
+from awards.models import Nomination, NominationStatus, Vote, VoteStatus
+from awards.services.votes import nominate
 from clusters.models import Meeting, MeetingStatus
 from tests.awards.test_review_meeting import ALL, review  # noqa: F401
 from tests.clusters.test_results import bt1  # noqa: F401
@@ -152,8 +155,6 @@ def test_every_step_of_the_meeting_mode_through_http(client, review):  # noqa: F
 def test_the_lists_take_a_constant_number_of_queries(client, review):  # noqa: F811
     w = review
     client.force_login(w.head)
-    from awards.services.votes import nominate
-
     nominate(w.cluster_year, organization=w.units["ldld-tuy-phong"], award_type=w.flag, by=w.head)
     lists = [
         url(w, "awards:nomination_list"),
@@ -235,3 +236,46 @@ def test_the_review_is_dated_within_its_year_or_the_three_months_after(
     if not accepted:
         assert response.status_code == 200
         assert "31/03/2025" in response.content.decode()
+
+
+def test_the_head_withdraws_a_nomination_with_a_reason(client, review):  # noqa: F811
+    w = review
+    kept = nominate(
+        w.cluster_year,
+        organization=w.units["ldld-tp-phan-thiet"],
+        award_type=w.certificate,
+        by=w.head,
+    )
+    dropped = nominate(
+        w.cluster_year, organization=w.units["ldld-phu-quy"], award_type=w.certificate, by=w.head
+    )
+    withdraw = url(w, "awards:nomination_withdraw", dropped.pk)
+    reason = "Đơn vị xin rút để nhường cho đơn vị bạn"
+    client.force_login(w.phu_quy)  # a member, even the nominee, may not
+    assert client.post(withdraw, {"reason": reason}).status_code == 403
+    client.force_login(w.head)
+    client.post(withdraw, {"reason": ""})  # a reason is required
+    dropped.refresh_from_db()
+    assert dropped.status == NominationStatus.PROPOSED
+    assert client.post(withdraw, {"reason": reason}).status_code == 302
+    dropped.refresh_from_db()
+    assert dropped.status == NominationStatus.WITHDRAWN
+    record = dropped.history.order_by("-history_date", "-history_id").first()
+    assert (record.history_change_reason, record.history_user) == (reason, w.head)
+
+    # Listed as withdrawn, and no longer offered for withdrawal.
+    page = client.get(url(w, "awards:nomination_list")).content.decode()
+    assert page.count("<td>Đã rút</td>") == 1
+    assert withdraw not in page and url(w, "awards:nomination_withdraw", kept.pk) in page
+    # Not active anywhere after: the meeting's nominations, the minutes, the submission.
+    step = client.get(url(w, "awards:meeting_nominations", w.meeting.pk))
+    assert step.context["nominations"] == [kept]
+    assert [line.name for line in build_minutes(w.cluster_year).nominations] == [
+        "Liên đoàn Lao động thành phố Phan Thiết"
+    ]
+    assert [[line.name for line in g.lines] for g in build_proposal(w.cluster_year).groups] == [
+        ["Liên đoàn Lao động thành phố Phan Thiết"]
+    ]
+    # Withdrawn once: a second withdrawal changes nothing.
+    client.post(withdraw, {"reason": "Lần hai"})
+    assert dropped.history.count() == 2
