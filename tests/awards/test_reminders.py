@@ -9,8 +9,8 @@ from django.core.management import call_command
 from awards.models import Notification
 from awards.services.approval import return_for_supplement, submit
 from clusters.models import ClusterYearStatus
-from clusters.services.results import result_for
-from tests.clusters.test_results import bt1  # noqa: F401
+from clusters.services.results import result_for, submit_result
+from tests.clusters.test_results import bt1, fill_all  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +56,25 @@ def test_the_head_is_reminded_of_the_proposal_and_of_returned_nominations(approv
     assert reminders.count() == 1 and "Bổ sung báo cáo." in reminders.get().text
     assert Notification.objects.filter(user=w.head).count() == before + 1
     assert sent(D(2024, 12, 19)) == 0  # once a week
+
+
+def test_the_head_is_reminded_of_results_waiting_for_verification_once(bt1):  # noqa: F811
+    w = bt1
+    w.cluster_year.status = ClusterYearStatus.OPEN
+    w.cluster_year.save()
+    w.program.self_assessment_deadline = None  # only the verification's reminders here
+    w.program.verification_deadline = D(2024, 12, 10)
+    w.program.save()
+    fill_all(w, verify=False)
+    for code, officer in [("ldld-phu-quy", w.phu_quy), ("ldld-tuy-phong", w.tuy_phong)]:
+        submit_result(w.cluster_year.results.get(organization=w.units[code]), by=officer)
+    assert sent(D(2024, 11, 1)) == 0  # more than a week ahead: nothing yet
+    assert sent(D(2024, 12, 5)) == 1
+    reminder = w.head.notifications.get()
+    assert reminder.key.startswith("verify:")
+    assert "2 kết quả đang chờ thẩm định" in reminder.text and "10/12/2024" in reminder.text
+    assert not w.phu_quy.notifications.exists()  # the members have done their part
+    assert sent(D(2024, 12, 5)) == 0  # run twice: nothing new
+    assert sent(D(2024, 12, 6)) == 0  # the same reminder is not sent again
+    run(D(2024, 12, 9))  # the day before: once more
+    assert w.head.notifications.count() == 2
