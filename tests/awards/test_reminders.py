@@ -5,8 +5,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from awards.models import Notification
+from awards.models import Nomination, Notification
 from awards.services.approval import return_for_supplement, submit
 from clusters.models import ClusterYearStatus
 from clusters.services.results import result_for, submit_result
@@ -78,3 +79,23 @@ def test_the_head_is_reminded_of_results_waiting_for_verification_once(bt1):  # 
     assert sent(D(2024, 12, 6)) == 0  # the same reminder is not sent again
     run(D(2024, 12, 9))  # the day before: once more
     assert w.head.notifications.count() == 2
+
+
+def test_staff_are_reminded_once_of_nominations_waiting_more_than_14_days(approval):
+    w = approval
+    submit(w.cluster_year, by=w.head)
+    submitted_on = timezone.make_aware(datetime.datetime(2024, 12, 17, 9, 0))
+    Nomination.objects.filter(cluster_year=w.cluster_year).update(status_changed_at=submitted_on)
+
+    def waiting():
+        return list(w.staff.notifications.filter(key__startswith="pending:"))
+
+    run(D(2024, 12, 30))  # 13 days
+    assert waiting() == []
+    run(D(2025, 1, 2))  # 16 days
+    (reminder,) = waiting()
+    assert "2 đề nghị đã chờ xét quá 14 ngày" in reminder.text
+    assert not w.head.notifications.filter(key__startswith="pending:").exists()
+    assert sent(D(2025, 1, 2)) == 0  # run twice: nothing new
+    assert sent(D(2025, 1, 3)) == 0  # once a week
+    assert len(waiting()) == 1
