@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.views.generic import RedirectView
 
@@ -7,7 +8,11 @@ app_name = "structure"
 
 urlpatterns = [
     # /structure/ itself: the organisations, where the structure screens start.
-    path("", RedirectView.as_view(pattern_name="structure:organization_list"), name="index"),
+    path(
+        "",
+        login_required(RedirectView.as_view(pattern_name="structure:organization_list")),
+        name="index",
+    ),
     path("organizations/", organizations.OrganizationListView.as_view(), name="organization_list"),
     path(
         "organizations/new/",

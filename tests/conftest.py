@@ -5,7 +5,8 @@ import os
 from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from clusters.models import ClusterYearStatus, OfficerRole, OrganizationKind
 from tests.factories import (
@@ -21,6 +22,15 @@ from tests.factories import (
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in English (the language cookie)
+    leaves English active in the thread, which would print the next test's figures as 95.5."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

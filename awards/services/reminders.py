@@ -157,7 +157,7 @@ def _proposals(today: datetime.date, week: str) -> int:
     cutoff = today - datetime.timedelta(days=WAITING_DAYS)
     waiting: dict[int, list] = {}
     for nomination in Nomination.objects.filter(
-        status__in=PENDING_STATUSES, status_changed_at__date__lte=cutoff
+        status__in=PENDING_STATUSES, status_changed_at__date__lt=cutoff
     ).select_related("cluster_year__cluster"):
         waiting.setdefault(nomination.cluster_year_id, []).append(nomination)
     for nominations in waiting.values():

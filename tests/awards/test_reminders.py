@@ -92,6 +92,8 @@ def test_staff_are_reminded_once_of_nominations_waiting_more_than_14_days(approv
 
     run(D(2024, 12, 30))  # 13 days
     assert waiting() == []
+    run(D(2024, 12, 31))  # 14 days: not more than 14 yet
+    assert waiting() == []
     run(D(2025, 1, 2))  # 16 days
     (reminder,) = waiting()
     assert "2 đề nghị đã chờ xét quá 14 ngày" in reminder.text
