@@ -23,6 +23,7 @@ from .models import (
     PactSignatory,
     PactTarget,
     ParentPeriod,
+    Person,
     Restructuring,
     ScoreEntry,
     ScoreSection,
@@ -121,11 +122,20 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 @admin.register(Officer)
 class OfficerAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "organization", "role", "title"]
+    list_display = ["user", "organization", "role", "title", "valid_from", "valid_until"]
     list_select_related = ["user", "organization"]
     list_filter = ["role", "organization__kind"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "organization__name"]
     autocomplete_fields = ["user", "organization"]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "phone", "must_change_password"]
+    list_select_related = ["user"]
+    list_filter = ["must_change_password"]
+    search_fields = ["user__username", "user__first_name", "phone"]
+    autocomplete_fields = ["user"]
 
 
 # Programmes and results --------------------------------------------------------------------

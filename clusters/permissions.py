@@ -37,6 +37,7 @@ from .models import (
     MeetingStatus,
     Membership,
     Officer,
+    OfficerRole,
     Organization,
     OrganizationKind,
     ParentPeriod,
@@ -103,18 +104,26 @@ class Access:
         return self._read_orgs
 
 
+def forget_access(user) -> None:
+    """Drop the rights computed for `user` in this request (after the structure changed)."""
+    user.__dict__.pop("_emulation_access", None)
+    user.__dict__.pop("_emulation_rules", None)
+
+
 def access_for(user) -> Access:
     if not user.is_authenticated:
         return Access()
     cached = getattr(user, "_emulation_access", None)
     if cached is not None:
         return cached
-    officers = list(Officer.objects.filter(user=user).select_related("organization"))
+    today = timezone.localdate()
+    # Roles that have begun: a role that ended keeps reading what its organisation did (as an
+    # ended organisation's officers do); only a current role writes – until its last day.
+    officers = list(Officer.objects.started(today).filter(user=user).select_related("organization"))
+    current = [o for o in officers if o.is_current(today)]
     officer_ids = {o.organization_id for o in officers}
-    write_ids = {
-        o.organization_id for o in officers if o.can_write and not o.organization.has_ended
-    }
-    active_ids = {o.organization_id for o in officers if not o.organization.has_ended}
+    write_ids = {o.organization_id for o in current if o.can_write and not o.organization.has_ended}
+    active_ids = {o.organization_id for o in current if not o.organization.has_ended}
     # An ended organisation's open duties pass to its successors.
     staff_roots = write_ids | Organization.objects.predecessor_ids(write_ids)
     read_roots = officer_ids | Organization.objects.predecessor_ids(active_ids)
@@ -604,3 +613,45 @@ def restructurings_for(user) -> QuerySet[Restructuring]:
     return Restructuring.objects.filter(
         pk__in=Restructuring.objects.filter(ended__in=organizations_for(user)).values("pk")
     )
+
+
+# Officers ------------------------------------------------------------------------------------
+
+
+@dataclass
+class OfficerRights:
+    """Who keeps an organisation's officers: the staff who keep the organisation (all its
+    officers), and its own current managers (its viewers only)."""
+
+    manage_all: bool = False
+    manage_viewers: bool = False
+
+    @property
+    def manages(self) -> bool:
+        return self.manage_all or self.manage_viewers
+
+    def may_manage(self, officer) -> bool:
+        return self.manage_all or (self.manage_viewers and officer.role == OfficerRole.VIEWER)
+
+
+def officer_rights(user, organization: Organization) -> OfficerRights:
+    access = access_for(user)
+    if access.is_superuser or organization.pk in access.managed_org_ids:
+        return OfficerRights(manage_all=True)
+    manager = (
+        not organization.has_ended
+        and Officer.objects.current()
+        .filter(user=user, organization=organization, role=OfficerRole.MANAGER)
+        .exists()
+    )
+    return OfficerRights(manage_viewers=manager)
+
+
+def officers_page_organization(user, code: str) -> tuple[Organization, OfficerRights]:
+    """The organisation of an officers page: 404 outside what the user reads, 403 for a
+    reader who keeps none of its officers."""
+    organization = get_object_or_404(organizations_for(user), code=code)
+    rights = officer_rights(user, organization)
+    if not rights.manages:
+        raise PermissionDenied
+    return organization, rights

@@ -24,7 +24,8 @@ def _active(ids) -> set[int]:
 
 def _writers(org_ids) -> list[int]:
     return list(
-        Officer.objects.filter(organization_id__in=_active(org_ids), role__in=WRITE_ROLES)
+        Officer.objects.current()
+        .filter(organization_id__in=_active(org_ids), role__in=WRITE_ROLES, user__is_active=True)
         .values_list("user_id", flat=True)
         .distinct()
     )

@@ -12,6 +12,7 @@ from .meetings import (  # noqa: F401
     PactSignatory,
     PactTarget,
 )
+from .people import WRITE_ROLES, Officer, OfficerQuerySet, OfficerRole, Person  # noqa: F401
 from .results import (  # noqa: F401
     LEVEL_ABBREVIATIONS,
     RANKED_LEVELS,
@@ -33,6 +34,7 @@ from .results import (  # noqa: F401
     VoteTieRule,
 )
 from .structure import (  # noqa: F401
+    RESERVED_ORGANIZATION_CODES,
     Cluster,
     ClusterKind,
     ClusterQuerySet,
@@ -42,12 +44,11 @@ from .structure import (  # noqa: F401
     MemberEntry,
     Membership,
     MembershipQuerySet,
-    Officer,
-    OfficerRole,
     Organization,
     OrganizationKind,
     OrganizationName,
     OrganizationQuerySet,
+    OrganizationSector,
     OrganizationStatus,
     ParentPeriod,
     ParentPeriodQuerySet,

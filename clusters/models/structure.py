@@ -53,6 +53,20 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Codes that are addresses of their own under /structure/organizations/.
+RESERVED_ORGANIZATION_CODES = {"import", "new"}
+
+
+class OrganizationSector(models.TextChoices):
+    """The sector (khối) of a unit, by which blocs group similar units and reports total."""
+
+    BUSINESS = "business", _("Production and business")
+    ADMINISTRATION = "administration", _("State administration")
+    EDUCATION = "education", _("Education")
+    HEALTH = "health", _("Health")
+    OTHER = "other", _("Other sector")
+
+
 class OrganizationStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     ENDED = "ended", _("Ended")
@@ -100,6 +114,9 @@ class Organization(models.Model):
         _("name"), max_length=200, help_text=_("The current name, or the last one if it ended.")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    sector = models.CharField(
+        _("sector"), max_length=20, choices=OrganizationSector.choices, blank=True
+    )
     locality = models.CharField(
         _("locality"),
         max_length=100,
@@ -134,7 +151,10 @@ class Organization(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
-        indexes = [models.Index(fields=["kind", "status"], name="org_kind_status_idx")]
+        indexes = [
+            models.Index(fields=["kind", "status"], name="org_kind_status_idx"),
+            models.Index(fields=["sector"], name="org_sector_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)
@@ -728,41 +748,3 @@ class Membership(models.Model):
 
     def is_member_on(self, day: datetime.date) -> bool:
         return in_window(self.joined_on, self.left_on, day)
-
-
-class OfficerRole(models.TextChoices):
-    MANAGER = "manager", _("Manager")
-    STAFF = "staff", _("Staff")
-    VIEWER = "viewer", _("Viewer")
-
-
-class Officer(models.Model):
-    """A user working for an organisation; every right in the application derives from this."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer_roles"
-    )
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="officers"
-    )
-    role = models.CharField(
-        _("role"), max_length=10, choices=OfficerRole.choices, default=OfficerRole.STAFF
-    )
-    title = models.CharField(_("title"), max_length=120, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("officer")
-        verbose_name_plural = _("officers")
-        ordering = ["organization__name", "user__username"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization"], name="officer_unique")
-        ]
-
-    def __str__(self):
-        return f"{self.user} – {self.organization} ({self.get_role_display()})"
-
-    @property
-    def can_write(self) -> bool:
-        return self.role in (OfficerRole.MANAGER, OfficerRole.STAFF)
