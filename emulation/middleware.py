@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -134,4 +134,23 @@ class UploadLimitMiddleware:
                 {"limit": format_number(Decimal(settings.UPLOAD_MAX_BYTES) / (1024 * 1024))},
                 status=413,
             )
+        return self.get_response(request)
+
+
+class PasswordChangeMiddleware:
+    """Whoever logged in with a one-time password chooses a password of their own before
+    anything else (the flag is in the session, set at the login)."""
+
+    ALLOWED = ("/accounts/password/", "/accounts/logout/", "/static/", "/i18n/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.user.is_authenticated
+            and request.session.get("must_change_password")
+            and not request.path_info.startswith(self.ALLOWED)
+        ):
+            return redirect("password_change")
         return self.get_response(request)

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "emulation.middleware.IdleSessionMiddleware",
+    "emulation.middleware.PasswordChangeMiddleware",
     "emulation.middleware.UploadLimitMiddleware",
     "emulation.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from emulation.text import fold
 
 from ..models import (
+    RESERVED_ORGANIZATION_CODES,
     Organization,
 )
 from .base import OrganizationLabelMixin, StyledForm, reason_field
@@ -22,7 +23,16 @@ class OrganizationCreateForm(StyledForm, OrganizationLabelMixin, forms.ModelForm
 
     class Meta:
         model = Organization
-        fields = ["name", "kind", "parent", "locality", "valid_from", "founding_decision", "code"]
+        fields = [
+            "name",
+            "kind",
+            "parent",
+            "sector",
+            "locality",
+            "valid_from",
+            "founding_decision",
+            "code",
+        ]
         help_texts = {
             "code": _(
                 "Used in addresses and exports. Leave blank to make it from the name, e.g. "
@@ -33,15 +43,22 @@ class OrganizationCreateForm(StyledForm, OrganizationLabelMixin, forms.ModelForm
             "code": {"invalid": _("Use only letters without diacritics, digits and hyphens.")}
         }
 
-    def __init__(self, *args, parents, **kwargs):
+    def __init__(self, *args, parents, allow_root=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parents
+        # The operator founds the top of the tree (the confederation); everyone else places
+        # a unit under one they keep.
+        self.fields["parent"].required = not allow_root
+        if allow_root:
+            self.fields["parent"].help_text = _("Blank for the top of the structure.")
         self.fields["valid_from"].required = True
         self.fields["code"].required = False
         self.label_choices("parent")
 
     def clean_code(self):
         code = self.cleaned_data.get("code")
+        if code in RESERVED_ORGANIZATION_CODES:
+            raise forms.ValidationError(_("This code is reserved: choose another."))
         if code:
             return code
         base = slugify(fold(self.cleaned_data.get("name") or ""))[:70].strip("-") or "to-chuc"
@@ -69,7 +86,7 @@ class OrganizationEditForm(StyledForm, forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "kind", "locality", "valid_from", "founding_decision"]
+        fields = ["name", "kind", "sector", "locality", "valid_from", "founding_decision"]
 
         help_texts = {
             "name": _(

@@ -36,6 +36,7 @@ from ..permissions import (
     managed_clusters,
     may_keep_structure,
     next_year_organizers,
+    officer_rights,
     organizations_for,
     organizer_choices,
     readable_organization_ids,
@@ -156,6 +157,7 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
                 ),
             ),
             can_manage=can_manage_organization(user, org),
+            officer_rights=officer_rights(user, org),
             can_place=organizer_choices(user).filter(pk=org.pk).exists(),
             can_prepare=next_year_organizers(user).filter(pk=org.pk).exists(),
             # Names of organisations the reader may not open print without a link.
@@ -182,7 +184,10 @@ class OrganizationCreateView(StaffOnlyMixin, View):
         if code:
             initial["parent"] = organizer_choices(request.user).filter(code=code).first()
         return OrganizationCreateForm(
-            request.POST or None, parents=organizer_choices(request.user), initial=initial
+            request.POST or None,
+            parents=organizer_choices(request.user),
+            initial=initial,
+            allow_root=request.user.is_superuser,
         )
 
     def get(self, request):
@@ -195,15 +200,16 @@ class OrganizationCreateView(StaffOnlyMixin, View):
         reason = form.cleaned_data["founding_decision"] or _("New organisation")
         with transaction.atomic():
             org = save_with_reason(form.save(commit=False), reason)
-            save_with_reason(
-                ParentPeriod(
-                    organization=org,
-                    parent=form.cleaned_data["parent"],
-                    valid_from=org.valid_from,
-                    decision=org.founding_decision,
-                ),
-                reason,
-            )
+            if form.cleaned_data["parent"] is not None:
+                save_with_reason(
+                    ParentPeriod(
+                        organization=org,
+                        parent=form.cleaned_data["parent"],
+                        valid_from=org.valid_from,
+                        decision=org.founding_decision,
+                    ),
+                    reason,
+                )
         messages.success(request, _("%(org)s was created.") % {"org": org.name})
         return redirect(org)
 
