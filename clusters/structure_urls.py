@@ -2,7 +2,15 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import cluster_setup, next_year, organizations, programs, restructuring
+from .views import (
+    cluster_setup,
+    imports,
+    next_year,
+    officers,
+    organizations,
+    programs,
+    restructuring,
+)
 
 app_name = "structure"
 
@@ -14,6 +22,10 @@ urlpatterns = [
         name="index",
     ),
     path("organizations/", organizations.OrganizationListView.as_view(), name="organization_list"),
+    path("organizations/import/", imports.structure_import, name="structure_import"),
+    path("organizations/export.xlsx", imports.structure_export, name="structure_export"),
+    path("officers/import/", imports.officer_import, name="officer_import"),
+    path("officers/template.xlsx", imports.officer_template, name="officer_template"),
     path(
         "organizations/new/",
         organizations.OrganizationCreateView.as_view(),
@@ -39,6 +51,38 @@ urlpatterns = [
         organizations.OrganizationMoveView.as_view(),
         name="organization_move",
     ),
+    # Units and officers by import, and each organisation's officers.
+    path("organizations/<slug:code>/officers/", officers.officer_list, name="officer_list"),
+    path(
+        "organizations/<slug:code>/officers/new/",
+        officers.officer_create,
+        name="officer_create",
+    ),
+    path(
+        "organizations/<slug:code>/officers/add-role/",
+        officers.officer_add_role,
+        name="officer_add_role",
+    ),
+    path(
+        "organizations/<slug:code>/officers/logins/",
+        officers.officer_logins,
+        name="officer_logins",
+    ),
+    path(
+        "organizations/<slug:code>/officers/<int:pk>/end/",
+        officers.officer_end,
+        name="officer_end",
+    ),
+    path(
+        "organizations/<slug:code>/officers/<int:pk>/password/",
+        officers.officer_password,
+        name="officer_password",
+    ),
+    path(
+        "organizations/<slug:code>/officers/<int:pk>/active/",
+        officers.officer_active,
+        name="officer_active",
+    ),
     path("clusters/new/", cluster_setup.ClusterCreateView.as_view(), name="cluster_create"),
     path(
         "clusters/<slug:code>/edit/", cluster_setup.ClusterEditView.as_view(), name="cluster_edit"
@@ -57,6 +101,11 @@ urlpatterns = [
         "clusters/<slug:code>/<int:year>/members/add/",
         cluster_setup.MembershipAddView.as_view(),
         name="membership_add",
+    ),
+    path(
+        "clusters/<slug:code>/<int:year>/members/batch/",
+        cluster_setup.MembershipBatchView.as_view(),
+        name="membership_batch",
     ),
     path(
         "clusters/<slug:code>/<int:year>/members/<int:pk>/",

@@ -11,6 +11,7 @@ from ..models import (
 class OrganizationTable(tables.Table):
     name = tables.Column(verbose_name=_("Organisation"), linkify=True)
     kind = tables.Column(verbose_name=_("Kind"))
+    sector = tables.Column(verbose_name=_("Sector"), default="—")
     parent_name = tables.Column(verbose_name=_("Directly under"), default="—")
     locality = tables.Column(verbose_name=_("Locality"), default="—")
     status = tables.Column(verbose_name=_("Status"))
@@ -18,7 +19,7 @@ class OrganizationTable(tables.Table):
 
     class Meta:
         model = Organization
-        fields = ["name", "kind", "parent_name", "locality", "status", "valid_to"]
+        fields = ["name", "kind", "sector", "parent_name", "locality", "status", "valid_to"]
         order_by = ("name",)
         empty_text = _("No organisation matches.")
 

@@ -62,12 +62,20 @@ def test_a_failed_batch_leaves_the_existing_file_alone(demo, tmp_path):  # noqa:
     assert [p.name for p in tmp_path.iterdir()] == ["2024.zip"]
 
 
-def test_the_benchmark_prints_both_medians_as_json(demo):  # noqa: F811
+def test_the_benchmark_prints_both_medians_and_the_import_as_json(demo):  # noqa: F811
+    from clusters.models import Organization
+
+    before = Organization.objects.count()
     out = StringIO()
-    call_command("bench_documents", "--kind", "minutes", "--runs", "1", stdout=out)
-    result = json.loads(out.getvalue())
-    assert result["document"] == "minutes" and result["runs"] == 1
-    assert result["app_median_seconds"] > 0 and result["weasyprint_median_seconds"] > 0
-    assert result["ratio"] == pytest.approx(
-        result["app_median_seconds"] / result["weasyprint_median_seconds"], rel=0.01
+    call_command(
+        "bench_documents", "--kind", "minutes", "--runs", "1", "--import-rows", "20", stdout=out
     )
+    (document,) = json.loads(out.getvalue())["documents"]
+    assert document["name"] == "minutes" and document["runs"] == 1
+    assert document["app_seconds"] > 0 and document["weasyprint_seconds"] > 0
+    assert document["ratio"] == pytest.approx(
+        document["app_seconds"] / document["weasyprint_seconds"], rel=0.01
+    )
+    (imported,) = json.loads(out.getvalue())["imports"]
+    assert imported["name"] == "structure" and imported["rows"] == 20 and imported["seconds"] > 0
+    assert Organization.objects.count() == before  # the benchmark's units are rolled back

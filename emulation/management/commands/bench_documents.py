@@ -36,6 +36,42 @@ def median_seconds(action, runs: int) -> float:
     return statistics.median(times)
 
 
+def bench_structure_import(rows: int) -> dict:
+    """5,000 new units under a province through the structure import (preview, then the
+    import itself), rolled back afterwards so that the benchmark leaves the data as it was."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+
+    from clusters.models import Officer, OfficerRole
+    from clusters.services.structure_import import plan_import
+
+    officer = (
+        Officer.objects.filter(role__in=[OfficerRole.MANAGER, OfficerRole.STAFF])
+        .filter(organization__kind="provincial", organization__valid_to__isnull=True)
+        .select_related("user", "organization")
+        .first()
+    )
+    if officer is None:
+        raise CommandError("No provincial staff to import with: run seed_demo first.")
+    province = officer.organization.code
+    lines = ["Mã đơn vị,Tên đơn vị,Loại hình,Mã đơn vị cấp trên,Từ ngày,Địa bàn,Khối"]
+    lines += [
+        f"bench-cdcs-{n:05d},Công đoàn cơ sở Thử tải Số {n},Công đoàn cơ sở,{province},"
+        f"01/01/2026,Thử tải,Sản xuất - kinh doanh"
+        for n in range(rows)
+    ]
+    content = ("\n".join(lines) + "\n").encode()
+    started = time.perf_counter()
+    with transaction.atomic():
+        preview = plan_import(SimpleUploadedFile("u.csv", content), user=officer.user)
+        plan = plan_import(SimpleUploadedFile("u.csv", content), user=officer.user, write=True)
+        transaction.set_rollback(True)
+    seconds = time.perf_counter() - started
+    if not (preview.ok and plan.written and plan.created_count == rows):
+        raise CommandError(f"The benchmark import failed: {plan.errors or plan.error_rows[:3]}")
+    return {"name": "structure", "rows": rows, "seconds": round(seconds, 2)}
+
+
 class Command(BaseCommand):
     help = "Median render time of a document's PDF through the app and by WeasyPrint alone."
 
@@ -44,8 +80,11 @@ class Command(BaseCommand):
         parser.add_argument("--cluster", default="binh-thuan-1")
         parser.add_argument("--year", type=int, default=2024)
         parser.add_argument("--runs", type=int, default=7)
+        parser.add_argument(
+            "--import-rows", type=int, default=5000, help="units of the import's benchmark"
+        )
 
-    def handle(self, *args, kind, cluster, year, runs, **options):
+    def handle(self, *args, kind, cluster, year, runs, import_rows, **options):
         from weasyprint import HTML
 
         cluster_year = ClusterYear.objects.filter(cluster__code=cluster, year=year).first()
@@ -77,12 +116,18 @@ class Command(BaseCommand):
         app = median_seconds(through_the_app, runs)
         engine = median_seconds(weasyprint_alone, runs)
         result = {
-            "document": kind,
-            "cluster": cluster,
-            "year": year,
-            "runs": runs,
-            "app_median_seconds": round(app, 4),
-            "weasyprint_median_seconds": round(engine, 4),
-            "ratio": round(app / engine, 3),
+            "documents": [
+                {
+                    "name": kind,
+                    "cluster": cluster,
+                    "year": year,
+                    "members": cluster_year.memberships.count(),
+                    "runs": runs,
+                    "app_seconds": round(app, 4),
+                    "weasyprint_seconds": round(engine, 4),
+                    "ratio": round(app / engine, 3),
+                }
+            ],
+            "imports": [bench_structure_import(rows=import_rows)],
         }
         self.stdout.write(json.dumps(result))
