@@ -48,6 +48,14 @@ def membership_kwargs(world):
     return year_kwargs(world) | {"pk": membership.pk}
 
 
+def officer_kwargs(world):
+    """The unit officer's role at member-unit, whose officers the province's staff keep."""
+    from clusters.models import Officer
+
+    officer = Officer.objects.get(user=world.users["unit_officer"], organization=world.member_unit)
+    return {"code": "member-unit", "pk": officer.pk}
+
+
 def restructuring_kwargs(world):
     # A restructuring that ended the grassroots union below member_unit.
     record = Restructuring.objects.create(decision="Quyết định số 1/QĐ", last_day=date(2020, 1, 1))
@@ -308,6 +316,16 @@ OVERVIEW = everyone(403) | {"unit_officer": 404, "staff": 200, "admin": 200}
 # url name: (method, kwargs builder, {persona: expected status or LOGIN})
 MATRIX = {
     "dashboard": ("get", None, everyone(200)),
+    "account_profile": ("get", None, everyone(200)),
+    "password_change": ("get", None, everyone(200)),
+    "password_reset": ("get", None, everyone(200, anonymous=200)),
+    "password_reset_done": ("get", None, everyone(200, anonymous=200)),
+    "password_reset_confirm": (
+        "get",
+        lambda world: {"uidb64": "MQ", "token": "not-a-token"},
+        everyone(200, anonymous=200),
+    ),
+    "password_reset_complete": ("get", None, everyone(200, anonymous=200)),
     "login": ("get", None, everyone(200, anonymous=200)),
     "logout": ("post", None, everyone(302, anonymous=302)),
     "set_language": ("post", None, everyone(302, anonymous=302)),
@@ -391,7 +409,20 @@ MATRIX = {
     # A GET only leads back to the year's page; its POST is checked in the structure tests.
     "structure:membership_add": ("get", year_kwargs, PROVINCE_STAFF | {"staff": 302, "admin": 302}),
     "structure:membership_edit": ("get", membership_kwargs, PROVINCE_STAFF),
+    "structure:membership_batch": ("get", year_kwargs, PROVINCE_STAFF),
     "structure:prepare_next_year": ("get", None, KEEPERS),
+    "structure:structure_import": ("get", None, KEEPERS),
+    "structure:structure_export": ("get", None, KEEPERS),
+    "structure:officer_import": ("get", None, KEEPERS),
+    "structure:officer_template": ("get", None, KEEPERS),
+    # An organisation's officers: its keepers; its other readers 403, everyone else 404.
+    "structure:officer_list": ("get", org_kwargs("member-unit"), PROVINCE_STAFF),
+    "structure:officer_create": ("get", org_kwargs("member-unit"), PROVINCE_STAFF),
+    "structure:officer_add_role": ("get", org_kwargs("member-unit"), PROVINCE_STAFF),
+    "structure:officer_logins": ("get", org_kwargs("member-unit"), PROVINCE_STAFF),
+    "structure:officer_end": ("get", officer_kwargs, PROVINCE_STAFF),
+    "structure:officer_password": ("get", officer_kwargs, PROVINCE_STAFF),
+    "structure:officer_active": ("get", officer_kwargs, PROVINCE_STAFF),
     "structure:restructure": ("get", None, KEEPERS),
     "structure:restructuring_list": ("get", None, everyone(200)),
     # Read where the ended unit is read: below member_unit, in the district cluster.

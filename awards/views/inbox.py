@@ -31,6 +31,7 @@ from ..filters.inbox import NOT_SENT, PENDING, InboxFilter
 from ..forms.inbox import ACTION_FORMS, BulkActionForm, DowngradeForm
 from ..models import PENDING_STATUSES, Nomination, Proposal, Vote, VoteMode
 from ..permissions import (
+    conferring_organizers,
     decidable_nominations,
     keeps_clusters,
     readable_awards,
@@ -126,6 +127,8 @@ class InboxView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, FilterVie
             nominations=Nomination.objects.none(),
             initial={"next": self.request.get_full_path()},
         )
+        # Decisions are recorded by the staff of an organisation that confers awards.
+        context["can_decide"] = conferring_organizers(self.request.user).exists()
         return context
 
 

@@ -196,3 +196,34 @@ class MembershipForm(StyledForm, OrganizationLabelMixin, forms.ModelForm):
                 _("The head or deputy unit cannot leave: record another head or deputy first."),
             )
         return data
+
+
+class MembershipBatchForm(StyledForm, forms.Form):
+    """Many units added to a cluster-year at once, with one reason and one joining date."""
+
+    joined_on = forms.DateField(
+        label=_("Joining date"),
+        required=False,
+        help_text=_("Blank: members from the start of the year."),
+    )
+    reason = reason_field(_("Decision or reason"))
+    everything = forms.BooleanField(
+        label=_("Every unit that matches the filter (on every page)"), required=False
+    )
+
+    def __init__(self, *args, cluster_year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cluster_year = cluster_year
+
+    def clean_joined_on(self):
+        day = self.cleaned_data.get("joined_on")
+        cy = self.cluster_year
+        if day and not (cy.first_day <= day <= cy.as_of):
+            raise forms.ValidationError(
+                _("The date must fall within the year (%(start)s – %(end)s).")
+                % {
+                    "start": cy.first_day.strftime("%d/%m/%Y"),
+                    "end": cy.as_of.strftime("%d/%m/%Y"),
+                }
+            )
+        return day

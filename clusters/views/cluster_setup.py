@@ -6,16 +6,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
+from simple_history.utils import bulk_create_with_history
 
+from ..filters.organizations import CandidateFilter
 from ..forms.cluster_setup import (
     ClusterForm,
     ClusterYearCreateForm,
     ClusterYearManageForm,
+    MembershipBatchForm,
     MembershipForm,
 )
 from ..models import (
@@ -307,3 +313,97 @@ class MembershipEditView(LoginRequiredMixin, ClusterYearRuleMixin, View):
         save_with_reason(form.save(commit=False), form.cleaned_data["reason"])
         messages.success(request, _("The changes were saved."))
         return back
+
+
+class MembershipBatchView(LoginRequiredMixin, ClusterYearRuleMixin, View):
+    """Many members in one step: the units below the organiser that the staff keep and that
+    are not members yet, filtered and paginated; tick some, or every one that matches."""
+
+    rule = can_manage_cluster_year
+    template = "structure/membership_batch.html"
+    per_page = 50
+
+    def candidates(self, request):
+        cluster_year = self.cluster_year
+        candidates = _candidate_choices(request.user, cluster_year)
+        parents = Organization.objects.filter(
+            pk__in=ParentPeriod.objects.filter(organization__in=candidates)
+            .overlapping(cluster_year.first_day, cluster_year.as_of)
+            .values("parent_id")
+        ).order_by("name")
+        return CandidateFilter(
+            request.GET or None,
+            queryset=candidates,
+            cluster_year=cluster_year,
+            parents=parents,
+        )
+
+    def page(self, request, filterset, form, status=200):
+        units = filterset.qs.order_by("name")
+        page = Paginator(units, self.per_page).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            self.template,
+            {
+                "cluster_year": self.cluster_year,
+                "names": ClusterYear.objects.filter(pk=self.cluster_year.pk).with_names().get(),
+                "filter": filterset,
+                "page": page,
+                "form": form,
+                "query": query.urlencode(),
+            },
+            status=status,
+        )
+
+    def get(self, request, code, year):
+        filterset = self.candidates(request)
+        form = MembershipBatchForm(cluster_year=self.cluster_year)
+        return self.page(request, filterset, form)
+
+    def post(self, request, code, year):
+        cluster_year = self.cluster_year
+        filterset = self.candidates(request)
+        form = MembershipBatchForm(request.POST, cluster_year=cluster_year)
+        if not form.is_valid():
+            return self.page(request, filterset, form)
+        if form.cleaned_data["everything"]:
+            chosen = filterset.qs
+        else:
+            ids = [int(v) for v in request.POST.getlist("unit") if v.isdigit()]
+            chosen = filterset.qs.filter(pk__in=ids)
+        units = list(chosen.order_by("name"))
+        if not units:
+            form.add_error(None, _("Tick the units to add, or every unit that matches."))
+            return self.page(request, filterset, form)
+        joined_on = form.cleaned_data["joined_on"]
+        late = [
+            u.name
+            for u in units
+            if joined_on is None and not u.is_active_on(cluster_year.first_day)
+        ]
+        if late:
+            form.add_error(
+                "joined_on",
+                _("Some units begin during the year (%(units)s): give their joining date.")
+                % {"units": ", ".join(late[:5])},
+            )
+            return self.page(request, filterset, form)
+        reason = form.cleaned_data["reason"]
+        with transaction.atomic():
+            bulk_create_with_history(
+                [
+                    Membership(cluster_year=cluster_year, organization=unit, joined_on=joined_on)
+                    for unit in units
+                ],
+                Membership,
+                default_user=request.user,
+                default_change_reason=reason,
+            )
+        messages.success(
+            request,
+            ngettext("%(count)s unit was added.", "%(count)s units were added.", len(units))
+            % {"count": len(units)},
+        )
+        return redirect("structure:cluster_year_manage", code=code, year=cluster_year.year)

@@ -44,6 +44,13 @@ DEMO_USERS = [
     ),
     ("cantho", "Lâm Thị Mỹ Duyên", "ldld-can-tho", OfficerRole.STAFF, "Chuyên viên Ban Tổ chức"),
     ("khanhhoa", "Hồ Văn Nam", "ldld-khanh-hoa", OfficerRole.STAFF, "Chuyên viên"),
+    (
+        "tld",
+        "Đặng Quốc Khánh",
+        "tld",
+        OfficerRole.STAFF,
+        "Chuyên viên Ban Thi đua - Khen thưởng Tổng Liên đoàn",
+    ),
 ]
 
 

@@ -5,7 +5,8 @@
    <select data-autosubmit>               submits its form when changed
    <button data-print>                    prints the page
    <form data-year-nav="/clusters/x/">    goes to that address + the chosen year + "/"
-   <input type="checkbox" data-select-all="form-id">  ticks every "select" box of that form */
+   <input type="checkbox" data-select-all="form-id" data-select-name="unit">  ticks every box
+       of that form named "unit" (default "select") */
 (function () {
   "use strict";
 
@@ -31,8 +32,9 @@
       }
     }
     if (field.matches("input[data-select-all]")) {
+      var name = field.dataset.selectName || "select";
       var boxes = document.querySelectorAll(
-        'input[name="select"][form="' + field.dataset.selectAll + '"]'
+        'input[name="' + name + '"][form="' + field.dataset.selectAll + '"]'
       );
       boxes.forEach(function (box) {
         box.checked = field.checked;
