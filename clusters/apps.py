@@ -12,3 +12,15 @@ class ClustersConfig(AppConfig):
         from .views.accounts import remember_password_duty
 
         user_logged_in.connect(remember_password_duty, dispatch_uid="clusters.password_duty")
+
+        # The closed-over tree follows every change of the dated one.
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Organization, ParentPeriod
+        from .models.tree import link_new_organization, relink_period
+
+        post_save.connect(relink_period, sender=ParentPeriod, dispatch_uid="clusters.relink")
+        post_delete.connect(relink_period, sender=ParentPeriod, dispatch_uid="clusters.unlink")
+        post_save.connect(
+            link_new_organization, sender=Organization, dispatch_uid="clusters.link_new"
+        )

@@ -57,3 +57,4 @@ from .structure import (  # noqa: F401
     window_q,
     year_end,
 )
+from .tree import OrganizationLink, OrganizationLinkQuerySet  # noqa: F401
