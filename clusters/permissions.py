@@ -23,7 +23,7 @@ from functools import wraps
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from .models import (
     OfficerRole,
     Organization,
     OrganizationKind,
+    OrganizationLink,
     ParentPeriod,
     Restructuring,
     window_q,
@@ -48,60 +49,106 @@ from .models import (
 
 @dataclass
 class Access:
-    """What one user's officer records say, computed once per request."""
+    """What one user's officer records say, read once per request. The user's own
+    organisations are a handful of ids; everything that depends on the tree below or above
+    them is a subquery on the closed-over tree (OrganizationLink), never a set of ids."""
 
     officer_org_ids: set[int] = field(default_factory=set)
     write_org_ids: set[int] = field(default_factory=set)
     staff_root_ids: set[int] = field(default_factory=set)
     read_root_ids: set[int] = field(default_factory=set)
     is_superuser: bool = False
-    _read_subtree: set[int] | None = None
-    _managed: set[int] | None = None
-    _read_orgs: set[int] | None = None
+    today: datetime.date = field(default_factory=timezone.localdate)
+    _memo: dict = field(default_factory=dict)
 
     @property
-    def read_subtree_ids(self) -> set[int]:
-        """Organisations at or below the user's, at any time (a federation's scope)."""
-        if self._read_subtree is None:
-            roots = self.read_root_ids
-            self._read_subtree = roots | ParentPeriod.objects.descendant_ids(roots)
-        return self._read_subtree
+    def read_subtree(self) -> QuerySet:
+        """Ids of the organisations at or below the user's, at any time (a federation's
+        scope), as a subquery."""
+        return OrganizationLink.objects.below(self.read_root_ids)
 
     @property
-    def managed_org_ids(self) -> set[int]:
-        """Organisations whose records the user keeps: those below an organisation it works
-        for (or one that organisation succeeded) today, those that ended while below it, and
-        those predecessors themselves – never the user's own organisation. A unit that moved
-        away is kept by its new parent's staff, not by the old one's."""
-        if self._managed is None:
-            roots = self.staff_root_ids
-            today = timezone.localdate()
-            walk = ParentPeriod.objects.descendant_ids
-            now = walk(roots, today, today) if roots else set()
-            ever = walk(roots) if roots else set()
-            # Ended units count when their last parent was one of ours (one query).
-            last_parent: dict[int, tuple] = {}
-            for org_id, parent_id, start in (
-                ParentPeriod.objects.filter(organization_id__in=ever - now)
-                .filter(organization__in=Organization.objects.exclude(window_q(today)))
-                .values_list("organization_id", "parent_id", "valid_from")
-            ):
-                key = start or datetime.date.min
-                if org_id not in last_parent or key > last_parent[org_id][0]:
-                    last_parent[org_id] = (key, parent_id)
-            ours = roots | ever
-            ended_below = {o for o, (_, parent) in last_parent.items() if parent in ours}
-            self._managed = (now | ended_below | roots) - self.write_org_ids
-        return self._managed
+    def managed(self) -> QuerySet:
+        """Ids (a subquery) of the organisations whose records the user keeps: those below an
+        organisation it works for (or one that organisation succeeded) today, those that ended
+        while below it, and those predecessors themselves – never the user's own organisation.
+        A unit that moved away is kept by its new parent's staff, not by the old one's."""
+        roots = self.staff_root_ids
+        if not roots:
+            return Organization.objects.none().values("pk")
+        today = self.today
+        links = OrganizationLink.objects
+        now = (
+            links.filter(ancestor_id__in=roots, depth__gt=0)
+            .overlapping(today, today)
+            .values("descendant_id")
+        )
+        ever = links.below(roots)
+        # An ended unit counts when its last parent was one of ours.
+        last_parent = (
+            ParentPeriod.objects.filter(organization=OuterRef("pk"))
+            .order_by(F("valid_from").desc(nulls_last=True), "-pk")
+            .values("parent_id")[:1]
+        )
+        ended = (
+            Organization.objects.exclude(window_q(today))
+            .filter(pk__in=ever)
+            .annotate(last_parent=Subquery(last_parent))
+            .filter(last_parent__in=ever)
+            .order_by()
+            .values("pk")
+        )
+        own = Organization.objects.filter(pk__in=roots).order_by().values("pk")
+        return (
+            Organization.objects.filter(pk__in=now.union(ended, own))
+            .exclude(pk__in=self.write_org_ids)
+            .order_by()
+            .values("pk")
+        )
 
     @property
-    def read_org_ids(self) -> set[int]:
-        """Organisations whose pages the user reads: its own and those above them, and
-        everything below them at any time."""
-        if self._read_orgs is None:
-            above = ParentPeriod.objects.ancestor_ids(self.officer_org_ids)
-            self._read_orgs = self.read_subtree_ids | self.officer_org_ids | above
-        return self._read_orgs
+    def kept_organizers(self) -> QuerySet:
+        """Ids (a subquery) of the organisers whose clusters the user keeps: the ones it works
+        for (or succeeded) and the ones whose records it keeps (`managed`)."""
+        roots = Organization.objects.filter(pk__in=self.staff_root_ids).order_by().values("pk")
+        return Organization.objects.filter(pk__in=self.managed.union(roots)).order_by().values("pk")
+
+    @property
+    def read_orgs(self) -> QuerySet:
+        """Ids (a subquery) of the organisations whose pages the user reads: its own and those
+        above them, and everything below them at any time."""
+        above = OrganizationLink.objects.above(self.officer_org_ids)
+        return self.read_subtree.union(above)
+
+    def manages(self, organization_id: int) -> bool:
+        """Whether the user keeps this organisation's records (one query, remembered)."""
+        key = ("manages", organization_id)
+        if key not in self._memo:
+            self._memo[key] = (
+                self.is_superuser
+                or Organization.objects.filter(pk=organization_id, pk__in=self.managed).exists()
+            )
+        return self._memo[key]
+
+    def keeps_organizer(self, organization_id: int) -> bool:
+        return (
+            self.is_superuser
+            or organization_id in self.staff_root_ids
+            or self.manages(organization_id)
+        )
+
+    def reads_below_any(self, ids) -> bool:
+        """Whether one of `ids` stands at or below an organisation the user reads from (one
+        query, remembered)."""
+        ids = frozenset(ids)
+        key = ("below", ids)
+        if key not in self._memo:
+            self._memo[key] = bool(self.read_root_ids) and (
+                OrganizationLink.objects.filter(
+                    ancestor_id__in=self.read_root_ids, descendant_id__in=ids
+                ).exists()
+            )
+        return self._memo[key]
 
 
 def forget_access(user) -> None:
@@ -128,6 +175,7 @@ def access_for(user) -> Access:
     staff_roots = write_ids | Organization.objects.predecessor_ids(write_ids)
     read_roots = officer_ids | Organization.objects.predecessor_ids(active_ids)
     access = Access(
+        today=today,
         officer_org_ids=officer_ids,
         write_org_ids=write_ids,
         staff_root_ids=staff_roots,
@@ -149,11 +197,9 @@ def cluster_years_for(user) -> QuerySet[ClusterYear]:
         return qs
     if not access.officer_org_ids:
         return qs.none()
-    organizer_ids = set(Cluster.objects.values_list("organizer_id", flat=True).distinct())
-    scope_organizers = organizer_ids & access.read_subtree_ids
     own = access.officer_org_ids
     return qs.filter(
-        Q(cluster__organizer_id__in=scope_organizers)
+        Q(cluster__organizer_id__in=access.read_subtree)
         | Q(head_id__in=own)
         | Q(deputy_id__in=own)
         | Q(pk__in=Membership.objects.filter(organization_id__in=own).values("cluster_year_id"))
@@ -168,31 +214,29 @@ def clusters_for(user) -> QuerySet[Cluster]:
 
 
 def organizations_for(user) -> QuerySet[Organization]:
-    """The organisations whose page a user may open: those of `Access.read_org_ids`, and the
-    units of the cluster-years it reads."""
+    """The organisations whose page a user may open: those of `Access.read_orgs`, and the
+    units of the cluster-years it reads – one subquery (a union), which PostgreSQL answers
+    from the indexes."""
     access = access_for(user)
     if access.is_superuser:
         return Organization.objects.all()
     if not access.officer_org_ids:
         return Organization.objects.none()
     years = cluster_years_for(user)
-    return Organization.objects.filter(
-        Q(pk__in=access.read_org_ids)
-        | Q(pk__in=Membership.objects.filter(cluster_year__in=years).values("organization_id"))
-        | Q(pk__in=years.values("head_id"))
-    )
+    members = Membership.objects.filter(cluster_year__in=years).order_by().values("organization_id")
+    heads = years.order_by().values("head_id")
+    return Organization.objects.filter(pk__in=access.read_orgs.union(members, heads))
 
 
 def managed_organizations(user) -> QuerySet[Organization]:
     access = access_for(user)
     if access.is_superuser:
         return Organization.objects.all()
-    return Organization.objects.filter(pk__in=access.managed_org_ids)
+    return Organization.objects.filter(pk__in=access.managed)
 
 
 def can_manage_organization(user, organization: Organization) -> bool:
-    access = access_for(user)
-    return access.is_superuser or organization.pk in access.managed_org_ids
+    return access_for(user).manages(organization.pk)
 
 
 def may_keep_structure(user) -> bool:
@@ -208,37 +252,37 @@ def placement_choices(user) -> QuerySet[Organization]:
     qs = Organization.objects.filter(status="active", valid_to__isnull=True)
     if access.is_superuser:
         return qs
-    return qs.filter(pk__in=access.managed_org_ids | access.write_org_ids)
-
-
-def _kept_organizer_ids(access: Access) -> set[int]:
-    """Organisers whose clusters the user keeps: the ones it works for (or succeeded) and the
-    ones whose records it keeps (see `Access.managed_org_ids`)."""
-    return access.managed_org_ids | access.staff_root_ids
+    return qs.filter(Q(pk__in=access.managed) | Q(pk__in=access.write_org_ids))
 
 
 def can_manage_cluster(user, cluster: Cluster) -> bool:
     """Staff rights over a cluster itself."""
-    access = access_for(user)
-    return access.is_superuser or cluster.organizer_id in _kept_organizer_ids(access)
+    return access_for(user).keeps_organizer(cluster.organizer_id)
 
 
 def managed_clusters(user) -> QuerySet[Cluster]:
     access = access_for(user)
     if access.is_superuser:
         return Cluster.objects.all()
-    return Cluster.objects.filter(organizer_id__in=_kept_organizer_ids(access))
+    return Cluster.objects.filter(organizer_id__in=access.kept_organizers)
 
 
 # Rules on one cluster-year ------------------------------------------------------------------
 
 
 def running_org_ids(cluster_year: ClusterYear) -> set[int]:
-    """The organiser and every organisation above it during the year."""
-    organizer_id = cluster_year.cluster.organizer_id
-    return {organizer_id} | ParentPeriod.objects.ancestor_ids(
-        [organizer_id], cluster_year.first_day, cluster_year.as_of
-    )
+    """The organiser and every organisation above it during the year (one query, remembered
+    on the cluster-year)."""
+    cached = cluster_year.__dict__.get("_running_org_ids")
+    if cached is None:
+        organizer_id = cluster_year.cluster.organizer_id
+        cached = {organizer_id} | set(
+            OrganizationLink.objects.above(
+                [organizer_id], cluster_year.first_day, cluster_year.as_of
+            ).values_list("ancestor_id", flat=True)
+        )
+        cluster_year.__dict__["_running_org_ids"] = cached
+    return cached
 
 
 def _rule_cache(user, cluster_year) -> dict:
@@ -299,7 +343,7 @@ def role_labels(user, cluster_year: ClusterYear, member_ids: set[int]) -> list[s
         running = running_org_ids(cluster_year)
         if access.officer_org_ids & running:
             labels.append(_("Organiser's staff (read only)"))
-        elif access.read_subtree_ids & running:
+        elif access.reads_below_any(running):
             labels.append(_("Observer"))
     own = access.officer_org_ids
     if cluster_year.head_id in own:
@@ -380,7 +424,7 @@ def sees_all_results(user, cluster_year: ClusterYear) -> bool:
     own = access.officer_org_ids
     if cluster_year.head_id in own or cluster_year.deputy_id in own:
         return True
-    if access.read_subtree_ids & running_org_ids(cluster_year):
+    if access.reads_below_any(running_org_ids(cluster_year)):
         return True
     from .models import EmulationProgram, Visibility
 
@@ -444,7 +488,11 @@ BRIEFING_KINDS = ("briefing", "interim")
 def organizer_running_ids(organizer_id: int, year: int) -> set[int]:
     """An organiser and every organisation above it during the year."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return {organizer_id} | ParentPeriod.objects.ancestor_ids([organizer_id], first, last)
+    return {organizer_id} | set(
+        OrganizationLink.objects.above([organizer_id], first, last).values_list(
+            "ancestor_id", flat=True
+        )
+    )
 
 
 def can_manage_briefings(user, organizer_id: int, year: int) -> bool:
@@ -501,8 +549,7 @@ def managed_briefings(user, year: int) -> QuerySet[Meeting]:
     if not roots:
         return qs.none()
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    below = ParentPeriod.objects.descendant_ids(roots, first, last)
-    return qs.filter(organizer_id__in=roots | below)
+    return qs.filter(organizer_id__in=OrganizationLink.objects.below(roots, first, last))
 
 
 def briefing_organizers(user) -> QuerySet[Organization]:
@@ -636,7 +683,7 @@ class OfficerRights:
 
 def officer_rights(user, organization: Organization) -> OfficerRights:
     access = access_for(user)
-    if access.is_superuser or organization.pk in access.managed_org_ids:
+    if access.is_superuser or access.manages(organization.pk):
         return OfficerRights(manage_all=True)
     manager = (
         not organization.has_ended

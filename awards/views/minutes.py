@@ -31,7 +31,7 @@ def can_read_minutes(user, cluster_year: ClusterYear, meeting: Meeting) -> bool:
     if cluster_year.head_id in own or cluster_year.deputy_id in own:
         return True
     # The organiser's viewers and the observers above it.
-    return bool((own | access.read_subtree_ids) & running_org_ids(cluster_year))
+    return access.reads_below_any(running_org_ids(cluster_year))
 
 
 def _minutes(request, cluster_year):

@@ -172,8 +172,14 @@ class OrganizationResource(resources.ModelResource):
         forget_access(self.user)
         access = access_for(self.user)
         self.is_superuser = access.is_superuser
-        self.managed = access.managed_org_ids
-        self.placeable = set(placement_choices(self.user).values_list("pk", flat=True))
+        self.managed = set(
+            Organization.objects.filter(pk__in=access.managed, code__in=referred).values_list(
+                "pk", flat=True
+            )
+        )
+        self.placeable = set(
+            placement_choices(self.user).filter(code__in=referred).values_list("pk", flat=True)
+        )
         self.parents_now = ParentPeriod.objects.parents_on(
             [o.pk for o in self.known.values()], self.today
         )

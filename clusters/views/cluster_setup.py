@@ -29,6 +29,7 @@ from ..models import (
     ClusterYearStatus,
     Membership,
     Organization,
+    OrganizationLink,
     ParentPeriod,
 )
 from ..permissions import (
@@ -134,8 +135,11 @@ def _member_choices(cluster_year):
 def _candidate_choices(user, cluster_year):
     """Units staff may add: the ones they keep that stood below the organiser during the
     year and existed then, not yet members."""
-    below = ParentPeriod.objects.descendant_ids(
-        [cluster_year.cluster.organizer_id], cluster_year.first_day, cluster_year.as_of
+    below = OrganizationLink.objects.below(
+        [cluster_year.cluster.organizer_id],
+        cluster_year.first_day,
+        cluster_year.as_of,
+        self_included=False,
     )
     return (
         managed_organizations(user)

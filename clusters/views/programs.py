@@ -49,7 +49,6 @@ from ..models import (
 )
 from ..permissions import (
     StaffOnlyMixin,
-    _kept_organizer_ids,
     access_for,
     cluster_years_for,
     program_organizers,
@@ -69,7 +68,7 @@ def kept_programs(user) -> QuerySet[EmulationProgram]:
     access = access_for(user)
     if access.is_superuser:
         return EmulationProgram.objects.all()
-    return EmulationProgram.objects.filter(organizer_id__in=_kept_organizer_ids(access))
+    return EmulationProgram.objects.filter(organizer_id__in=access.kept_organizers)
 
 
 def programs_for(user) -> QuerySet[EmulationProgram]:
@@ -84,13 +83,15 @@ def programs_for(user) -> QuerySet[EmulationProgram]:
         cluster__organizer_id=OuterRef("organizer_id"), year=OuterRef("year")
     )
     return EmulationProgram.objects.filter(
-        Q(organizer_id__in=_kept_organizer_ids(access) | access.read_subtree_ids) | Exists(scored)
+        Q(organizer_id__in=access.kept_organizers)
+        | Q(organizer_id__in=access.read_subtree)
+        | Exists(scored)
     )
 
 
 def can_edit_program(user, program: EmulationProgram) -> bool:
     access = access_for(user)
-    return access.is_superuser or program.organizer_id in _kept_organizer_ids(access)
+    return access.keeps_organizer(program.organizer_id)
 
 
 class ProgramMixin(LoginRequiredMixin):
