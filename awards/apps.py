@@ -13,8 +13,13 @@ class AwardsConfig(AppConfig):
         # The review meeting (clusters) asks the vote before it closes and before the
         # attendance changes, without importing this app.
         from clusters.services.meetings import HOOKS
+        from clusters.views.autocomplete import ORGANIZATION_SCOPES
 
+        from .permissions import conferring_organizers
         from .services import votes
+
+        # The decision's organiser picker: the organisations whose forms the user confers.
+        ORGANIZATION_SCOPES["conferring"] = conferring_organizers
 
         if votes.closing_gaps not in HOOKS["closing_gaps"]:
             HOOKS["closing_gaps"].append(votes.closing_gaps)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     achievement,
+    autocomplete,
     fairness,
     inbox,
     minutes,
@@ -18,6 +19,11 @@ app_name = "awards"
 year = "<slug:code>/<int:year>/"
 
 urlpatterns = [
+    path(
+        "autocomplete/award-types/",
+        autocomplete.AwardTypeAutocomplete.as_view(),
+        name="award_type_autocomplete",
+    ),
     path(year + "minutes/", minutes.minutes_preview, name="minutes_preview"),
     path(year + "minutes.pdf", minutes.minutes_pdf, name="minutes_pdf"),
     path(year + "minutes.docx", minutes.minutes_docx, name="minutes_docx"),

@@ -18,6 +18,7 @@ from .models import (
     Membership,
     Officer,
     Organization,
+    OrganizationLink,
     OrganizationName,
     Pact,
     PactSignatory,
@@ -74,6 +75,27 @@ class ParentPeriodAdmin(SimpleHistoryAdmin):
     list_filter = ["organization__kind", "parent__kind"]
     search_fields = ["organization__name", "parent__name", "decision"]
     autocomplete_fields = ["organization", "parent"]
+
+
+@admin.register(OrganizationLink)
+class OrganizationLinkAdmin(admin.ModelAdmin):
+    """The closed-over tree, kept by the parent periods' signals: to read, never to edit (a
+    wrong row would change what people see; `OrganizationLink.objects.rebuild()` remakes it)."""
+
+    list_display = ["ancestor", "descendant", "depth", "valid_from", "valid_to"]
+    list_filter = ["depth"]
+    list_select_related = ["ancestor", "descendant"]
+    search_fields = ["ancestor__code", "ancestor__name", "descendant__code", "descendant__name"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Restructuring)

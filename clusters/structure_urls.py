@@ -3,6 +3,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from .views import (
+    autocomplete,
     cluster_setup,
     imports,
     next_year,
@@ -20,6 +21,27 @@ urlpatterns = [
         "",
         login_required(RedirectView.as_view(pattern_name="structure:organization_list")),
         name="index",
+    ),
+    # The pickers' answers: a search among what the user may choose there.
+    path(
+        "autocomplete/organizations/<slug:scope>/",
+        autocomplete.OrganizationAutocomplete.as_view(),
+        name="organization_autocomplete",
+    ),
+    path(
+        "autocomplete/clusters/<slug:scope>/",
+        autocomplete.ClusterAutocomplete.as_view(),
+        name="cluster_autocomplete",
+    ),
+    path(
+        "autocomplete/members/<slug:code>/<int:year>/",
+        autocomplete.MemberAutocomplete.as_view(),
+        name="member_autocomplete",
+    ),
+    path(
+        "autocomplete/candidates/<slug:code>/<int:year>/",
+        autocomplete.CandidateAutocomplete.as_view(),
+        name="candidate_autocomplete",
     ),
     path("organizations/", organizations.OrganizationListView.as_view(), name="organization_list"),
     path("organizations/import/", imports.structure_import, name="structure_import"),

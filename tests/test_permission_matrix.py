@@ -390,6 +390,17 @@ MATRIX = {
     "clusters:briefing_preview": ("get", briefing_kwargs, READ_YEAR),
     "clusters:briefing_pdf": ("get", briefing_kwargs, READ_YEAR),
     "structure:index": ("get", None, everyone(302)),
+    # The pickers' answers: a search within what the user reads (an outsider finds nothing),
+    # the candidates and members of a year for those who manage it.
+    "structure:organization_autocomplete": (
+        "get",
+        lambda world: {"scope": "readable"},
+        everyone(200),
+    ),
+    "structure:cluster_autocomplete": ("get", lambda world: {"scope": "readable"}, everyone(200)),
+    "structure:member_autocomplete": ("get", year_kwargs, PROVINCE_STAFF),
+    "structure:candidate_autocomplete": ("get", year_kwargs, PROVINCE_STAFF),
+    "awards:award_type_autocomplete": ("get", None, everyone(200)),
     "structure:organization_list": ("get", None, everyone(200)),
     "structure:organization_create": ("get", None, KEEPERS),
     # The province: its staff and viewer, the units below (they read what is above them).

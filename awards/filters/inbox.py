@@ -5,9 +5,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from clusters.forms.pickers import cluster_picker
 from clusters.models import Cluster
 from emulation.forms import style_form
 
+from ..forms.pickers import award_type_picker
 from ..models import PENDING_STATUSES, AwardType, Nomination, NominationStatus
 
 # What the inbox shows when no status is chosen: the nominations waiting for the staff.
@@ -26,12 +28,14 @@ class InboxFilter(django_filters.FilterSet):
         field_name="cluster_year__cluster",
         queryset=Cluster.objects.none(),
         empty_label=_("All clusters"),
+        widget=cluster_picker("kept"),
     )
     award_type = django_filters.ModelChoiceFilter(
         label=_("Award form"),
         queryset=AwardType.objects.none(),
         empty_label=_("All forms"),
         method="filter_award_type",
+        widget=award_type_picker(),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), method="filter_status", empty_label=_("Any status")

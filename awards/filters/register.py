@@ -5,9 +5,11 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clusters.forms.pickers import unit_picker
 from clusters.models import Organization
 from emulation.forms import style_form
 
+from ..forms.pickers import award_type_picker
 from ..models import AwardStatus, AwardType
 
 
@@ -43,10 +45,16 @@ class AwardFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("Name, with or without diacritics")}),
     )
     organization = django_filters.ModelChoiceFilter(
-        label=_("Organisation"), queryset=Organization.objects.none(), empty_label=_("All")
+        label=_("Organisation"),
+        queryset=Organization.objects.none(),
+        empty_label=_("All"),
+        widget=unit_picker("readable", placeholder=_("Any organisation")),
     )
     award_type = django_filters.ModelChoiceFilter(
-        label=_("Form"), queryset=AwardType.objects.none(), empty_label=_("All forms")
+        label=_("Form"),
+        queryset=AwardType.objects.none(),
+        empty_label=_("All forms"),
+        widget=award_type_picker(),
     )
     decision = django_filters.CharFilter(
         label=_("Decision number"), field_name="decision__number", lookup_expr="icontains"

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from emulation.forms import style_form
 
+from ..forms.pickers import unit_picker
 from ..models import (
     Cluster,
     ClusterKind,
@@ -25,14 +26,22 @@ class ClusterFilter(django_filters.FilterSet):
         label=_("Year"), method="filter_year", empty_label=_("Latest year")
     )
     organizer = django_filters.ModelChoiceFilter(
-        label=_("Organiser"), queryset=Organization.objects.none()
+        label=_("Organiser"),
+        queryset=Organization.objects.none(),
+        widget=unit_picker("readable", placeholder=_("Any organiser")),
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ClusterKind.choices)
     head = django_filters.ModelChoiceFilter(
-        label=_("Head unit"), queryset=Organization.objects.none(), method="filter_head"
+        label=_("Head unit"),
+        queryset=Organization.objects.none(),
+        method="filter_head",
+        widget=unit_picker("readable", placeholder=_("Any unit")),
     )
     member = django_filters.ModelChoiceFilter(
-        label=_("Member unit"), queryset=Organization.objects.none(), method="filter_member"
+        label=_("Member unit"),
+        queryset=Organization.objects.none(),
+        method="filter_member",
+        widget=unit_picker("readable", placeholder=_("Any unit")),
     )
 
     class Meta:

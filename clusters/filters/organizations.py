@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from emulation.forms import style_form
 
+from ..forms.pickers import candidate_picker, use_picker
 from ..models import (
     Organization,
     OrganizationKind,
@@ -62,6 +63,10 @@ class CandidateFilter(django_filters.FilterSet):
         self.cluster_year = cluster_year
         self.filters["parent"].queryset = parents
         self.form.fields["parent"].queryset = parents
+        use_picker(
+            self.form.fields["parent"],
+            candidate_picker(cluster_year, of="parents", placeholder=_("Any unit")),
+        )
         style_form(self.form)
 
     def filter_search(self, queryset, name, value):

@@ -15,6 +15,7 @@ from ..models import (
     Membership,
 )
 from .base import OrganizationLabelMixin, StyledForm, reason_field
+from .pickers import candidate_picker, member_picker, unit_picker, use_picker
 
 # Cluster codes that are addresses of their own under /clusters/.
 RESERVED_CODES = {"briefings"}
@@ -43,6 +44,7 @@ class ClusterForm(StyledForm, OrganizationLabelMixin, forms.ModelForm):
     def __init__(self, *args, organizers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organizer"].queryset = organizers
+        use_picker(self.fields["organizer"], unit_picker("placement"))
         self.label_choices("organizer")
         if self.instance.pk:
             # The code is in every address and export: it stays.
@@ -109,6 +111,7 @@ class ClusterYearManageForm(StyledForm, OrganizationLabelMixin, forms.ModelForm)
         super().__init__(*args, **kwargs)
         for name in ("head", "deputy"):
             self.fields[name].queryset = members
+            use_picker(self.fields[name], member_picker(self.instance))
         self.label_choices("head", "deputy")
         # Staff open a year that is set up; review, submission and closing come from the
         # year-end meeting and the approval, never from this form.
@@ -151,6 +154,7 @@ class MembershipForm(StyledForm, OrganizationLabelMixin, forms.ModelForm):
             del self.fields["organization"]
         else:
             self.fields["organization"].queryset = candidates
+            use_picker(self.fields["organization"], candidate_picker(cluster_year))
             self.label_choices("organization")
             del self.fields["left_on"]
 

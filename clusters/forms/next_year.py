@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from emulation.forms import style_form
 
 from .base import reason_field
+from .pickers import member_list_picker
 
 
 class PrepareNextYearForm(forms.Form):
@@ -31,6 +32,8 @@ class PrepareNextYearForm(forms.Form):
                     choices=choices,
                     required=False,
                     initial=str(unit.pk) if unit else "",
+                    # A search among this year's members: only the chosen one is rendered.
+                    widget=member_list_picker(draft.source),
                 )
         self.fields["reason"].initial = _("Next year prepared from %(year)s") % {
             "year": plan.year - 1

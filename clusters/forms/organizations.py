@@ -16,6 +16,7 @@ from ..models import (
     Organization,
 )
 from .base import OrganizationLabelMixin, StyledForm, reason_field
+from .pickers import unit_picker, use_picker
 
 
 class OrganizationCreateForm(StyledForm, OrganizationLabelMixin, forms.ModelForm):
@@ -46,6 +47,7 @@ class OrganizationCreateForm(StyledForm, OrganizationLabelMixin, forms.ModelForm
     def __init__(self, *args, parents, allow_root=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parents
+        use_picker(self.fields["parent"], unit_picker("placement"))
         # The operator founds the top of the tree (the confederation); everyone else places
         # a unit under one they keep.
         self.fields["parent"].required = not allow_root
@@ -156,4 +158,5 @@ class MoveForm(StyledForm, OrganizationLabelMixin, forms.Form):
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = parents
+        use_picker(self.fields["new_parent"], unit_picker("placement"))
         self.label_choices("new_parent")

@@ -9,6 +9,7 @@ from ..models import (
     OrganizationStatus,
 )
 from .base import OrganizationLabelMixin, StyledForm, reason_field
+from .pickers import unit_picker, use_picker
 
 
 class RestructureForm(StyledForm, OrganizationLabelMixin, forms.Form):
@@ -48,7 +49,9 @@ class RestructureForm(StyledForm, OrganizationLabelMixin, forms.Form):
     def __init__(self, *args, endable, successors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ended"].queryset = endable
+        use_picker(self.fields["ended"], unit_picker("managed", multiple=True))
         self.fields["successors"].queryset = successors
+        use_picker(self.fields["successors"], unit_picker("placement", multiple=True))
         self.label_choices("ended", "successors")
 
 

@@ -53,8 +53,11 @@ def choose_organizer_and_year(request, organizers, default_year):
         organizer = organizers.filter(code=code).first()
         if organizer is None:
             raise Http404
-    elif len(organizers) == 1:
-        organizer = organizers[0]
+    else:
+        # The only one, if there is one: two rows at most, whatever the user keeps.
+        first_two = list(organizers[:2])
+        if len(first_two) == 1:
+            organizer = first_two[0]
     raw = str(source.get("year", ""))
     year = int(raw) if raw.isdigit() else default_year(organizer)
     if not 2000 <= year <= 2100:

@@ -26,7 +26,7 @@ from emulation.documents.responses import attachment
 
 from ..documents import briefing as notice
 from ..forms import briefings as briefing_forms
-from ..models import Conclusion, FollowUp, Meeting, year_end
+from ..models import Conclusion, FollowUp, Meeting, Organization, year_end
 from ..permissions import (
     briefing_organizers,
     briefings_for,
@@ -115,12 +115,15 @@ class BriefingListView(LoginRequiredMixin, ListView):
         context["years"] = sorted(
             set(scope.order_by().values_list("year", flat=True).distinct()), reverse=True
         )
-        context["organizers"] = sorted(
-            set(scope.order_by().values_list("organizer__code", "organizer__name").distinct()),
-            key=lambda item: item[1],
-        )
         context["chosen_year"] = self.request.GET.get("year", "")
-        context["chosen_organizer"] = self.request.GET.get("organizer", "")
+        chosen = self.request.GET.get("organizer", "")
+        context["chosen_organizer"] = chosen
+        # The organiser filter is a picker: only the chosen organiser is rendered.
+        context["chosen_organizer_item"] = (
+            Organization.objects.filter(code=chosen).only("code", "name").first()
+            if chosen
+            else None
+        )
         context["can_create"] = briefing_organizers(user).exists()
         return context
 

@@ -151,6 +151,15 @@ def _candidate_choices(user, cluster_year):
     )
 
 
+def _candidate_parents(user, cluster_year):
+    """The units the candidates stood directly under during the year (the batch's filter)."""
+    return Organization.objects.filter(
+        pk__in=ParentPeriod.objects.filter(organization__in=_candidate_choices(user, cluster_year))
+        .overlapping(cluster_year.first_day, cluster_year.as_of)
+        .values("parent_id")
+    ).order_by("name")
+
+
 class ClusterYearManageView(LoginRequiredMixin, ClusterYearRuleMixin, View):
     """Staff's page for a cluster-year: head and deputy with the persons acting for them
     (the rotation's proposal preselected), the handover, and the members with their dates."""
@@ -329,17 +338,11 @@ class MembershipBatchView(LoginRequiredMixin, ClusterYearRuleMixin, View):
 
     def candidates(self, request):
         cluster_year = self.cluster_year
-        candidates = _candidate_choices(request.user, cluster_year)
-        parents = Organization.objects.filter(
-            pk__in=ParentPeriod.objects.filter(organization__in=candidates)
-            .overlapping(cluster_year.first_day, cluster_year.as_of)
-            .values("parent_id")
-        ).order_by("name")
         return CandidateFilter(
             request.GET or None,
-            queryset=candidates,
+            queryset=_candidate_choices(request.user, cluster_year),
             cluster_year=cluster_year,
-            parents=parents,
+            parents=_candidate_parents(request.user, cluster_year),
         )
 
     def page(self, request, filterset, form, status=200):

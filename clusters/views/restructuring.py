@@ -144,15 +144,8 @@ class RestructureView(StaffOnlyMixin, View):
                     return render(request, self.template, {"form": form})
                 messages.success(request, _("The restructuring was recorded."))
                 return redirect(record)
-        move_choices = list(
-            organizer_choices(request.user)
-            .exclude(pk__in=[o.pk for o in plan.ended])
-            .order_by("name")
-        )
-        successor_choices = list(
-            targets.exclude(pk__in=[o.pk for o in plan.ended]).order_by("name")
-        )
-        successor_ids = {org.pk: {s.pk for s in plan.successors[org.pk]} for org in plan.ended}
+        # Successors and new parents are chosen with pickers (a search among the targets):
+        # only the chosen ones are rendered.
         return render(
             request,
             self.template,
@@ -160,9 +153,7 @@ class RestructureView(StaffOnlyMixin, View):
                 "form": form,
                 "plan": plan,
                 "signature": signature,
-                "ended_rows": [(org, successor_ids[org.pk]) for org in plan.ended],
-                "move_choices": move_choices,
-                "successor_choices": successor_choices,
+                "ended_rows": [(org, plan.successors[org.pk]) for org in plan.ended],
                 "hidden_fields": [field for field in form],
             },
         )

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from clusters.models import ClusterYear, Officer, Organization, OrganizationKind
 from clusters.permissions import can_act_as_head, can_view_cluster_year
 from emulation.demo import seed_demo
+from tests.e2e.pickers import pick
 from tests.e2e.test_foundation_browser import log_in
 from tests.factories import (
     ClusterFactory,
@@ -57,7 +58,7 @@ def test_staff_prepare_next_year_and_the_new_head_gets_the_rights(page, live_ser
         "Công đoàn cơ sở Công ty Cổ phần Cảng Phan Thiết"
     )
     expect(row).to_contain_text(f"phó cụm năm {year}")
-    head.select_option(label="Công đoàn phường Mũi Né")
+    pick(head, "mui ne", "Công đoàn phường Mũi Né")
     page.get_by_role("button", name=f"Xác nhận và tạo năm {year + 1}").click()
     expect(page.get_by_role("alert")).to_contain_text(f"Đã chuẩn bị năm {year + 1}")
 
@@ -113,16 +114,11 @@ def test_staff_replay_a_restructuring_and_undo_it(page, live_server, district_wo
     base = live_server.url
     log_in(page, base, "canbo")
     page.goto(f"{base}/structure/restructure/")
-    page.get_by_label("Các tổ chức chấm dứt hoạt động").select_option(
-        label=[
-            "Liên đoàn Lao động huyện Bắc (Liên đoàn Lao động cấp huyện)",
-            "Liên đoàn Lao động huyện Nam (Liên đoàn Lao động cấp huyện)",
-        ]
-    )
+    ended = page.get_by_label("Các tổ chức chấm dứt hoạt động")
+    pick(ended, "huyen bac", "Liên đoàn Lao động huyện Bắc")
+    pick(ended, "huyen nam", "Liên đoàn Lao động huyện Nam")
     page.get_by_label("Ngày hoạt động cuối cùng").fill(f"30/06/{year}")
-    page.get_by_label("Đơn vị kế thừa").select_option(
-        label="Liên đoàn Lao động tỉnh Thử (Liên đoàn Lao động tỉnh, thành phố)"
-    )
+    pick(page.get_by_label("Đơn vị kế thừa"), "tinh thu", "Liên đoàn Lao động tỉnh Thử")
     page.get_by_label("Số, ký hiệu quyết định").fill("Quyết định số 7/QĐ-LĐLĐ")
     page.get_by_role("button", name="Xem trước").click()
 

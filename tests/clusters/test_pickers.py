@@ -1,0 +1,138 @@
+"""The pickers: a choice among units or clusters is a search as you type, scoped like the
+lists, never a `<select>` of every unit."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from clusters.models import Organization
+from tests.clusters.test_structure_views import add_units
+from tests.factories import ClusterFactory, ClusterYearFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def found(client, name, query="", **kwargs):
+    url = reverse(name, kwargs=kwargs or None)
+    response = client.get(url, {"q": query} if query else {})
+    assert response.status_code == 200
+    # A unit's label: its name, then its locality where the name does not say it.
+    return [row["text"].split(" – Huyện ")[0] for row in response.json()["results"]]
+
+
+def test_unit_search_finds_without_diacritics_within_what_the_user_reads(client, world):
+    client.force_login(world.users["staff"])
+    texts = found(client, "structure:organization_autocomplete", "vinh hao", scope="readable")
+    assert texts == ["Liên đoàn Lao động huyện Vĩnh Hảo"]
+    # The other province is not read by the province's staff.
+    assert found(client, "structure:organization_autocomplete", "khac", scope="readable") == []
+    client.force_login(world.users["outsider"])
+    assert found(client, "structure:organization_autocomplete", "vinh hao", scope="readable") == []
+
+
+def test_unit_search_pages_by_twenty(client, world):
+    add_units(world, 15)  # thirty units more below the province
+    client.force_login(world.users["staff"])
+    url = reverse("structure:organization_autocomplete", kwargs={"scope": "readable"})
+    first = client.get(url).json()
+    assert len(first["results"]) == 20 and first["pagination"]["more"] is True
+    second = client.get(url, {"page": 2}).json()
+    assert not {r["id"] for r in first["results"]} & {r["id"] for r in second["results"]}
+
+
+def test_organiser_chooser_sends_codes_and_only_the_organisers_kept(client, world):
+    client.force_login(world.users["unit_officer"])
+    url = reverse("structure:organization_autocomplete", kwargs={"scope": "organizers"})
+    rows = client.get(url, {"value": "code"}).json()["results"]
+    # The unit officer keeps the district's cluster, not the province's.
+    assert [row["id"] for row in rows] == ["member-unit"]
+
+
+def test_unknown_scope_is_not_found(client, world):
+    client.force_login(world.users["staff"])
+    url = reverse("structure:organization_autocomplete", kwargs={"scope": "everything"})
+    assert client.get(url).status_code == 404
+    url = reverse("structure:cluster_autocomplete", kwargs={"scope": "everything"})
+    assert client.get(url).status_code == 404
+
+
+def test_candidates_are_the_units_staff_keep_below_the_organiser_not_yet_members(client, world):
+    client.force_login(world.users["staff"])
+    kwargs = {"code": world.cluster.code, "year": world.year}
+    texts = found(client, "structure:candidate_autocomplete", **kwargs)
+    names = set(texts)
+    assert "Công đoàn cơ sở Trường Tiểu học A" in names
+    assert not names & {"Liên đoàn Lao động huyện Đầu", "Liên đoàn Lao động huyện Vĩnh Hảo"}
+    assert "Liên đoàn Lao động tỉnh Khác" not in names
+    members = found(client, "structure:member_autocomplete", "dau", **kwargs)
+    assert members == ["Liên đoàn Lao động huyện Đầu"]
+
+
+def test_cluster_search_by_organiser_without_diacritics(client, world):
+    client.force_login(world.users["staff"])
+    texts = found(client, "structure:cluster_autocomplete", "vinh hao", scope="readable")
+    assert texts == ["Cụm thi đua số 1 – Liên đoàn Lao động huyện Vĩnh Hảo (cum-huyen-1)"]
+
+
+def test_award_form_search_within_what_the_user_reads(client, world):
+    from awards.models import AwardType
+
+    AwardType.objects.create(
+        organizer=world.province, name="Cờ thi đua xuất sắc", kind="excellent_flag"
+    )
+    AwardType.objects.create(
+        organizer=world.other_province, name="Cờ của tỉnh khác", kind="excellent_flag"
+    )
+    client.force_login(world.users["staff"])
+    texts = found(client, "awards:award_type_autocomplete", "Cờ")
+    assert [t for t in texts if "Cờ" in t] == [
+        "Cờ thi đua xuất sắc – Liên đoàn Lao động tỉnh Thử Nghiệm"
+    ]
+
+
+# Every form with a choice of unit, cluster or organiser, for the province's staff.
+FORM_PAGES = [
+    ("structure:organization_list", {}),
+    ("structure:organization_create", {}),
+    ("structure:organization_move", {"code": "head-unit"}),
+    ("structure:cluster_create", {}),
+    ("structure:cluster_edit", {"code": "cum-1"}),
+    ("clusters:cluster_list", {}),
+    ("structure:cluster_year_manage", "year"),
+    ("structure:membership_batch", "year"),
+    ("structure:restructure", {}),
+    ("structure:prepare_next_year", {}),
+    ("structure:program_list", {}),
+    ("structure:program_create", {}),
+    ("clusters:briefing_list", {}),
+    ("clusters:briefing_create", {}),
+    ("awards:inbox", {}),
+    ("awards:register", {}),
+    ("awards:fairness", {}),
+    ("awards:decision_create", {}),
+    ("awards:overview", {"_query": {"organizer": "province"}}),
+]
+
+
+def largest_select(html: str) -> int:
+    selects = re.findall(r"<select\b.*?</select>", html, flags=re.S)
+    return max((s.count("<option") for s in selects), default=0)
+
+
+def test_no_form_renders_a_select_of_every_unit(client, world):
+    """With 300 units and 120 clusters, no page puts more than 100 options in one list."""
+    add_units(world, 150)
+    organisers = list(Organization.objects.filter(parent_periods__parent=world.province)[:120])
+    for number, organiser in enumerate(organisers, start=10):
+        cluster = ClusterFactory(organizer=organiser, number=number, code=f"cum-x-{number}")
+        ClusterYearFactory(cluster=cluster, year=world.year, members=[])
+    client.force_login(world.users["staff"])
+    for name, kwargs in FORM_PAGES:
+        kwargs = dict(kwargs) if isinstance(kwargs, dict) else kwargs
+        if kwargs == "year":
+            kwargs = {"code": world.cluster.code, "year": world.year}
+        query = kwargs.pop("_query", {}) if isinstance(kwargs, dict) else {}
+        response = client.get(reverse(name, kwargs=kwargs or None), query)
+        assert response.status_code == 200, name
+        assert largest_select(response.content.decode()) < 100, name
