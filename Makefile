@@ -26,6 +26,9 @@ run: $(VENV)/.installed
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000/ – log in with a demo user above (see README.md)."
+	@# A background worker beside the server (the zips and the overview's files), stopped with it.
+	$(DEV_ENV) $(PY) manage.py db_worker --queue-name '*' -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 system-deps:

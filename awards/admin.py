@@ -6,6 +6,7 @@ from .models import (
     AwardRule,
     AwardType,
     Decision,
+    Export,
     HonourRoll,
     Nomination,
     Notification,
@@ -143,3 +144,19 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "text"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """The downloads prepared in the background: to follow one that failed; `prune_exports`
+    deletes them after the retention."""
+
+    list_display = ["created_at", "kind", "year", "requested_by", "status", "parts_done", "size"]
+    list_filter = ["status", "kind"]
+    search_fields = ["requested_by__username", "organizer__name", "cluster_year__cluster__code"]
+    list_select_related = ["requested_by"]
+    raw_id_fields = ["requested_by", "organizer", "cluster_year"]
+    readonly_fields = [f.name for f in Export._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -4,9 +4,14 @@ cluster's proposal (tờ trình) to the organiser, the organiser's decisions and
 Builds on `clusters` and is the only one of the two apps that imports the other.
 """
 
+import datetime
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -528,3 +533,104 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class ExportKind(models.TextChoices):
+    YEAR = "year", _("Every document of an organiser's year")
+    CLUSTER_YEAR = "cluster_year", _("Every document of a cluster-year")
+    OVERVIEW = "overview", _("The organiser's overview")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being prepared")
+    ASSEMBLING = "assembling", _("Being packed")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Export(models.Model):
+    """A download prepared in the background (a task per cluster, see awards.tasks): a year's
+    or a cluster-year's documents as one zip, or the organiser's overview. Personal – it holds
+    what its requester may read – and deleted after `settings.EXPORT_RETENTION_DAYS`."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=ExportKind.choices)
+    # "pdf", "xlsx" for the overview, "zip" for the others.
+    format = models.CharField(_("format"), max_length=8, default="zip")
+    organizer = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    cluster_year = models.ForeignKey(
+        ClusterYear, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    # None: asked for by `export_year` on the command line (every document, no download).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="exports",
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    parts_total = models.PositiveIntegerField(default=0)
+    parts_done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/", blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("download")
+        verbose_name_plural = _("downloads")
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="export_user_created_idx"),
+            models.Index(fields=["created_at"], name="export_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("awards:export_detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        year = str(self.year)
+        if self.kind == ExportKind.CLUSTER_YEAR:
+            return _("Every document of %(cluster)s, %(year)s") % {
+                "cluster": self.cluster_year.cluster.name,
+                "year": year,
+            }
+        if self.kind == ExportKind.OVERVIEW:
+            return _("Overview of the clusters of %(organizer)s, %(year)s (%(format)s)") % {
+                "organizer": self.organizer.name,
+                "year": year,
+                "format": self.format.upper(),
+            }
+        return _("Every document of the clusters of %(organizer)s, %(year)s") % {
+            "organizer": self.organizer.name,
+            "year": year,
+        }
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return int(100 * self.parts_done / self.parts_total) if self.parts_total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    @property
+    def waits_long(self) -> bool:
+        """Still waiting for a worker two minutes on: none may be running."""
+        return self.status == ExportStatus.QUEUED and self.created_at < timezone.now() - (
+            datetime.timedelta(minutes=2)
+        )

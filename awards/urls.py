@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     achievement,
     autocomplete,
+    exports,
     fairness,
     inbox,
     minutes,
@@ -24,6 +25,12 @@ urlpatterns = [
         autocomplete.AwardTypeAutocomplete.as_view(),
         name="award_type_autocomplete",
     ),
+    # Downloads prepared in the background (an organiser's year, its overview, a cluster-year).
+    path("exports/", exports.export_list, name="export_list"),
+    path("exports/organizer/", exports.export_organizer_start, name="export_organizer_start"),
+    path("exports/<uuid:pk>/", exports.export_detail, name="export_detail"),
+    path("exports/<uuid:pk>/download/", exports.export_download, name="export_download"),
+    path(year + "documents/", exports.export_cluster_year_start, name="export_cluster_year_start"),
     path(year + "minutes/", minutes.minutes_preview, name="minutes_preview"),
     path(year + "minutes.pdf", minutes.minutes_pdf, name="minutes_pdf"),
     path(year + "minutes.docx", minutes.minutes_docx, name="minutes_docx"),
@@ -97,8 +104,6 @@ urlpatterns = [
     path("fairness/", fairness.fairness, name="fairness"),
     # The organiser's overview of a year.
     path("overview/", overview.overview, name="overview"),
-    path("overview.pdf", overview.overview_pdf, name="overview_pdf"),
-    path("overview.xlsx", overview.overview_xlsx, name="overview_xlsx"),
     # Notifications.
     path("notifications/", notifications.notification_list, name="notifications"),
     path(

@@ -275,6 +275,42 @@ def crawl(base: str, username: str, password: str, report: Report, assets_seen: 
     log(f"  {username}: {visited} pages")
 
 
+def background_export(base: str, password: str, report: Report) -> None:
+    """A staff user asks for a year as one zip; the worker beside gunicorn prepares it; the
+    page reports it ready and the file downloads."""
+    browser = Browser(base)
+    if not login(browser, "lamdong", password, report):
+        return
+    overview = browser.request("/awards/overview/?organizer=ldld-binh-thuan&year=2024")
+    answer = browser.request(
+        "/awards/exports/organizer/",
+        {
+            "organizer": "ldld-binh-thuan",
+            "year": "2024",
+            "kind": "year",
+            "csrfmiddlewaretoken": parse(overview).csrf,
+        },
+        follow=False,
+    )
+    if answer.status != 302:
+        report.fail(f"lamdong: asking for the year's zip answered {answer.status}")
+        return
+    page = urllib.parse.urlsplit(answer.headers["location"]).path
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if "/download/" in browser.request(page).text:
+            break
+        time.sleep(1)
+    else:
+        report.fail(f"lamdong: the year's zip was not ready within 300 s ({page})")
+        return
+    download = browser.request(page + "download/")
+    if download.status != 200 or not download.body.startswith(b"PK"):
+        report.fail(f"lamdong: the year's zip answered {download.status}")
+        return
+    log(f"  background export: {len(download.body)} bytes")
+
+
 # Running ------------------------------------------------------------------------------------
 
 
@@ -340,13 +376,27 @@ def main() -> int:
         start_new_session=True,
     )
     report = Report()
+    worker = None
     try:
         wait_until_up(base, server)
+        # The background worker, as the compose file's worker service runs it.
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         users = demo_users(env)
         assets_seen: set[str] = set()
         for username, password in users:
             crawl(base, username, password, report, assets_seen)
+        background_export(base, users[0][1], report)
     finally:
+        if worker is not None:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=60)
         os.killpg(server.pid, signal.SIGTERM)
         output = server.communicate(timeout=60)[0].decode("utf-8", "replace")
         if report.failures or server.returncode not in (0, -signal.SIGTERM):

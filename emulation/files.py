@@ -17,16 +17,17 @@ def _current_umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_output(target: Path):
+def atomic_output(target: Path, *, catch_sigterm: bool = True):
     """Yield a temporary path in `target`'s folder; on success it becomes `target` with the
     usual permissions (0666 less the umask, as any new file); on an error, an interrupt or a
-    SIGTERM it is removed and `target` is left as it was."""
+    SIGTERM it is removed and `target` is left as it was. A background worker, which stops
+    between tasks on a SIGTERM of its own, passes catch_sigterm=False."""
     target = Path(target)
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(handle)
     temporary = Path(name)
     previous = None
-    if threading.current_thread() is threading.main_thread():
+    if catch_sigterm and threading.current_thread() is threading.main_thread():
         # A SIGTERM (a stopped container, a killed job) ends the command through the cleanup
         # below instead of leaving the temporary file behind.
         def stop(signum, frame):

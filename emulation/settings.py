@@ -68,10 +68,24 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "emulation",
     "clusters",
     "awards",
 ]
+
+# Background tasks (Django's tasks API): queued in the database, run by `manage.py db_worker`
+# (`make run` starts one, the compose file has a worker service). Another backend (e.g. a
+# Celery or RQ one for the whole country) replaces it here with no change in the code.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "exports"],
+    }
+}
+# Downloads prepared in the background are deleted after this many days (`prune_exports`).
+EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "3"))
 
 MIDDLEWARE = [
     # Before everything else: a container's health check asks by an address that need not be

@@ -44,6 +44,18 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_at_once(settings):
+    """Background tasks run at once, in the request that queues them (on its commit), unless
+    a test asks for the database backend and a worker (tests/awards/test_exports.py)."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "exports"],
+        }
+    }
+
+
 @dataclass
 class World:
     """A province with a cluster of districts, a district organising its own cluster, and an

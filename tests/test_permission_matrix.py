@@ -247,6 +247,29 @@ def achievement_kwargs(world):
     return kwargs
 
 
+def export_kwargs(world):
+    """A finished export of the year's clusters, asked for by the province's staff."""
+    from django.conf import settings
+
+    from awards.models import Export, ExportKind, ExportStatus
+
+    export = Export.objects.create(
+        kind=ExportKind.YEAR,
+        organizer=world.province,
+        year=world.year,
+        requested_by=world.users["staff"],
+        status=ExportStatus.DONE,
+        parts_total=2,
+        parts_done=2,
+    )
+    path = settings.MEDIA_ROOT / "exports" / str(export.pk) / "province.zip"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"PK\x05\x06" + bytes(18))
+    export.file = f"exports/{export.pk}/province.zip"
+    export.save()
+    return {"pk": export.pk}
+
+
 def overview_kwargs(world):
     return {"_query": {"organizer": world.province.code, "year": world.year}}
 
@@ -511,8 +534,21 @@ MATRIX = {
     # The organiser's overview: the staff who keep its clusters (the unit officer keeps only
     # its district's cluster, not the province's).
     "awards:overview": ("get", overview_kwargs, OVERVIEW),
-    "awards:overview_pdf": ("get", overview_kwargs, OVERVIEW),
-    "awards:overview_xlsx": ("get", overview_kwargs, OVERVIEW),
+    # Downloads prepared in the background: the overview's and the year's for the same staff,
+    # a cluster-year's for its readers; each export is its requester's only (the staff's here).
+    "awards:export_organizer_start": (
+        "post",
+        lambda world: {"_query": overview_kwargs(world)["_query"] | {"kind": "year"}},
+        {p: 302 if v == 200 else v for p, v in OVERVIEW.items()},
+    ),
+    "awards:export_cluster_year_start": (
+        "post",
+        year_kwargs,
+        everyone(302) | {"outsider": 404},
+    ),
+    "awards:export_list": ("get", None, everyone(200)),
+    "awards:export_detail": ("get", export_kwargs, everyone(404) | {"staff": 200}),
+    "awards:export_download": ("get", export_kwargs, everyone(404) | {"staff": 200}),
     # Notifications: each user's own.
     "awards:notifications": ("get", None, everyone(200)),
     "awards:notification_open": ("get", notification_kwargs, everyone(404) | {"staff": 302}),

@@ -1,5 +1,6 @@
 """The organiser's overview of a year (tổng hợp kết quả các cụm): a page to choose the organiser
-and the year with the table, its PDF and its XLSX.
+and the year with the table; its PDF and its XLSX are prepared in the background
+(awards.views.exports).
 
 For the staff who keep the organiser's clusters: a user who keeps none gets 403, an organiser
 outside the ones the user keeps 404. A constant number of queries whatever the clusters.
@@ -9,18 +10,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from clusters.models import ClusterYear, year_end
 from clusters.views.base import choose_organizer_and_year
 from emulation.documents.base import DocumentError
-from emulation.documents.pdf import render_pdf
-from emulation.documents.responses import attachment
-from emulation.documents.xlsx import render_table_xlsx
 
-from ..documents.overview import TEMPLATE, build_overview
+from ..documents.overview import build_overview
 from ..permissions import decision_organizers, keeps_clusters
 
 
@@ -48,16 +45,6 @@ def _chosen(request):
     return organizers, organizer, year
 
 
-def _document(request):
-    _organizers, organizer, year = _chosen(request)
-    if organizer is None:
-        raise Http404
-    try:
-        return build_overview(organizer, year)
-    except DocumentError as error:  # no cluster that year
-        raise Http404(str(error)) from error
-
-
 @login_required
 def overview(request):
     organizers, organizer, year = _chosen(request)
@@ -82,19 +69,3 @@ def overview(request):
             "query": query,
         },
     )
-
-
-@login_required
-def overview_pdf(request):
-    document = _document(request)
-    with translation.override("vi"):
-        content = render_pdf(TEMPLATE, {"document": document})
-    return attachment(content, document.filename, "pdf")
-
-
-@login_required
-def overview_xlsx(request):
-    document = _document(request)
-    with translation.override("vi"):
-        content = render_table_xlsx(document)
-    return attachment(content, document.filename, "xlsx")

@@ -139,6 +139,21 @@ def test_signature_line_breaks_in_two_balanced_lines():
 # The overview ----------------------------------------------------------------------------------
 
 
+def prepared(client, data):
+    """Ask for a download on the overview (prepared in the background: here at once) and
+    fetch it from the page it leads to."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("awards:export_organizer_start"), data)
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert "Tải về" in page.content.decode()
+    response = client.get(response.url + "download/")
+    assert response.status_code == 200
+    return response
+
+
 def test_overview_of_binh_thuan_2024(demo, client, tmp_path):  # noqa: F811
     organizer = Organization.objects.get(code="ldld-binh-thuan")
     document = build_overview(organizer, 2024)
@@ -158,10 +173,10 @@ def test_overview_of_binh_thuan_2024(demo, client, tmp_path):  # noqa: F811
     assert response.status_code == 200
     assert "Liên đoàn Lao động huyện Bắc Bình" in content and "15/QĐ-LĐLĐ" in content
 
-    response = client.get(reverse("awards:overview_pdf"), OVERVIEW)
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    response = prepared(client, OVERVIEW | {"kind": "overview", "format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
     path = tmp_path / "tong-hop.pdf"
-    path.write_bytes(response.content)
+    path.write_bytes(b"".join(response.streaming_content))
     text = pdf_text(path)
     assert "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM" in text
     assert "LIÊN ĐOÀN LAO ĐỘNG TỈNH BÌNH THUẬN" in text and "/BC-LĐLĐ" in text
@@ -170,10 +185,9 @@ def test_overview_of_binh_thuan_2024(demo, client, tmp_path):  # noqa: F811
     assert "15/QĐ-LĐLĐ" in text and "khen thưởng 02 tập thể" in text
     assert "Tổng cộng" in text and "TM. BAN THƯỜNG VỤ" in text
 
-    response = client.get(reverse("awards:overview_xlsx"), OVERVIEW)
-    assert response.status_code == 200
+    response = prepared(client, OVERVIEW | {"kind": "overview", "format": "xlsx"})
     assert "tong-hop-cum-ldld-binh-thuan-2024.xlsx" in response["Content-Disposition"]
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     cells = list(sheet.iter_rows(values_only=True))
     flat = [cell for row in cells for cell in row if cell is not None]
     headers = next(row for row in cells if row[0] == "TT")
@@ -194,13 +208,16 @@ def test_overview_rights(demo, client):  # noqa: F811
     client.force_login(user("cantho"))
     assert client.get(url).status_code == 200
     assert client.get(url, OVERVIEW).status_code == 404
-    assert client.get(reverse("awards:overview_pdf"), OVERVIEW).status_code == 404
-    assert client.get(reverse("awards:overview_xlsx"), OVERVIEW).status_code == 404
+    start = reverse("awards:export_organizer_start")
+    for fmt in ("pdf", "xlsx"):
+        data = OVERVIEW | {"kind": "overview", "format": fmt}
+        assert client.post(start, data).status_code == 404
     # Those who keep no cluster – a cluster head, a member – 403.
     for username in ("bacbinh", "tpphanthiet"):
         client.force_login(user(username))
         assert client.get(url).status_code == 403, username
-        assert client.get(reverse("awards:overview_pdf"), OVERVIEW).status_code == 403, username
+        data = OVERVIEW | {"kind": "overview", "format": "pdf"}
+        assert client.post(start, data).status_code == 403, username
     client.logout()
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response.url

@@ -277,7 +277,16 @@ def test_the_compose_file_validates_and_uses_the_smoke_tests_entrypoint(tmp_path
     assert 'ENTRYPOINT ["deploy/entrypoint.sh"]' in dockerfile
     assert '"deploy" / "entrypoint.sh"' in (BASE / "deploy" / "smoke.py").read_text()
     compose_text = (BASE / "compose.yaml").read_text()
-    for service in ("db:", "web:", "scheduler:", "send_reminders", "media:/data/media"):
+    for service in (
+        "db:",
+        "web:",
+        "worker:",
+        "db_worker",
+        "scheduler:",
+        "send_reminders",
+        "prune_exports",
+        "media:/data/media",
+    ):
         assert service in compose_text
 
 
