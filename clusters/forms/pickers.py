@@ -29,7 +29,6 @@ def picker_attrs(placeholder) -> dict:
         "data-minimum-input-length": 0,
         "data-allow-clear": "true",
         "class": "form-select",
-        "data-theme": "bootstrap-5",
     }
 
 

@@ -17,7 +17,7 @@ class RestructureForm(StyledForm, OrganizationLabelMixin, forms.Form):
         label=_("Organisations that end"),
         queryset=Organization.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl to choose several."),
+        help_text=_("Type to search; choose them one after the other."),
     )
     last_day = forms.DateField(label=_("Their last day"))
     status = forms.ChoiceField(
