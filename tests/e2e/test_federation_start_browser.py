@@ -74,9 +74,9 @@ def test_a_federation_starts_from_the_operators_account_alone(page, live_server,
     # Pages of /admin/ the browser is taken to (the pickers' scripts under /static/admin/ are not).
     page.on(
         "request",
-        lambda r: admin_pages.append(r.url)
-        if r.is_navigation_request() and "/admin/" in r.url
-        else None,
+        lambda r: (
+            admin_pages.append(r.url) if r.is_navigation_request() and "/admin/" in r.url else None
+        ),
     )
 
     # The operator founds the confederation and its first staff member.
