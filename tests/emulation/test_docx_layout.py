@@ -29,7 +29,7 @@ table.data td { border: 0.6pt solid #000; padding: 3pt 4pt; }
 
 CHART = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="165mm" height="20mm" viewBox="0 0 165 20"'
-    ' font-family="Liberation Serif" font-size="3.4" text-rendering="geometricPrecision">'
+    ' font-family="Liberation Serif" font-size="3.4">'
     '<rect x="66" y="4" width="80" height="6" fill="#3a3a3a"/>'
     '<text x="64" y="8.2" text-anchor="end"><tspan x="64" y="8.2">{label}</tspan></text>'
     "</svg>"
@@ -84,8 +84,11 @@ def test_an_svg_chart_becomes_a_picture_of_its_printed_width():
 def test_the_charts_text_is_drawn_in_the_bundled_font(tmp_path):
     """cairo draws the labels in Liberation Serif even where fontconfig knows no font (the
     slim container image): the label's ink is as wide as the bundled font's metrics say."""
-    config = tmp_path / "fonts.conf"
-    config.write_text(f"<fontconfig><cachedir>{tmp_path}</cachedir></fontconfig>")
+    config = tmp_path / "fonts.conf"  # the system's rules, no folder of fonts
+    config.write_text(
+        f"<fontconfig><cachedir>{tmp_path}</cachedir>"
+        '<include ignore_missing="yes">/etc/fonts/conf.d</include></fontconfig>'
+    )
     label = "Liên đoàn Lao động huyện Hàm Thuận Bắc"
     script = (
         "import sys, django; django.setup()\n"
@@ -106,4 +109,4 @@ def test_the_charts_text_is_drawn_in_the_bundled_font(tmp_path):
     ink = image.crop((0, 0, round(64.5 * per_mm), image.height)).point(lambda v: 255 * (v < 128))
     left, _, right, _ = ink.getbbox()
     drawn = (right - left) / per_mm
-    assert abs(drawn - text_width(label, 3.4)) < 1, drawn
+    assert abs(drawn - text_width(label, 3.4)) < 1.5, drawn  # another font: 2.5 mm off or more
