@@ -140,6 +140,10 @@ class ScoreBar:
         return self.rank == 1
 
 
+# A name on two lines breaks best before the word of its locality ("… / huyện Tuy Phong").
+LOCALITIES = ("huyện ", "quận ", "thị xã ", "thị trấn ", "thành phố ", "tỉnh ", "xã ", "phường ")
+
+
 def chart_label(name: str, bold: bool = False) -> tuple[str, list[str]]:
     """A unit's name for the chart and its lines, right-aligned in the label column with a
     millimetre to spare: the whole name over at most two lines, else its short form
@@ -149,6 +153,19 @@ def chart_label(name: str, bold: bool = False) -> tuple[str, list[str]]:
     if len(lines) > LABEL_LINES:
         name = short_unit_name(name)
         lines = fonts.wrap(name, width, size, bold)
+    if len(lines) == 2:
+        words = name.split()
+        splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+        longest = {
+            split: max(fonts.text_width(line, size, bold) for line in split) for split in splits
+        }
+        fitting = [split for split in splits if longest[split] <= width]
+        lines = list(
+            min(
+                fitting,
+                key=lambda split: (not split[1].startswith(LOCALITIES), longest[split]),
+            )
+        )
     return name, lines
 
 

@@ -47,6 +47,19 @@ def test_a_long_name_wraps_over_two_lines_whole():
     assert ys[0] < float(long.text_y) < ys[1]  # the value in the middle of the two lines
 
 
+def test_a_name_on_two_lines_breaks_before_its_locality_else_where_the_lines_are_even():
+    (industrial, school) = score_chart(
+        [
+            ("Công đoàn các Khu công nghiệp tỉnh Sóc Trăng", Decimal(96), 2),
+            ("Công đoàn cơ sở Công ty Trách nhiệm hữu hạn Một thành viên Xổ số", Decimal(90), 3),
+        ],
+        Decimal(100),
+    ).bars
+    assert industrial.lines == ["Công đoàn các Khu công nghiệp", "tỉnh Sóc Trăng"]
+    first, second = (text_width(line, 3.4) for line in school.lines)
+    assert " ".join(school.lines) == school.label and abs(first - second) < 12
+
+
 def test_a_name_too_long_for_two_lines_takes_its_short_form_whole():
     name = (
         "Công đoàn cơ sở Trường Trung học cơ sở và Trung học phổ thông Nguyễn Văn Trỗi "
