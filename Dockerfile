@@ -8,10 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_MEDIA_ROOT=/data/media
 
-# WeasyPrint needs Pango; pg_dump and pg_restore serve `manage.py backup_data`.
+# WeasyPrint needs Pango; cairosvg (the charts in Word) needs cairo; pg_dump and pg_restore
+# serve `manage.py backup_data`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 postgresql-client \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -4,9 +4,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=1
 # Debian packages the tests call: the browser for Playwright, poppler for PDF checks, gettext,
-# pg_dump/pg_restore for the backup round trip, docker-compose to validate compose.yaml.
-SYSTEM_PACKAGES := chromium chromium-driver poppler-utils gettext postgresql-client docker-compose
-SYSTEM_COMMANDS := chromium pdftotext pdffonts pdftoppm msgfmt pg_dump pg_restore docker-compose
+# pg_dump/pg_restore for the backup round trip, docker-compose to validate compose.yaml,
+# LibreOffice to open every Word file as an office would (with Liberation Serif 2 for Times New
+# Roman: the same metrics, every Vietnamese letter), cairo for the charts' pictures in Word.
+SYSTEM_PACKAGES := chromium chromium-driver poppler-utils gettext postgresql-client docker-compose \
+	libreoffice-writer-nogui fonts-liberation2 libcairo2
+SYSTEM_COMMANDS := chromium pdftotext pdffonts pdftoppm pdfimages msgfmt pg_dump pg_restore \
+	docker-compose soffice
+# Packages that no command shows: the font LibreOffice prints Times New Roman with, cairo.
+SYSTEM_LIBRARIES := fonts-liberation2 libcairo2
 
 .PHONY: run test lint bench smoke backup system-deps messages check-deploy
 
@@ -33,6 +39,7 @@ run: $(VENV)/.installed
 
 system-deps:
 	@missing=""; for c in $(SYSTEM_COMMANDS); do command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
+	for p in $(SYSTEM_LIBRARIES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Missing for the tests:$$missing – installing $(SYSTEM_PACKAGES) with apt-get."; \
 	  if [ "$$(id -u)" = "0" ]; then SUDO=""; \

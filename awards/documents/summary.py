@@ -29,6 +29,7 @@ from clusters.models import (
     Organization,
 )
 from clusters.services import cluster_standings
+from emulation.documents import fonts
 from emulation.documents.admin_format import BLANK_NUMBER, count_text
 from emulation.documents.base import AdminHeader, DocumentError, Signature
 from emulation.text import fold, format_number, vi_sort_key
@@ -62,9 +63,12 @@ CHART_WIDTH = Decimal(165)
 LABEL_WIDTH = Decimal(64)  # unit names, right-aligned against the bars
 BAR_AREA = Decimal(84)  # from the axis to the scale's maximum
 VALUE_WIDTH = Decimal(12)  # the figures, right-aligned after the scale
-ROW_HEIGHT = Decimal("6.4")
+ROW_HEIGHT = Decimal("6.4")  # a bar whose name takes one line; more lines, a taller row
 BAR_HEIGHT = Decimal("4.2")
 AXIS_TOP = Decimal(2)
+LABEL_SIZE = Decimal("3.4")  # the charts' font-size, in millimetres
+LABEL_LINE = Decimal("3.8")  # from one line of a wrapped name to the next
+LABEL_LINES = 2  # a name wraps over two lines; only a longer one takes its short form
 # Greys that stay apart on a black-and-white printer, best level darkest.
 LEVEL_FILLS = {
     Level.EXCELLENT: "#3a3a3a",
@@ -86,20 +90,41 @@ def _mm(value: Decimal) -> str:
 
 
 @dataclass
+class LabelLine:
+    text: str
+    y: str
+
+
+@dataclass
 class ScoreBar:
-    label: str
+    label: str  # the unit's name as the chart prints it, whole
     value: str  # printed, e.g. "97,5"
     rank: int | None
     y: Decimal
     width: Decimal  # of the bar, 0 without a score
+    lines: list[str] = field(default_factory=list)  # the label, wrapped
+    height: Decimal = ROW_HEIGHT
+
+    @property
+    def middle(self) -> Decimal:
+        return self.y + self.height / 2
 
     @property
     def bar_y(self) -> str:
-        return _mm(self.y + (ROW_HEIGHT - BAR_HEIGHT) / 2)
+        return _mm(self.middle - BAR_HEIGHT / 2)
 
     @property
     def text_y(self) -> str:
-        return _mm(self.y + ROW_HEIGHT / 2 + Decimal("1.2"))
+        return _mm(self.middle + Decimal("1.2"))
+
+    @property
+    def label_lines(self) -> list[LabelLine]:
+        """The label's lines, centred on the bar."""
+        first = self.middle + Decimal("1.2") - LABEL_LINE * (len(self.lines) - 1) / 2
+        return [
+            LabelLine(text=line, y=_mm(first + LABEL_LINE * index))
+            for index, line in enumerate(self.lines)
+        ]
 
     @property
     def bar_width(self) -> str:
@@ -113,6 +138,35 @@ class ScoreBar:
     @property
     def leading(self) -> bool:
         return self.rank == 1
+
+
+# A name on two lines breaks best before the word of its locality ("… / huyện Tuy Phong").
+LOCALITIES = ("huyện ", "quận ", "thị xã ", "thị trấn ", "thành phố ", "tỉnh ", "xã ", "phường ")
+
+
+def chart_label(name: str, bold: bool = False) -> tuple[str, list[str]]:
+    """A unit's name for the chart and its lines, right-aligned in the label column with a
+    millimetre to spare: the whole name over at most two lines, else its short form
+    ("LĐLĐ", "CĐ") over as many as it takes – never a name cut at the edge."""
+    width, size = float(LABEL_WIDTH - 1), float(LABEL_SIZE)
+    lines = fonts.wrap(name, width, size, bold)
+    if len(lines) > LABEL_LINES:
+        name = short_unit_name(name)
+        lines = fonts.wrap(name, width, size, bold)
+    if len(lines) == 2:
+        words = name.split()
+        splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+        longest = {
+            split: max(fonts.text_width(line, size, bold) for line in split) for split in splits
+        }
+        fitting = [split for split in splits if longest[split] <= width]
+        lines = list(
+            min(
+                fitting,
+                key=lambda split: (not split[1].startswith(LOCALITIES), longest[split]),
+            )
+        )
+    return name, lines
 
 
 @dataclass
@@ -140,12 +194,16 @@ class ScoreChart:
         return _mm(LABEL_WIDTH + 2)
 
     @property
+    def bottom(self) -> Decimal:
+        return AXIS_TOP + sum((bar.height for bar in self.bars), Decimal(0))
+
+    @property
     def axis_bottom(self) -> str:
-        return _mm(AXIS_TOP + ROW_HEIGHT * len(self.bars))
+        return _mm(self.bottom)
 
     @property
     def tick_label_y(self) -> str:
-        return _mm(AXIS_TOP + ROW_HEIGHT * len(self.bars) + Decimal("4.2"))
+        return _mm(self.bottom + Decimal("4.2"))
 
     @property
     def label_x(self) -> str:
@@ -159,17 +217,23 @@ def score_chart(rows: list[tuple[str, Decimal | None, int | None]], top: Decimal
     scale_max = (scale_max / 10).to_integral_value(rounding=ROUND_CEILING) * 10 or Decimal(10)
     step = Decimal(20) if scale_max > 60 else Decimal(10)
     bars = []
-    for index, (name, value, rank) in enumerate(rows):
+    y = AXIS_TOP
+    for name, value, rank in rows:
         width = BAR_AREA * value / scale_max if value is not None else Decimal(0)
+        label, lines = chart_label(name, bold=rank == 1)
+        height = max(ROW_HEIGHT, LABEL_LINE * len(lines) + Decimal("2.2"))
         bars.append(
             ScoreBar(
-                label=short_unit_name(name),
+                label=label,
                 value=format_number(value) if value is not None else "–",
                 rank=rank,
-                y=AXIS_TOP + ROW_HEIGHT * index,
+                y=y,
                 width=max(width, Decimal(0)),
+                lines=lines,
+                height=height,
             )
         )
+        y += height
     ticks = []
     mark = Decimal(0)
     while mark <= scale_max:
@@ -177,7 +241,7 @@ def score_chart(rows: list[tuple[str, Decimal | None, int | None]], top: Decimal
             Tick(x=_mm(LABEL_WIDTH + 2 + BAR_AREA * mark / scale_max), label=format_number(mark))
         )
         mark += step
-    return ScoreChart(bars=bars, ticks=ticks, height=AXIS_TOP + ROW_HEIGHT * len(rows) + 6)
+    return ScoreChart(bars=bars, ticks=ticks, height=y + 6)
 
 
 @dataclass

@@ -4,9 +4,9 @@ the paper in Word before signing it.
 The converter knows the small part of HTML and CSS our document templates use: blocks and
 paragraphs, <strong>/<em>/<u>/<br>, lists, tables (borders, colspan, widths, a header row
 repeated on each page) and the declarations of their <style> – alignment, weight, style, size,
-first-line indent, margins, widths, "page-break-… : avoid" and the @page size and margins.
-Inline SVG charts are left out (their captions are ordinary text); what a template shows only on
-screen it hides when `for_pdf` (or `for_docx`) is set.
+first-line indent, margins, cell padding, widths, "white-space: nowrap", "page-break-… : avoid"
+and the @page size and margins. An inline SVG chart becomes a picture drawn from the same SVG
+(cairosvg); what a template shows only on screen it hides when `for_pdf` (or `for_docx`) is set.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from docx.shared import Emu, Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from . import fonts
+
 FONT = "Times New Roman"
 # What a browser's own stylesheet gives these elements; the template's rules override it.
 USER_AGENT_CSS = """
@@ -37,8 +39,14 @@ th { text-align: center }
 p { margin: 1em 0 }
 head, script, style { display: none }
 """
-# Pictures: a chart's SVG is left out (its caption is text of its own), whatever the CSS says.
+# Never text of the document, whatever the CSS says (an SVG chart becomes a picture).
 SKIPPED = {"svg", "img", "head", "script", "style"}
+# A chart's picture: sharp on paper, small in the file.
+PICTURE_DPI = 200
+# A line that must not wrap (the national title) gets a column this much wider than it prints:
+# the decree allows the title at 12 to 13 pt, and an office that enlarges it in Word keeps it
+# on one line.
+NOWRAP_ROOM = 13 / 12.5
 BLOCKS = {
     *"html body div p table ul ol li hr section article header footer main nav".split(),
     *"figure figcaption blockquote address dl dt dd h1 h2 h3 h4 h5 h6 svg img".split(),
@@ -77,13 +85,24 @@ class Node:
 
 
 class _TreeBuilder(HTMLParser):
-    def __init__(self):
+    """The tree of an HTML text fed at once; an <svg> keeps its source as written (the
+    parser lower-cases names such as viewBox)."""
+
+    def __init__(self, source: str):
         super().__init__(convert_charrefs=True)
         self.root = self.current = Node("#root", {}, None)
+        self.source = source
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+
+    def position(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
 
     def handle_starttag(self, tag, attrs):
         node = Node(tag, dict(attrs), self.current)
         self.current.children.append(node)
+        if tag == "svg":
+            node.source_start = self.position()
         if tag not in VOID:
             self.current = node
 
@@ -91,6 +110,9 @@ class _TreeBuilder(HTMLParser):
         node = self.current
         while node.parent is not None and node.tag != tag:
             node = node.parent
+        if tag == "svg" and hasattr(node, "source_start"):
+            end = self.source.find(">", self.position()) + 1
+            node.source = self.source[node.source_start : end]
         if node.parent is not None:  # a stray end tag closes nothing
             self.current = node.parent
 
@@ -230,6 +252,8 @@ class _Writer:
     # Blocks
 
     def block(self, node: Node, container, width: float):
+        if node.tag == "svg" and node.style.get("display") != "none":
+            return self.picture(node, container, width)
         if node.style.get("display") == "none" or node.tag in SKIPPED:
             return
         if node.tag == "table":
@@ -345,6 +369,20 @@ class _Writer:
         fmt.line_spacing = Pt(max(2, self.points(node, margin["top"]) or 0))
         self.pending = 0
 
+    def picture(self, node: Node, container, width: float):
+        """An SVG chart as a PNG picture of the size it prints, on a paragraph of its own."""
+        source = getattr(node, "source", "")
+        if not source:
+            return
+        shown = min(_length(node.attrs.get("width") or "") or width, width)
+        paragraph = container.add_paragraph()
+        paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        before = self.pending - (self.last_after(container) or 0)
+        if before > 0:
+            paragraph.paragraph_format.space_before = Pt(before)
+        self.pending = 0
+        paragraph.add_run().add_picture(BytesIO(svg_to_png(source)), width=Emu(int(Pt(shown))))
+
     def table(self, node: Node, container, width: float):
         groups = [c for c in node.children if isinstance(c, Node)]
         rows = []  # (tr, its group or None)
@@ -368,13 +406,22 @@ class _Writer:
         else:
             self.space_after(container, above)
         total = _length(node.style.get("width", "100%"), whole=width) or width
-        shares = self.column_shares(cells, columns, total)
         first = next((c for row in cells for c in row), None)
+        sides = [0.0, 0.0]
+        if first is not None:
+            padding = _box(first.style, "padding")
+            sides = [self.points(first, padding[side]) or 0 for side in ("left", "right")]
+        shares = self.widened(self.column_shares(cells, columns, total), cells, sum(sides))
         border = first.style.get("border", "") if first is not None else ""
         table = container.add_table(rows=len(rows), cols=columns)
         if border and not border.startswith(("0 ", "none")) and border != "0":
             table.style = self.document.styles["Table Grid"]
         table.autofit = False
+        # The cells' padding as Word's cell margins (its default is 5.4 pt a side).
+        margins = OxmlElement("w:tblCellMar")
+        for side, points in zip(("left", "right"), sides, strict=True):
+            _set(margins, f"w:{side}", w=round(points * 20), type="dxa")
+        table._tbl.tblPr.find(qn("w:tblLook")).addprevious(margins)
         for index, share in enumerate(shares):
             table.columns[index].width = Emu(int(Pt(share)))
         for (tr, group), row_cells, row in zip(rows, cells, table.rows, strict=True):
@@ -442,6 +489,51 @@ class _Writer:
             shares[index] = max(total - known, 0) / len(missing) or total / columns
         scale = total / (sum(shares) or 1)  # never wider than the page
         return [share * scale for share in shares]
+
+    def widened(self, shares: list[float], cells, margins: float) -> list[float]:
+        """The columns' widths, each at least as wide as its longest word and its lines that
+        must not wrap (with room to spare, see NOWRAP_ROOM), taken from the columns that have
+        room – as a browser lays out a table, where Word would break "HTXSNV" in two."""
+        needed = [0.0] * len(shares)
+        for row in cells:
+            column = 0
+            for cell in row:
+                if self.span(cell) == 1 and column < len(shares):
+                    needed[column] = max(needed[column], self.unbroken_width(cell) + margins)
+                column += self.span(cell)
+        for index, need in enumerate(needed):
+            missing = need - shares[index]
+            spare = {i: shares[i] - needed[i] for i in range(len(shares)) if i != index}
+            spare = {i: room for i, room in spare.items() if room > 0}
+            if missing <= 0 or not spare:
+                continue
+            taken = min(missing, sum(spare.values()))
+            for other, room in spare.items():
+                shares[other] -= taken * room / sum(spare.values())
+            shares[index] += taken
+        return shares
+
+    def unbroken_width(self, cell: Node) -> float:
+        """The widest word or "white-space: nowrap" line in a cell, as the bundled font
+        prints it."""
+        widest = 0.0
+        for node in _walk(cell):
+            style = node.style
+            if style.get("display") == "none" or node.tag in SKIPPED:
+                continue
+            look = self.look(style)
+            bold = look["font-weight"] in ("bold", "bolder", "600", "700", "800")
+            italic = look["font-style"] == "italic"
+            if style.get("white-space") == "nowrap":
+                pieces = [" ".join(node.text().split())]
+                size = look["size"] * NOWRAP_ROOM
+            else:
+                pieces = [w for c in node.children if isinstance(c, str) for w in c.split()]
+                size = look["size"]
+            for piece in pieces:
+                piece = self.transformed(piece, style)
+                widest = max(widest, fonts.text_width(piece, size, bold, italic))
+        return widest
 
     def points(self, node: Node, value: str) -> float | None:
         size = _length(node.style.get("font-size", "")) or self.base_size
@@ -527,8 +619,16 @@ def _default_font(document, size: float, line_height: str):
     _set(defaults, "w:spacing", before=0, after=0, line=round(240 * spacing), lineRule="auto")
 
 
+def svg_to_png(svg: str) -> bytes:
+    """A chart's SVG drawn by cairo in the bundled font, on white."""
+    import cairosvg
+
+    fonts.register_with_fontconfig()
+    return cairosvg.svg2png(bytestring=svg.encode(), dpi=PICTURE_DPI, background_color="white")
+
+
 def html_to_docx(html: str) -> bytes:
-    parser = _TreeBuilder()
+    parser = _TreeBuilder(html)
     parser.feed(html)
     parser.close()
     root = parser.root

@@ -80,7 +80,10 @@ def test_summary_of_binh_thuan_1_2024(demo, tmp_path):  # noqa: F811
     assert "97,5" in text and "97.5" not in text
     assert "Hoàn thành xuất sắc nhiệm vụ (HTXSNV): 01 đơn vị, chiếm 20%" in text
     assert "Hoàn thành tốt nhiệm vụ (HTTNV): 04 đơn vị, chiếm 80%" in text
-    assert "LĐLĐ huyện Tuy Phong" in text and "Biểu đồ 1." in text and "Biểu đồ 2." in text
+    assert (
+        "Liên đoàn Lao động huyện Tuy Phong 99 Liên đoàn Lao động thành phố Phan Thiết 97,5" in text
+    )
+    assert "Biểu đồ 1." in text and "Biểu đồ 2." in text
     # The proposals and next year's head.
     assert "bằng hình thức bỏ phiếu kín" in text
     assert (
@@ -166,8 +169,8 @@ def test_the_score_chart_scales_to_the_table_and_leaves_no_bar_for_a_missing_sco
         Decimal(100),
     )
     assert [tick.label for tick in chart.ticks] == ["0", "20", "40", "60", "80", "100"]
-    assert chart.bars[0].label == "LĐLĐ huyện A" and chart.bars[0].value == "100,5"
-    assert chart.bars[1].label == "CĐ B" and chart.bars[1].bar_width == "0.0"
+    assert chart.bars[0].label == "Liên đoàn Lao động huyện A" and chart.bars[0].value == "100,5"
+    assert chart.bars[1].label == "Công đoàn B" and chart.bars[1].bar_width == "0.0"
     assert chart.bars[0].leading and not chart.bars[1].leading
 
 
