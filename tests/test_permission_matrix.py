@@ -365,6 +365,12 @@ MATRIX = {
     "clusters:roster_xlsx": ("get", year_kwargs, READ_YEAR),
     "clusters:results": ("get", year_kwargs, READ_YEAR),
     "clusters:results_verify_all": ("post", program_kwargs, HEAD_POST),
+    # A unit's classification straight from the grid (none posted: back to the grid).
+    "clusters:results_classify": (
+        "post",
+        lambda world: program_kwargs(world) | {"_query": {"unit": world.member_unit.code}},
+        HEAD_POST,
+    ),
     "clusters:results_lock": ("get", year_kwargs, HEAD),
     "clusters:results_preview": ("get", program_kwargs, ALL_RESULTS),
     "clusters:results_pdf": ("get", program_kwargs, ALL_RESULTS),
