@@ -178,3 +178,18 @@ def test_results_page_says_on_what_basis_and_how_the_cap_is_rounded(client, c30)
     page = client.get(reverse("clusters:results", args=["cum-30", 2024])).content.decode()
     assert "các đơn vị được xếp loại" in page
     assert "làm tròn" in page
+
+
+def test_scoring_form_sends_a_top_level_beyond_the_cap_back_for_its_reason(client, c30):
+    use_cap(c30, CapBasis.MEMBERS)
+    for unit in c30.units[:6]:
+        classify(c30, unit, Level.EXCELLENT)
+    result_for(c30.cluster_year, c30.units[6], by=c30.head)
+    client.force_login(c30.head)
+    action = reverse("clusters:result_action", args=["cum-30", 2024, "u07", "level"])
+    response = client.post(action, {"level": Level.EXCELLENT, "reason": "Theo biên bản"})
+    assert "confirm_level=htxsnv" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert 'name="beyond_cap"' in page and "Vượt giới hạn" in page
+    client.post(action, {"level": Level.EXCELLENT, "reason": "QĐ 5/QĐ", "beyond_cap": "on"})
+    assert c30.cluster_year.results.get(organization__code="u07").level == Level.EXCELLENT
