@@ -17,6 +17,7 @@ class AwardsConfig(AppConfig):
 
         from .permissions import conferring_organizers
         from .services import votes
+        from .services.year_state import submitted_year_state
 
         # The decision's organiser picker: the organisations whose forms the user confers.
         ORGANIZATION_SCOPES["conferring"] = conferring_organizers
@@ -25,3 +26,5 @@ class AwardsConfig(AppConfig):
             HOOKS["closing_gaps"].append(votes.closing_gaps)
         if votes.attendance_frozen not in HOOKS["attendance_frozen"]:
             HOOKS["attendance_frozen"].append(votes.attendance_frozen)
+        if submitted_year_state not in HOOKS["year_state"]:
+            HOOKS["year_state"].append(submitted_year_state)

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clusters.models import ClusterYear, Level, Meeting, Organization
+from emulation.text import fold
 
 
 class AwardKind(models.TextChoices):
@@ -62,6 +63,9 @@ class AwardType(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("in use"), default=True)
+    # The name and short name folded (lower case, no diacritics), so "co thi dua" finds
+    # "Cờ thi đua" on SQLite and PostgreSQL alike; kept up to date in save().
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     history = HistoricalRecords()
 
@@ -75,6 +79,15 @@ class AwardType(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        return "\n".join(fold(text) for text in (self.name, self.short_name) if text)
 
     @property
     def label(self) -> str:

@@ -3,14 +3,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
 
-from clusters.models import Cluster, ClusterYear, Organization
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from clusters.models import (
+    Cluster,
+    ClusterYear,
+    ClusterYearStatus,
+    Officer,
+    OfficerRole,
+    Organization,
+    OrganizationLink,
+)
 from clusters.permissions import (
     access_for,
     cluster_years_for,
     managed_clusters,
     may_keep_structure,
+    organizations_for,
 )
 
 from .models import Award, AwardType, Decision, Nomination
@@ -83,3 +96,41 @@ def readable_decisions(user) -> QuerySet[Decision]:
 def readable_awards(user) -> QuerySet[Award]:
     """The register a user reads: the awards of the cluster-years it reads."""
     return Award.objects.filter(cluster_year__in=cluster_years_for(user))
+
+
+@dataclass
+class AwardFormsRights:
+    """Who keeps an organisation's award forms and rules: its own staff (or its successor's).
+    Its other officers and the heads of the clusters whose awards it confers read them."""
+
+    edit: bool = False
+
+
+def award_forms_page(user, code: str) -> tuple[Organization, AwardFormsRights]:
+    """The organisation of an award-forms page: 404 outside what the user reads, 403 for a
+    reader who neither keeps its forms nor heads a cluster they apply to."""
+    organization = get_object_or_404(organizations_for(user), code=code)
+    if confers(user, organization.pk):
+        return organization, AwardFormsRights(edit=True)
+    access = access_for(user)
+    heads = (
+        ClusterYear.objects.exclude(status=ClusterYearStatus.CLOSED)
+        .filter(
+            head_id__in=access.write_org_ids,
+            cluster__organizer_id__in=OrganizationLink.objects.below([organization.pk]),
+        )
+        .exists()
+    )
+    if organization.pk in access.officer_org_ids or heads:
+        return organization, AwardFormsRights(edit=False)
+    raise PermissionDenied
+
+
+def award_forms_contacts(organization: Organization):
+    """Whom a head asks when the organiser has set up no award form: its current staff."""
+    return (
+        Officer.objects.current()
+        .filter(organization=organization, role__in=[OfficerRole.MANAGER, OfficerRole.STAFF])
+        .select_related("user")
+        .order_by("user__first_name", "user__username")
+    )

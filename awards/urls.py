@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     achievement,
     autocomplete,
+    award_forms,
     exports,
     fairness,
     inbox,
@@ -25,6 +26,15 @@ urlpatterns = [
         autocomplete.AwardTypeAutocomplete.as_view(),
         name="award_type_autocomplete",
     ),
+    # The award forms an organisation confers and its rules of a year: before the
+    # cluster-year addresses, and "types" is a reserved cluster code.
+    path("types/<slug:code>/", award_forms.award_forms, name="award_forms"),
+    path(
+        "types/<slug:code>/defaults/",
+        award_forms.award_forms_defaults,
+        name="award_forms_defaults",
+    ),
+    path("types/<slug:code>/copy/", award_forms.award_forms_copy, name="award_forms_copy"),
     # Downloads prepared in the background (an organiser's year, its overview, a cluster-year).
     path("exports/", exports.export_list, name="export_list"),
     path("exports/organizer/", exports.export_organizer_start, name="export_organizer_start"),

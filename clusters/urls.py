@@ -43,6 +43,7 @@ urlpatterns = [
     path(year + "roster.xlsx", roster.roster_xlsx, name="roster_xlsx"),
     path(year + "results/", results.results, name="results"),
     path(year + "results/verify-all/", results.verify_all, name="results_verify_all"),
+    path(year + "results/classify/", results.results_classify, name="results_classify"),
     path(year + "results/lock/", results.lock, name="results_lock"),
     path(year + "results/preview/", results.results_preview, name="results_preview"),
     path(year + "results.pdf", results.results_pdf, name="results_pdf"),

@@ -9,6 +9,8 @@ from django import forms
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
+from .text import format_number
+
 # Years a date typed into any form may have: the union's records, past and planned.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
@@ -111,3 +113,9 @@ class FigureField(forms.DecimalField):
         if isinstance(value, str):
             return parse_figure(value)
         return super().to_python(value)
+
+    def prepare_value(self, value):
+        # A stored figure is shown as it was typed: grouped (1.500.000), not 1500000.
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            return format_number(value)
+        return super().prepare_value(value)

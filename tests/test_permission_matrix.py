@@ -335,6 +335,8 @@ PROVINCE_STAFF_POST = everyone(403) | {"outsider": 404, "staff": 302, "admin": 3
 # Staff-only pages of those who keep an organiser's clusters.
 CLUSTER_KEEPERS = everyone(403) | {"unit_officer": 200, "staff": 200, "admin": 200}
 OVERVIEW = everyone(403) | {"unit_officer": 404, "staff": 200, "admin": 200}
+AWARD_FORMS = PROVINCE_STAFF | {"head_officer": 200, "viewer": 200}
+AWARD_FORMS_POST = PROVINCE_STAFF_POST | {"anonymous": LOGIN}
 
 # url name: (method, kwargs builder, {persona: expected status or LOGIN})
 MATRIX = {
@@ -365,6 +367,12 @@ MATRIX = {
     "clusters:roster_xlsx": ("get", year_kwargs, READ_YEAR),
     "clusters:results": ("get", year_kwargs, READ_YEAR),
     "clusters:results_verify_all": ("post", program_kwargs, HEAD_POST),
+    # A unit's classification straight from the grid (none posted: back to the grid).
+    "clusters:results_classify": (
+        "post",
+        lambda world: program_kwargs(world) | {"_query": {"unit": world.member_unit.code}},
+        HEAD_POST,
+    ),
     "clusters:results_lock": ("get", year_kwargs, HEAD),
     "clusters:results_preview": ("get", program_kwargs, ALL_RESULTS),
     "clusters:results_pdf": ("get", program_kwargs, ALL_RESULTS),
@@ -549,6 +557,11 @@ MATRIX = {
     "awards:export_list": ("get", None, everyone(200)),
     "awards:export_detail": ("get", export_kwargs, everyone(404) | {"staff": 200}),
     "awards:export_download": ("get", export_kwargs, everyone(404) | {"staff": 200}),
+    # The province's award forms and rules: kept by its staff, read by its viewer and by the
+    # head of its cluster; its other readers 403, outside it 404.
+    "awards:award_forms": ("get", org_kwargs("province"), AWARD_FORMS),
+    "awards:award_forms_defaults": ("post", org_kwargs("province"), AWARD_FORMS_POST),
+    "awards:award_forms_copy": ("post", org_kwargs("province"), AWARD_FORMS_POST),
     # Notifications: each user's own.
     "awards:notifications": ("get", None, everyone(200)),
     "awards:notification_open": ("get", notification_kwargs, everyone(404) | {"staff": 302}),

@@ -1,5 +1,6 @@
 """The award-form picker of the inbox and the register: a search among the forms of the
-organisations the user reads (there are as many forms as conferring organisations)."""
+organisations the user reads (there are as many forms as conferring organisations), without
+diacritics: "co thi dua" finds "Cờ thi đua"."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.db.models import Q
 from clusters.models import Organization
 from clusters.permissions import organizations_for
 from clusters.views.autocomplete import _Search
+from emulation.text import fold
 
 from ..models import AwardType
 
@@ -19,7 +21,8 @@ class AwardTypeAutocomplete(_Search):
         ).select_related("organizer")
         if self.q:
             qs = qs.filter(
-                Q(name__icontains=self.q) | Q(organizer__in=Organization.objects.search(self.q))
+                Q(search_text__contains=fold(self.q))
+                | Q(organizer__in=Organization.objects.search(self.q))
             )
         return qs.order_by("organizer__name", "order", "name")
 

@@ -24,6 +24,7 @@ from clusters.views.meetings import get_review, step_context, step_url
 
 from ..forms.votes import NominationForm, SecretBallotForm, VoteStartForm, WithdrawForm
 from ..models import AwardKind, Nomination, NominationStatus, Vote, VoteMode, VoteStatus
+from ..permissions import award_forms_contacts, confers
 from ..services.votes import (
     award_types_for,
     chosen_units,
@@ -117,8 +118,23 @@ def meeting_vote(request, cluster_year, pk):
             "award_types": award_types,
             "eligibility": eligibility,
             "members": members,
-        },
+        }
+        | _forms_help(request.user, cluster_year, award_types),
     )
+
+
+def _forms_help(user, cluster_year, award_types) -> dict:
+    """Where no form is found: the organiser's forms page for its staff, whom to ask for a
+    head."""
+    if award_types:
+        return {}
+    organizer = cluster_year.cluster.organizer
+    editable = confers(user, organizer.pk)
+    return {
+        "forms_organizer": organizer,
+        "forms_editable": editable,
+        "forms_contacts": [] if editable else list(award_forms_contacts(organizer)),
+    }
 
 
 @login_required

@@ -17,8 +17,9 @@ from ..models import (
 from .base import OrganizationLabelMixin, StyledForm, reason_field
 from .pickers import candidate_picker, member_picker, unit_picker, use_picker
 
-# Cluster codes that are addresses of their own under /clusters/.
-RESERVED_CODES = {"briefings"}
+# Cluster codes that are addresses of their own: under /clusters/ (briefings) and /awards/
+# (the award forms, /awards/types/<organisation>/).
+RESERVED_CODES = {"briefings", "types"}
 
 
 class ClusterForm(StyledForm, OrganizationLabelMixin, forms.ModelForm):

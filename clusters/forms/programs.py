@@ -144,6 +144,8 @@ class ProgramForm(ProgramFormStyle, forms.ModelForm):
             "self_assessment_deadline",
             "verification_deadline",
             "top_share_percent",
+            "cap_basis",
+            "cap_rounding",
             "tie_break",
             "visibility",
             "quorum_numerator",
@@ -156,8 +158,8 @@ class ProgramForm(ProgramFormStyle, forms.ModelForm):
                 "members are present (default 2 / 3)."
             ),
             "top_share_percent": gettext_lazy(
-                "At most this share of the classified units of a cluster get the top level "
-                "(rounded down); 0 for no top level."
+                "At most this share of a cluster's units get the top level (of all the "
+                "members or of the classified ones, rounded as chosen below); 0 for no top level."
             ),
         }
 

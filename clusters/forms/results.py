@@ -418,6 +418,9 @@ class LevelForm(forms.Form):
         max_length=300,
         help_text=gettext_lazy("Required when it differs from the suggestion."),
     )
+    beyond_cap = forms.BooleanField(
+        label=gettext_lazy("Record it beyond the cap on the top level"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         from ..models import Level

@@ -17,6 +17,8 @@ from .results import (  # noqa: F401
     LEVEL_ABBREVIATIONS,
     RANKED_LEVELS,
     AnnualResult,
+    CapBasis,
+    CapRounding,
     ClassificationRule,
     Criterion,
     CriterionKind,

@@ -28,6 +28,18 @@ class VoteTieRule(models.TextChoices):
     TIE_BREAK = "tie_break", _("The ranking of the results (tie-break order)")
 
 
+class CapBasis(models.TextChoices):
+    """What the cap on the top level is a share of."""
+
+    MEMBERS = "members", _("all the member units")
+    CLASSIFIED = "classified", _("the classified units")
+
+
+class CapRounding(models.TextChoices):
+    DOWN = "down", _("rounded down")
+    NEAREST = "nearest", _("rounded to the nearest unit (half up)")
+
+
 class Visibility(models.TextChoices):
     AFTER_REVIEW = "after_review", _("Own scores only until the review meeting")
     ALWAYS = "always", _("Every member's scores at any time")
@@ -60,11 +72,27 @@ class EmulationProgram(models.Model):
         _("deadline for the verification"), null=True, blank=True
     )
     top_share_percent = models.DecimalField(
-        _("cap on the top level (percent of the classified units)"),
+        _("cap on the top level (percent)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal(20),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    cap_basis = models.CharField(
+        _("the cap is a share of"),
+        max_length=12,
+        choices=CapBasis.choices,
+        default=CapBasis.MEMBERS,
+        help_text=_(
+            "The regulation counts the share of all the member units at the year's end; some "
+            "programmes count only the units that are classified."
+        ),
+    )
+    cap_rounding = models.CharField(
+        _("the cap is"),
+        max_length=8,
+        choices=CapRounding.choices,
+        default=CapRounding.DOWN,
     )
     tie_break = models.CharField(
         _("tie-break order"),

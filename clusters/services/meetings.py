@@ -36,8 +36,18 @@ from .structure import memberships_by_year, next_year_candidates
 # What the awards app adds to a review, without this app importing it: callables registered in
 # its AppConfig.ready(). "closing_gaps": meeting -> list of messages that keep it open;
 # "attendance_frozen": meeting -> a message when the attendance can no longer change (a vote
-# has started), else "".
-HOOKS: dict[str, list] = {"closing_gaps": [], "attendance_frozen": []}
+# has started), else ""; "year_state": cluster-year -> what became of its submitted dossier
+# (e.g. decided, with the decision's number), else "".
+HOOKS: dict[str, list] = {"closing_gaps": [], "attendance_frozen": [], "year_state": []}
+
+
+def year_state(cluster_year) -> str:
+    """The state of a cluster-year as a person would say it: its status, or – once its dossier
+    is submitted – what the organiser made of it so far."""
+    for hook in HOOKS["year_state"]:
+        if state := hook(cluster_year):
+            return state
+    return cluster_year.get_status_display()
 
 
 def lock_running(meeting: Meeting) -> Meeting:

@@ -243,6 +243,8 @@ def copy_program(
         year=year,
         theme=source.theme,
         top_share_percent=source.top_share_percent,
+        cap_basis=source.cap_basis,
+        cap_rounding=source.cap_rounding,
         tie_break=source.tie_break,
         visibility=source.visibility,
         quorum_numerator=source.quorum_numerator,

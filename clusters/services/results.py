@@ -20,6 +20,7 @@ from ..models import (
     LEVEL_ABBREVIATIONS,
     RANKED_LEVELS,
     AnnualResult,
+    CapBasis,
     ClusterYear,
     ClusterYearStatus,
     CriterionKind,
@@ -304,49 +305,49 @@ def reopen_result(result: AnnualResult, *, by, reason: str) -> AnnualResult:
     return _transition(current, by, reason, status=ResultStatus.SUBMITTED)
 
 
+class BeyondCap(ValidationError):
+    """A typed top-level classification beyond the programme's cap: saved only when the head
+    confirms it with a reason (what the paper decided)."""
+
+
 @transaction.atomic
-def set_level(result: AnnualResult, *, by, level: str, reason: str) -> AnnualResult:
-    """The head's classification. Departing from the suggestion needs a reason; the top
-    level never exceeds the programme's cap."""
+def set_level(
+    result: AnnualResult, *, by, level: str, reason: str, beyond_cap: bool = False
+) -> AnnualResult:
+    """The head's classification. Departing from the suggestion needs a reason. A top level
+    beyond the programme's cap is not refused: it raises `BeyondCap` until the head confirms
+    it (`beyond_cap`) with a reason, which the history keeps."""
     current = _locked(result, None)
     if current.status == ResultStatus.LOCKED:
         raise ValidationError(_("The result is locked."))
     if level not in Level.values:
         raise ValidationError(_("Unknown classification."))
+    reason = reason.strip()
     standings = cluster_standings(current.cluster_year)
     row = standings.row_for(current.organization_id)
     suggested = row.suggested if row else ""
-    if level != suggested and not reason.strip():
-        raise ValidationError(_("Give a reason for departing from the suggested classification."))
-    if level == Level.EXCELLENT:
-        others = sum(
-            1
-            for other in standings.rows
-            if other.level == Level.EXCELLENT and other.organization_id != current.organization_id
-        )
-        if others + 1 > standings.quota:
-            raise ValidationError(
-                _(
-                    "At most %(quota)s units may be classified %(level)s (%(share)s%% of the "
-                    "classified units)."
-                )
-                % {
-                    "quota": standings.quota,
-                    "level": LEVEL_ABBREVIATIONS[Level.EXCELLENT],
-                    "share": format_number(standings.table.program.top_share_percent),
-                }
+    if level == Level.NONE and not reason:
+        raise ValidationError(_("Say why the unit is not classified."))
+    over = level == Level.EXCELLENT and standings.excellent_beyond_cap(current.organization_id)
+    if over and not (beyond_cap and reason):
+        raise BeyondCap(
+            _(
+                "%(level)s beyond the cap (%(cap)s). Give the reason (e.g. what the decision "
+                "says) to record it all the same."
             )
-    if level == suggested and not reason.strip():
-        level_reason = ""
-    else:
-        level_reason = reason.strip()
-    return _transition(
-        current,
-        by,
-        reason or _("Classification set"),
-        level=level,
-        level_reason=level_reason,
-    )
+            % {"level": LEVEL_ABBREVIATIONS[Level.EXCELLENT], "cap": standings.cap_text},
+            code="beyond_cap",
+        )
+    if level != suggested and not reason:
+        raise ValidationError(_("Give a reason for departing from the suggested classification."))
+    level_reason = "" if level == suggested and not reason else reason
+    history_reason = reason or _("Classification set")
+    if over:
+        history_reason = _("Beyond the cap (%(cap)s): %(reason)s") % {
+            "cap": standings.cap_text,
+            "reason": reason,
+        }
+    return _transition(current, by, history_reason, level=level, level_reason=level_reason)
 
 
 @transaction.atomic
@@ -442,6 +443,31 @@ class Standings:
     table: Table | None
     rows: list[Standing] = field(default_factory=list)
     quota: int = 0
+    cap_basis_count: int = 0
+
+    @property
+    def cap_text(self) -> str:
+        """The cap as the programme computes it, e.g. "20% of all the member units (30),
+        rounded down: 6 units"."""
+        if self.table is None:
+            return ""
+        program = self.table.program
+        return _("%(share)s%% of %(basis)s (%(count)s), %(rounding)s: %(quota)s units") % {
+            "share": format_number(program.top_share_percent),
+            "basis": program.get_cap_basis_display(),
+            "count": self.cap_basis_count,
+            "rounding": program.get_cap_rounding_display(),
+            "quota": self.quota,
+        }
+
+    def excellent_beyond_cap(self, organization_id: int) -> bool:
+        """Whether one more unit classified at the top level would exceed the cap."""
+        others = sum(
+            1
+            for other in self.rows
+            if other.level == Level.EXCELLENT and other.organization_id != organization_id
+        )
+        return others + 1 > self.quota
 
     def row_for(self, organization_id: int) -> Standing | None:
         return next((r for r in self.rows if r.organization_id == organization_id), None)
@@ -534,21 +560,23 @@ def cluster_standings(cluster_year: ClusterYear, table: Table | None = None) -> 
             for r in standings.rows
             if r.rank is not None and r.level != Level.NONE
         ]
-        # Every member at the year's end is to be classified, unless marked otherwise.
-        to_classify = sum(1 for r in standings.rows if r.member_at_end and r.level != Level.NONE)
+        program = table.program
+        members = sum(1 for r in standings.rows if r.member_at_end)
+        if program.cap_basis == CapBasis.CLASSIFIED:
+            # Every member at the year's end is to be classified, unless marked otherwise.
+            basis = sum(1 for r in standings.rows if r.member_at_end and r.level != Level.NONE)
+        else:
+            basis = members
+        standings.cap_basis_count = basis
         capped, standings.quota = apply_cap(
-            classified, table.program.top_share_percent, to_classify
+            classified, program.top_share_percent, basis, program.cap_rounding
         )
         for row in standings.rows:
             if row.organization_id in capped and capped[row.organization_id] != row.suggested:
                 row.capped = True
                 row.suggested = capped[row.organization_id]
                 row.suggestion.reasons.append(
-                    _("Beyond the cap of %(share)s%% on the top level (%(quota)s units).")
-                    % {
-                        "share": format_number(table.program.top_share_percent),
-                        "quota": standings.quota,
-                    }
+                    _("Beyond the cap on the top level: %(cap)s.") % {"cap": standings.cap_text}
                 )
     else:
         standings.quota = top_level_quota(0, Decimal(0))

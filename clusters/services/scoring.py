@@ -25,6 +25,7 @@ from emulation.text import format_number as vi_number
 from ..models import (
     LEVEL_ABBREVIATIONS,
     RANKED_LEVELS,
+    CapRounding,
     ClassificationRule,
     Criterion,
     CriterionKind,
@@ -278,20 +279,27 @@ def competition_ranks(items: Iterable[tuple[object, tuple]]) -> dict[object, int
     return ranks
 
 
-def top_level_quota(classified: int, share_percent: Decimal) -> int:
-    """How many units may hold the top level: a share of the classified units, rounded down
-    (20% of 12 → 2)."""
-    return math.floor(Decimal(classified) * share_percent / 100)
+def top_level_quota(basis_count: int, share_percent: Decimal, rounding: str = "down") -> int:
+    """How many units may hold the top level: a share of `basis_count` units (all the members
+    or the classified ones, as the programme says), rounded down (20% of 12 → 2) or to the
+    nearest unit, a half rounding up (20% of 13 → 3)."""
+    exact = Decimal(basis_count) * share_percent / 100
+    if rounding == CapRounding.NEAREST:
+        return int(exact.to_integral_value(rounding=ROUND_HALF_UP))
+    return math.floor(exact)
 
 
 def apply_cap(
-    ranked: list[tuple[object, int, str]], share_percent: Decimal, classified: int
+    ranked: list[tuple[object, int, str]],
+    share_percent: Decimal,
+    basis_count: int,
+    rounding: str = "down",
 ) -> tuple[dict[object, str], int]:
-    """`ranked`: (id, rank, suggested level) of the units with a verified total; `classified`:
-    how many units the year classifies (ranked or not yet). Keeps the top level for the best
+    """`ranked`: (id, rank, suggested level) of the units with a verified total;
+    `basis_count`: how many units the cap is a share of. Keeps the top level for the best
     `quota` units by rank; the others step down to the next level. Units tied at the
     boundary all step down: the cap is never exceeded."""
-    quota = top_level_quota(classified, share_percent)
+    quota = top_level_quota(basis_count, share_percent, rounding)
     top = sorted((item for item in ranked if item[2] == Level.EXCELLENT), key=lambda i: i[1])
     levels = {ident: level for ident, _rank, level in ranked}
     for index, (ident, rank, _level) in enumerate(top):

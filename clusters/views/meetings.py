@@ -359,7 +359,8 @@ def _conclusions_step(request, meeting):
             _error(request, error)
         else:
             messages.success(request, _("The conclusions were saved."))
-            return redirect(step_url(meeting, "close"))
+            # "Save and add rows" stays on the step, with empty rows offered again.
+            return redirect(step_url(meeting, "conclusions" if "more" in request.POST else "close"))
     return _render_step(request, meeting, "conclusions", "conclusions", formset=formset)
 
 

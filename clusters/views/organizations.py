@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..permissions import (
     StaffOnlyMixin,
+    access_for,
     can_manage_organization,
     cluster_years_for,
     managed_clusters,
@@ -160,6 +161,10 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             officer_rights=officer_rights(user, org),
             can_place=organizer_choices(user).filter(pk=org.pk).exists(),
             can_prepare=next_year_organizers(user).filter(pk=org.pk).exists(),
+            # The award forms it confers (an awards page): for its own officers and staff.
+            shows_award_forms=access_for(user).is_superuser
+            or org.pk in access_for(user).officer_org_ids
+            or org.pk in access_for(user).staff_root_ids,
             # Names of organisations the reader may not open print without a link.
             readable=readable_organization_ids(
                 user,

@@ -35,6 +35,7 @@ from ..models import (
     CriterionKind,
     EmulationProgram,
     Evidence,
+    Level,
     Organization,
     ResultStatus,
 )
@@ -49,6 +50,7 @@ from ..permissions import (
     sees_all_results,
 )
 from ..services.results import (
+    BeyondCap,
     StaleResult,
     cluster_standings,
     lock_results,
@@ -124,7 +126,22 @@ def results(request, cluster_year):
         "cluster": cluster_year.cluster,
         "program": program,
         "standings": standings,
-        "rows": [{"row": row, "visible": see_all or row.organization_id in own} for row in rows],
+        "rows": [
+            {
+                "row": row,
+                "visible": see_all or row.organization_id in own,
+                # The classification straight from the grid (a unit never classifies itself).
+                "classify": head
+                and program is not None
+                and row.member_at_end
+                and result_rights(user, cluster_year, row.entry.organization, row.result).verify,
+            }
+            for row in rows
+        ],
+        "levels": Level.choices,
+        # A top level beyond the cap, sent back to be confirmed with a reason.
+        "confirm_unit": request.GET.get("confirm", ""),
+        "confirm_level": request.GET.get("level", ""),
         "see_all": see_all,
         "roles": role_labels(user, cluster_year, member_ids),
         "can_head": head,
@@ -152,6 +169,53 @@ def results(request, cluster_year):
         ],
     }
     return render(request, "clusters/results.html", context)
+
+
+def row_cap_text(cluster_year) -> str:
+    return cluster_standings(cluster_year).cap_text
+
+
+@login_required
+@require_POST
+@cluster_year_rule(can_act_as_head)
+def results_classify(request, cluster_year):
+    """The classification of one unit straight from the grid – "not classified" with its
+    reason included, before anything else was entered for it."""
+    organization = get_object_or_404(
+        Organization.objects.filter(memberships__cluster_year=cluster_year).distinct(),
+        code=request.POST.get("unit", ""),
+    )
+    result = cluster_year.results.filter(organization=organization).first()
+    if not result_rights(request.user, cluster_year, organization, result).verify:
+        raise PermissionDenied
+    url = _results_url(cluster_year)
+    form = LevelForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["level"]:
+        messages.error(request, _("Choose a classification."))
+        return redirect(f"{url}#row-{organization.code}")
+    level = form.cleaned_data["level"]
+    try:
+        with transaction.atomic():
+            result = result or result_for(cluster_year, organization, by=request.user)
+            set_level(
+                result,
+                by=request.user,
+                level=level,
+                reason=form.cleaned_data["reason"],
+                beyond_cap=form.cleaned_data["beyond_cap"],
+            )
+    except BeyondCap as error:
+        messages.warning(request, " ".join(error.messages))
+        return redirect(f"{url}?confirm={organization.code}&level={level}#row-{organization.code}")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{url}#row-{organization.code}")
+    messages.success(
+        request,
+        _("%(unit)s: classified %(level)s.")
+        % {"unit": organization.name, "level": LEVEL_ABBREVIATIONS[level]},
+    )
+    return redirect(f"{url}#row-{organization.code}")
 
 
 @login_required
@@ -282,12 +346,14 @@ def _result_context(request, cluster_year, organization, result, table, rights, 
         "evidence_form": EvidenceForm(table=table) if rights.enter_self else None,
         "level_form": LevelForm(
             initial={
-                "level": row.level if row else "",
+                "level": request.GET.get("confirm_level") or (row.level if row else ""),
                 "reason": result.level_reason if result else "",
             }
         )
         if rights.verify and result
         else None,
+        "confirm_level": request.GET.get("confirm_level", ""),
+        "cap_text": row_cap_text(cluster_year) if request.GET.get("confirm_level") else "",
         "gaps": verification_gaps(table, entries, values) if result else [],
         "history": result_history(result, table) if result else [],
         "levels": LEVEL_ABBREVIATIONS,
@@ -518,12 +584,20 @@ def result_action(request, cluster_year, org_code, action):
             form = LevelForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Choose a classification."))
-            set_level(
-                result,
-                by=request.user,
-                level=form.cleaned_data["level"],
-                reason=form.cleaned_data["reason"],
-            )
+            try:
+                set_level(
+                    result,
+                    by=request.user,
+                    level=form.cleaned_data["level"],
+                    reason=form.cleaned_data["reason"],
+                    beyond_cap=form.cleaned_data["beyond_cap"],
+                )
+            except BeyondCap as error:
+                messages.warning(request, " ".join(error.messages))
+                return redirect(
+                    f"{result.get_absolute_url()}?confirm_level={form.cleaned_data['level']}"
+                    "#classification"
+                )
             messages.success(request, _("The classification was saved."))
         else:
             form = ReasonForm(request.POST)

@@ -19,3 +19,11 @@ def num(value, arg=None):
         text = format_number(value)
         return f"+{text}" if Decimal(value) > 0 else text
     return format_number(value, None if arg is None else int(arg))
+
+
+@register.filter
+def person(user, default="–"):
+    """A user as people know them: the full name, the login name only when none is kept."""
+    if not user:
+        return default
+    return user.get_full_name() or user.get_username()

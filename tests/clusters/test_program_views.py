@@ -170,6 +170,8 @@ def general(program, **changes):
         "self_assessment_deadline": f"15/12/{program.year}",
         "verification_deadline": f"10/01/{program.year + 1}",
         "top_share_percent": "20",
+        "cap_basis": "classified",
+        "cap_rounding": "nearest",
         "tie_break": "I, DV_MOI",
         "visibility": "after_review",
         "quorum_numerator": "2",
@@ -188,6 +190,7 @@ def test_general_fields_are_saved_with_typed_dates_and_the_reason(client, world,
     assert program.self_assessment_deadline == datetime.date(program.year, 12, 15)
     assert program.verification_deadline == datetime.date(program.year + 1, 1, 10)
     assert program.tie_break == "III, DV_MOI"  # the programme's own spelling
+    assert (program.cap_basis, program.cap_rounding) == ("classified", "nearest")
     assert program.history.latest().history_change_reason == "Ban hành kế hoạch"
 
 
@@ -199,6 +202,7 @@ def test_general_fields_are_saved_with_typed_dates_and_the_reason(client, world,
         ({"verification_deadline": "01/12/{year}"}, "verification_deadline"),
         ({"self_assessment_deadline": "15/12/{before}"}, "self_assessment_deadline"),
         ({"top_share_percent": "120"}, "top_share_percent"),
+        ({"cap_basis": "half"}, "cap_basis"),
         ({"reason": ""}, "reason"),
     ],
 )
