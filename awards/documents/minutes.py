@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clusters.documents.admin_format import header_for
+from clusters.documents.summary_text import cluster_of
 from clusters.models import (
     LEVEL_ABBREVIATIONS,
     ClusterYear,
@@ -126,6 +127,7 @@ class MinutesDocument:
     next_year: int
     cluster_name: str
     organizer_name: str
+    cluster_of: str  # "<cluster> thuộc <organiser>", the organiser never twice
     closed: bool
     # I. Time and place
     starts_at: str
@@ -350,6 +352,7 @@ def build_minutes(
         next_year=year + 1,
         cluster_name=cluster.name,
         organizer_name=organizer_name,
+        cluster_of=cluster_of(cluster.name, organizer_name, cluster.organizer.locality),
         closed=meeting.is_closed,
         starts_at=clock(meeting.starts_at),
         ends_at=clock(meeting.ends_at),
