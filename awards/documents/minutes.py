@@ -60,6 +60,7 @@ class StandingLine:
     name: str
     total: str
     level: str
+    rank_text: str = ""
 
 
 @dataclass
@@ -155,6 +156,7 @@ class MinutesDocument:
     limitations: list[str]
     directions: list[str]
     standings: list[StandingLine]
+    not_classified: list[str]  # "unit: reason", the note under the ranking
     distribution: str
     level_legend: str
     votes: list[VoteRound]
@@ -307,10 +309,11 @@ def build_minutes(
     )
     standing_lines = [
         StandingLine(
-            rank=row.rank,
+            rank=None if row.not_classified else row.rank,
             name=row.name,
             total=format_number(row.verified_total),
-            level=row.level_label if row.verified_total is not None else "",
+            level=row.level_cell,
+            rank_text=row.rank_cell,
         )
         for row in rows
     ]
@@ -377,6 +380,7 @@ def build_minutes(
         limitations=paragraphs(meeting.limitations),
         directions=paragraphs(meeting.directions),
         standings=standing_lines,
+        not_classified=standings.not_classified_notes,
         distribution=distribution,
         level_legend=legend,
         votes=_votes(meeting, names),

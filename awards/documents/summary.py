@@ -490,15 +490,6 @@ def _pact_sentence(cluster_year: ClusterYear, meeting: Meeting) -> str:
     return text + "."
 
 
-def _level_cells(row) -> tuple[str, str]:
-    """The classification and rank cells: a unit marked not classified prints KXL in both."""
-    if row.level == Level.NONE:
-        abbreviation = LEVEL_ABBREVIATIONS[Level.NONE]
-        return abbreviation, abbreviation
-    level = row.level_label if row.verified_total is not None else ""
-    return level, str(row.rank) if row.rank is not None else ""
-
-
 @translation.override("vi")
 def build_summary(
     cluster_year: ClusterYear, *, printed_on: datetime.date | None = None
@@ -560,24 +551,18 @@ def build_summary(
         standings.rows,
         key=lambda r: (r.rank is None, r.rank or 0, not r.member_at_end, vi_sort_key(r.name)),
     )
-    standing_lines = []
-    not_classified = []
-    for index, row in enumerate(ordered, start=1):
-        level, rank = _level_cells(row)
-        standing_lines.append(
-            StandingLine(
-                number=index,
-                name=row.name,
-                self_total=format_number(row.self_total),
-                total=format_number(row.verified_total),
-                level=level,
-                rank=row.rank if row.level != Level.NONE else None,
-                rank_text=rank,
-            )
+    standing_lines = [
+        StandingLine(
+            number=index,
+            name=row.name,
+            self_total=format_number(row.self_total),
+            total=format_number(row.verified_total),
+            level=row.level_cell,
+            rank=None if row.not_classified else row.rank,
+            rank_text=row.rank_cell,
         )
-        if row.level == Level.NONE and row.member_at_end:
-            reason = row.result.level_reason.strip().rstrip(".") if row.result else ""
-            not_classified.append(f"{row.name}: {reason}" if reason else row.name)
+        for index, row in enumerate(ordered, start=1)
+    ]
     scored = [row for row in ordered if row.member_at_end and row.verified_total is not None]
     levels = [
         LevelLine(
@@ -638,7 +623,7 @@ def build_summary(
         limitations=sections.limitations,
         indicators=indicator_lines,
         standings=standing_lines,
-        not_classified=not_classified,
+        not_classified=standings.not_classified_notes,
         levels=levels,
         score_chart=chart,
         share_chart=shares,

@@ -15,6 +15,7 @@ from awards.documents.minutes import build_minutes
 from awards.documents.summary import build_summary
 from awards.models import Decision
 from clusters.documents.admin_format import header_for, header_line_count
+from clusters.documents.results import build_results
 from clusters.documents.summary_text import cluster_of, parse_guest, repeated_sentences
 from clusters.models import (
     AnnualResult,
@@ -301,6 +302,19 @@ def test_a_unit_not_classified_prints_kxl_and_its_reason(approval, tmp_path):
             "Ghi chú: KXL – Không xếp loại: Liên đoàn Lao động huyện Phú Quý: Đơn vị đang "
             "củng cố, kiện toàn tổ chức." in text
         ), fmt
+
+    # The minutes and the results table print it the same way.
+    minutes = build_minutes(w.cluster_year)
+    line = next(s for s in minutes.standings if s.name == "Liên đoàn Lao động huyện Phú Quý")
+    assert (line.level, line.rank_text) == ("KXL", "KXL")
+    assert minutes.not_classified == document.not_classified
+    path = tmp_path / "b.pdf"
+    path.write_bytes(get_spec("minutes").render(minutes, "pdf"))
+    assert re.search(r"Liên đoàn Lao động huyện Phú Quý [\d,]+ KXL KXL", pdf_text(path))
+    results = build_results(w.cluster_year)
+    row = next(r for r in results.rows if r["name"] == "Liên đoàn Lao động huyện Phú Quý")
+    assert (row["level"], row["rank"]) == ("KXL", "KXL")
+    assert any("Đơn vị đang củng cố, kiện toàn tổ chức" in note for note in results.notes)
 
 
 # A long header block ------------------------------------------------------------------------------
