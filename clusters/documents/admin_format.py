@@ -129,7 +129,12 @@ def proposed_short_issuer(cluster_year: ClusterYear) -> str:
     head has set a line of its own)."""
     if cluster_year.header_issuer_line:
         return ""
-    name = cluster_year.cluster.name
+    # The line as it would print: without the organiser heading the block above it.
+    cluster = cluster_year.cluster
+    organizer = cluster.organizer
+    name = without_organizer(
+        cluster.name, organizer.name_on(cluster_year.as_of), organizer.locality
+    )
     if header_line_count(name) <= HEADER_MAX_LINES:
         return ""
     short = short_form(name)

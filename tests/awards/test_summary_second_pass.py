@@ -14,7 +14,11 @@ from django.urls import reverse
 from awards.documents.minutes import build_minutes
 from awards.documents.summary import build_summary
 from awards.models import Decision
-from clusters.documents.admin_format import header_for, header_line_count
+from clusters.documents.admin_format import (
+    header_for,
+    header_line_count,
+    proposed_short_issuer,
+)
 from clusters.documents.results import build_results
 from clusters.documents.summary_text import cluster_of, parse_guest, repeated_sentences
 from clusters.models import (
@@ -345,6 +349,22 @@ def test_a_long_cluster_name_gets_a_short_form_the_head_accepts(client, approval
     assert header_line_count(short) <= header_line_count(LONG_NAME) - 1
     # Accepted: nothing more to propose.
     assert 'name="use_short_issuer"' not in client.get(url).content.decode()
+
+
+def test_the_proposal_measures_the_line_as_it_prints_under_the_organiser(approval):
+    w = approval
+    cluster = w.cluster_year.cluster
+    cluster.name = (
+        "Cụm thi đua số 1 các Công đoàn cơ sở khối Doanh nghiệp ngoài nhà nước thuộc Liên "
+        "đoàn Lao động tỉnh Bình Thuận"
+    )
+    cluster.save()
+    assert header_line_count(cluster.name) > 3
+    # The organiser heads the block: the issuer line drops it and fits in three lines.
+    issuer = header_for(w.cluster_year).issuer_line
+    assert issuer == "CỤM THI ĐUA SỐ 1 CÁC CÔNG ĐOÀN CƠ SỞ KHỐI DOANH NGHIỆP NGOÀI NHÀ NƯỚC"
+    assert header_line_count(issuer) == 3
+    assert proposed_short_issuer(w.cluster_year) == ""
 
 
 def test_a_short_cluster_name_gets_no_proposal(client, approval):
