@@ -537,6 +537,7 @@ def build_summary(
         directions=meeting.directions,
         names=names,
         theme=program.theme if program is not None else "",
+        standings=standings,
     )
     part_one = sections.part_one
 

@@ -208,7 +208,12 @@ def _member_list(members: list[MemberLine]) -> str:
 
 
 def build_part_one(
-    cluster_year: ClusterYear, *, names: dict[int, str], theme: str, adopted: list[str]
+    cluster_year: ClusterYear,
+    *,
+    names: dict[int, str],
+    theme: str,
+    adopted: list[str],
+    standings=None,
 ) -> PartOne:
     """Part I of the summary: the members, the cluster's size totalled from their figures, the
     head and deputy with their persons, the year's theme. A sentence the adopted texts
@@ -229,7 +234,7 @@ def build_part_one(
         members.append(MemberLine(name=entry.name, role=entry.role, note=note))
     current = [e for e in entries if e.membership.is_member_on(as_of)]
 
-    standings = cluster_standings(cluster_year)
+    standings = standings or cluster_standings(cluster_year)
     table = standings.table
     result_ids = {row.result.pk for row in standings.counted if row.result is not None}
     indicators = table.indicators if table else []
@@ -380,13 +385,16 @@ def report_sections(
     directions: str,
     names: dict[int, str],
     theme: str,
+    standings=None,
 ) -> ReportSections:
     """Parts I–III of the summary with the texts typed at the review (the adopted ones, or
     those on the adoption step's form)."""
     organizer = cluster_year.cluster.organizer
     organizer_name = organizer.name_on(cluster_year.as_of)
     adopted = [achievements, limitations, directions]
-    part_one = build_part_one(cluster_year, names=names, theme=theme, adopted=adopted)
+    part_one = build_part_one(
+        cluster_year, names=names, theme=theme, adopted=adopted, standings=standings
+    )
     guests = guests_sentence(
         organizer_guests(meeting, organizer_name, organizer.locality), year=cluster_year.year
     )
