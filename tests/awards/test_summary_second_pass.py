@@ -249,6 +249,20 @@ def test_a_typed_sentence_that_part_one_writes_prints_once(approval, tmp_path):
     assert text.count(" ".join(head_sentence.casefold().split()).rstrip(".")) == 1
 
 
+def test_the_typed_size_of_the_cluster_prints_once_and_the_members_stay(approval, tmp_path):
+    w = approval
+    size = "Các đơn vị trong Cụm có tổng số 229 công đoàn cơ sở với 269 đoàn viên."
+    first = build_summary(w.cluster_year).part_one[0]
+    assert first.endswith(size)
+    Meeting.objects.filter(pk=w.meeting.pk).update(
+        limitations=f"Một số chỉ tiêu chưa đạt.\n{size.lower()}"
+    )
+    document = build_summary(w.cluster_year)
+    assert document.part_one[0] == first.removesuffix(" " + size)  # the members stay
+    text = printed(tmp_path, document, "docx").casefold()
+    assert text.count(size.casefold().rstrip(".")) == 1
+
+
 def test_the_adoption_step_shows_parts_one_to_three_and_warns_of_a_repeat(client, review):
     w = review
     attend(w, *ALL)
