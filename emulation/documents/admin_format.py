@@ -27,6 +27,9 @@ def summary_number(typed: str, kind_suffix: str) -> str:
     "5" → "05/BC-CTĐ"; a number typed in full ("12/BC-CTĐ") stays as typed; blank stays
     blank (written in by hand)."""
     typed = " ".join(typed.split())
+    # "Số: 12/BC-CTĐ" typed as the paper shows it: the header writes "Số:" itself.
+    if typed[:3].casefold() == "số:":
+        typed = typed[3:].strip()
     if not typed:
         return ""
     if "/" in typed:

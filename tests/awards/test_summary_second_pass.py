@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from awards.documents.achievement import build_achievement
 from awards.documents.minutes import build_minutes
 from awards.documents.summary import build_summary
 from awards.models import Decision
@@ -19,7 +20,9 @@ from clusters.documents.admin_format import (
     header_line_count,
     proposed_short_issuer,
 )
+from clusters.documents.pact import build_pact
 from clusters.documents.results import build_results
+from clusters.documents.roster import build_roster
 from clusters.documents.summary_text import cluster_of, parse_guest, repeated_sentences
 from clusters.models import (
     AnnualResult,
@@ -150,6 +153,8 @@ def test_the_number_and_date_the_head_typed_print_and_blank_stays_possible(appro
 
     ClusterYear.objects.filter(pk=w.cluster_year.pk).update(summary_number="12/BC-CTĐ")
     assert build_summary(w.cluster_year).header.number == "12/BC-CTĐ"  # typed in full
+    ClusterYear.objects.filter(pk=w.cluster_year.pk).update(summary_number="Số: 12/BC-CTĐ")
+    assert build_summary(w.cluster_year).header.number == "12/BC-CTĐ"  # "Số:" printed once
 
 
 def test_the_head_sets_the_number_and_date_until_the_year_is_closed(client, approval):
@@ -225,6 +230,19 @@ def test_a_cluster_named_after_its_organiser_never_prints_it_twice(
     assert document.header.issuer_line == "CỤM THI ĐUA SỐ 1"
     minutes = build_minutes(w.cluster_year)
     assert minutes.cluster_of == cluster_name
+    # The other documents that place the cluster under its organiser.
+    roster = build_roster(w.cluster_year).subtitle_lines[0]
+    assert roster.startswith("Đơn vị thành viên Cụm thi đua số 1 – Liên đoàn Lao động tỉnh")
+    Pact.objects.create(cluster_year=w.cluster_year, signed_on=D(2024, 1, 20), place="Bắc Bình")
+    opening = build_pact(w.cluster_year).opening
+    assert "các đơn vị thành viên Cụm thi đua số 1 thuộc Liên đoàn Lao động tỉnh Bình" in opening
+    profile = build_achievement(w.cluster_year, w.units["ldld-tuy-phong"]).profile
+    assert any(
+        "Đơn vị thành viên Cụm thi đua số 1 do Liên đoàn Lao động tỉnh Bình Thuận tổ chức" in line
+        for line in profile
+    )
+    for line in [roster, opening, *profile]:
+        assert len(re.findall(r"(?:Liên đoàn Lao động|LĐLĐ) tỉnh", line)) <= 1, line
 
 
 def test_a_cluster_without_the_organiser_in_its_name_is_placed_under_it():
