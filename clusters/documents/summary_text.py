@@ -292,7 +292,8 @@ def build_part_one(
             part.sentences.append(sentence)
             # Left out only when the adopted text holds the whole sentence: a shorter typed
             # sentence inside it is warned about at the adoption step, never cut here.
-            if repeats(sentence, adopted):
+            own = normalised(sentence)
+            if len(own) >= REPEAT_MIN_LENGTH and any(own in normalised(t) for t in adopted):
                 part.left_out.append(sentence)
             else:
                 kept.append(sentence)

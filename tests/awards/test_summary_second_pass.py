@@ -23,7 +23,12 @@ from clusters.documents.admin_format import (
 from clusters.documents.pact import build_pact
 from clusters.documents.results import build_results
 from clusters.documents.roster import build_roster
-from clusters.documents.summary_text import cluster_of, parse_guest, repeated_sentences
+from clusters.documents.summary_text import (
+    cluster_of,
+    parse_guest,
+    repeated_sentences,
+    report_sections,
+)
 from clusters.models import (
     AnnualResult,
     ClusterYear,
@@ -279,6 +284,26 @@ def test_the_typed_size_of_the_cluster_prints_once_and_the_members_stay(approval
     assert document.part_one[0] == first.removesuffix(" " + size)  # the members stay
     text = printed(tmp_path, document, "docx").casefold()
     assert text.count(size.casefold().rstrip(".")) == 1
+
+
+def test_a_typed_fragment_of_part_one_is_warned_about_and_part_one_stays_whole(approval):
+    w = approval
+    first = build_summary(w.cluster_year).part_one[0]
+    fragment = first[: first.index(" và Liên đoàn")]  # the members, cut before the last
+    assert len(fragment) >= 50
+    Meeting.objects.filter(pk=w.meeting.pk).update(achievements=fragment + ".")
+    assert build_summary(w.cluster_year).part_one[0] == first
+    meeting = closed_meeting(w)
+    sections = report_sections(
+        w.cluster_year,
+        meeting,
+        achievements=meeting.achievements,
+        limitations="",
+        directions="",
+        names={},
+        theme="",
+    )
+    assert sections.repeated == [fragment + "."]
 
 
 def test_the_adoption_step_shows_parts_one_to_three_and_warns_of_a_repeat(client, review):
