@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from clusters.documents.summary_text import without_organizer
 from clusters.models import (
     LEVEL_ABBREVIATIONS,
     AnnualResult,
@@ -293,8 +294,9 @@ def build_achievement(
         organization.pk
     )
     profile.append(
-        f"Đơn vị thành viên {cluster.name} do {organizer_name} tổ chức"
-        + (f"; {role} năm {year}." if role else f", năm {year}.")
+        f"Đơn vị thành viên "
+        f"{without_organizer(cluster.name, organizer_name, cluster.organizer.locality)} "
+        f"do {organizer_name} tổ chức" + (f"; {role} năm {year}." if role else f", năm {year}.")
     )
     size = []
     if grassroots_total:

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clusters.documents.admin_format import header_for
+from clusters.documents.summary_text import cluster_of
 from clusters.models import (
     LEVEL_ABBREVIATIONS,
     ClusterYear,
@@ -59,6 +60,7 @@ class StandingLine:
     name: str
     total: str
     level: str
+    rank_text: str = ""
 
 
 @dataclass
@@ -126,6 +128,7 @@ class MinutesDocument:
     next_year: int
     cluster_name: str
     organizer_name: str
+    cluster_of: str  # "<cluster> thuộc <organiser>", the organiser never twice
     closed: bool
     # I. Time and place
     starts_at: str
@@ -153,6 +156,7 @@ class MinutesDocument:
     limitations: list[str]
     directions: list[str]
     standings: list[StandingLine]
+    not_classified: list[str]  # "unit: reason", the note under the ranking
     distribution: str
     level_legend: str
     votes: list[VoteRound]
@@ -305,10 +309,11 @@ def build_minutes(
     )
     standing_lines = [
         StandingLine(
-            rank=row.rank,
+            rank=None if row.not_classified else row.rank,
             name=row.name,
             total=format_number(row.verified_total),
-            level=row.level_label if row.verified_total is not None else "",
+            level=row.level_cell,
+            rank_text=row.rank_cell,
         )
         for row in rows
     ]
@@ -350,6 +355,7 @@ def build_minutes(
         next_year=year + 1,
         cluster_name=cluster.name,
         organizer_name=organizer_name,
+        cluster_of=cluster_of(cluster.name, organizer_name, cluster.organizer.locality),
         closed=meeting.is_closed,
         starts_at=clock(meeting.starts_at),
         ends_at=clock(meeting.ends_at),
@@ -374,6 +380,7 @@ def build_minutes(
         limitations=paragraphs(meeting.limitations),
         directions=paragraphs(meeting.directions),
         standings=standing_lines,
+        not_classified=standings.not_classified_notes,
         distribution=distribution,
         level_legend=legend,
         votes=_votes(meeting, names),

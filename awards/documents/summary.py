@@ -14,10 +14,19 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clusters.documents.admin_format import header_for, signature_for
+from clusters.documents.summary_text import (
+    SIZE_INDICATORS,
+    MemberLine,
+    indicator_total,
+    report_sections,
+    size_indicator,
+    year_names,
+)
 from clusters.models import (
     LEVEL_ABBREVIATIONS,
     ClusterYear,
@@ -26,20 +35,19 @@ from clusters.models import (
     IndicatorValue,
     Level,
     Meeting,
-    Organization,
+    Pact,
 )
 from clusters.services import cluster_standings
 from emulation.documents import fonts
-from emulation.documents.admin_format import BLANK_NUMBER, count_text
+from emulation.documents.admin_format import BLANK_NUMBER, count_text, summary_number
 from emulation.documents.base import AdminHeader, DocumentError, Signature
-from emulation.text import fold, format_number, vi_sort_key
+from emulation.text import format_number, vi_sort_key
 
 from ..models import AwardKind, Nomination, VoteMode
 from .common import (
     ROMAN,
     IndicatorLine,
     day_text,
-    paragraphs,
     percent,
     review_meeting,
     standing_at_close,
@@ -48,14 +56,6 @@ from .common import (
 TEMPLATE = "awards/documents/summary.html"
 TITLE = "BÁO CÁO"
 _TENTH = Decimal("0.1")
-
-# The indicators that describe the cluster's size rather than its results: printed in part I,
-# found by code, else by name.
-SIZE_INDICATORS = {
-    "unions": ("CDCS_TONG", "tong so cong doan co so"),
-    "members": ("DV_TONG", "tong so doan vien"),
-}
-
 
 # The charts: plain geometry in millimetres of the printed column (165 mm wide) -------------
 
@@ -328,13 +328,6 @@ def share_chart(distribution: list[dict]) -> ShareChart:
 
 
 @dataclass
-class MemberLine:
-    name: str
-    role: str  # "head", "deputy" or ""
-    note: str  # joined or left during the year
-
-
-@dataclass
 class StandingLine:
     number: int
     name: str
@@ -342,6 +335,7 @@ class StandingLine:
     total: str
     level: str
     rank: int | None
+    rank_text: str = ""
 
 
 @dataclass
@@ -379,23 +373,23 @@ class SummaryDocument:
     cluster_name: str
     organizer_name: str
     intro: str
-    # I. The cluster
+    report_date: datetime.date  # a report never cites a decision dated after it
+    # I. The cluster: its paragraphs as printed, and their parts.
+    part_one: list[str]
     members: list[MemberLine]
     member_count: str
     head: str
-    head_person: str
-    head_person_title: str
     deputy: str
-    deputy_person: str
-    deputy_person_title: str
     theme: str
     unions_total: str
     union_members_total: str
     # II. Results
+    guests: str  # the organiser's guests at the review
     achievements: list[str]
     limitations: list[str]
     indicators: list[IndicatorLine]
     standings: list[StandingLine]
+    not_classified: list[str]  # "unit: reason", the note under the ranking
     levels: list[LevelLine]
     score_chart: ScoreChart | None
     share_chart: ShareChart | None
@@ -409,13 +403,10 @@ class SummaryDocument:
     awards: list[AwardGroup]
     elected_head: str
     elected_deputy: str
+    pact: str  # next year's pact signed at the review
     signature: Signature
     recipients: list[str] = field(default_factory=list)
     landscape: bool = False
-
-    @property
-    def has_size(self) -> bool:
-        return bool(self.unions_total or self.union_members_total)
 
 
 def _closed_review(cluster_year: ClusterYear) -> Meeting:
@@ -432,27 +423,6 @@ def _closed_review(cluster_year: ClusterYear) -> Meeting:
     return meeting
 
 
-def _size_indicator(indicators, key: str):
-    code, name = SIZE_INDICATORS[key]
-    for indicator in indicators:
-        if indicator.code == code:
-            return indicator
-    for indicator in indicators:
-        if fold(indicator.name).startswith(name):
-            return indicator
-    return None
-
-
-def _total(values: list[Decimal], kind: str) -> Decimal | None:
-    if not values:
-        return None
-    if kind == IndicatorKind.PERCENT:
-        return (sum(values) / len(values)).quantize(_TENTH)
-    if kind == IndicatorKind.YES_NO:
-        return Decimal(sum(1 for v in values if v >= 1))
-    return sum(values)
-
-
 def _indicator_lines(table, result_ids: set[int], skip: set[int]) -> list[IndicatorLine]:
     """Each indicator totalled over the members at the year's end: target, actual and the
     share of the target reached."""
@@ -466,9 +436,9 @@ def _indicator_lines(table, result_ids: set[int], skip: set[int]) -> list[Indica
         if indicator.pk in skip:
             continue
         rows = values.get(indicator.pk, [])
-        actual = _total([v.actual for v in rows if v.actual is not None], indicator.kind)
+        actual = indicator_total([v.actual for v in rows if v.actual is not None], indicator.kind)
         target = (
-            _total([v.target for v in rows if v.target is not None], indicator.kind)
+            indicator_total([v.target for v in rows if v.target is not None], indicator.kind)
             if indicator.has_target and indicator.kind != IndicatorKind.YES_NO
             else None
         )
@@ -542,11 +512,54 @@ def _award_groups(cluster_year: ClusterYear, meeting: Meeting, names) -> list[Aw
     return list(groups.values())
 
 
+def _number(cluster_year: ClusterYear) -> str:
+    suffix = cluster_year.number_suffix or "CTĐ"
+    return summary_number(cluster_year.summary_number, f"BC-{suffix}") or (
+        f"{BLANK_NUMBER}/BC-{suffix}"
+    )
+
+
+def _pact_sentence(cluster_year: ClusterYear, meeting: Meeting) -> str:
+    """Part IV: next year's pact, when it was signed at this review (recorded so, or signed
+    on its day) – its date, place and whether every member signed."""
+    pact = (
+        Pact.objects.filter(
+            cluster_year__cluster=cluster_year.cluster, cluster_year__year=cluster_year.year + 1
+        )
+        .filter(Q(meeting=meeting) | Q(meeting__isnull=True, signed_on=meeting.held_on))
+        .select_related("cluster_year")
+        .first()
+    )
+    if pact is None:
+        return ""
+    following = pact.cluster_year
+    members = set(
+        following.memberships.on(pact.signed_on or following.first_day).values_list(
+            "organization_id", flat=True
+        )
+    ) or set(following.memberships.values_list("organization_id", flat=True))
+    signed = set(pact.signatories.values_list("organization_id", flat=True)) & members
+    text = f"Tại Hội nghị, các đơn vị thành viên đã ký kết Giao ước thi đua năm {following.year}"
+    details = []
+    if pact.signed_on:
+        details.append(day_text(pact.signed_on))
+    if pact.place:
+        details.append(f"tại {pact.place}")
+    if details:
+        text += f" ({', '.join(details)})"
+    if members and signed == members:
+        text += f", toàn thể {count_text(len(members))}/{count_text(len(members))} đơn vị thành viên đã ký"
+    elif members:
+        text += f", {count_text(len(signed))}/{count_text(len(members))} đơn vị thành viên đã ký"
+    return text + "."
+
+
 @translation.override("vi")
 def build_summary(
     cluster_year: ClusterYear, *, printed_on: datetime.date | None = None
 ) -> SummaryDocument:
-    """The summary report the year's review adopted, dated the day of the review;
+    """The summary report the year's review adopted, numbered and dated as the head set it
+    (else dated the day of the review, the number left to be written in by hand);
     DocumentError while the year has no closed review."""
     cluster_year = ClusterYear.objects.select_related("cluster__organizer", "head", "deputy").get(
         pk=cluster_year.pk
@@ -557,57 +570,47 @@ def build_summary(
     as_of = cluster_year.as_of
     organizer_name = cluster.organizer.name_on(as_of)
 
-    header = header_for(cluster_year, printed_on=meeting.held_on)
+    report_date = cluster_year.summary_date or meeting.held_on
+    header = header_for(cluster_year, printed_on=report_date)
     if meeting.host_id and meeting.host.locality:
         header.place = meeting.host.locality
-    suffix = cluster_year.number_suffix or "CTĐ"
-    header.number = f"{BLANK_NUMBER}/BC-{suffix}"
+    header.number = _number(cluster_year)
 
-    # I. The cluster, as it stood at the year's end.
-    entries = cluster_year.member_entries()
-    members = []
-    for entry in entries:
-        membership = entry.membership
-        note = ""
-        if not membership.is_member_on(as_of) and membership.left_on:
-            note = f"rời Cụm từ ngày {membership.left_on.strftime('%d/%m/%Y')}"
-        elif membership.joined_on and membership.joined_on > cluster_year.first_day:
-            note = f"gia nhập Cụm từ ngày {membership.joined_on.strftime('%d/%m/%Y')}"
-        members.append(MemberLine(name=entry.name, role=entry.role, note=note))
-    current = [e for e in entries if e.membership.is_member_on(as_of)]
-    names = {e.membership.organization_id: e.name for e in entries}
-    other_ids = (
+    names = year_names(
+        cluster_year,
         {
             meeting.elected_head_id,
             meeting.elected_deputy_id,
             cluster_year.head_id,
             cluster_year.deputy_id,
-        }
-        - set(names)
-        - {None}
+        },
     )
-    if other_ids:
-        names.update(Organization.objects.filter(pk__in=other_ids).names_on(as_of))
-
     standings = cluster_standings(cluster_year)
     table = standings.table
     program = table.program if table else EmulationProgram.for_cluster_year(cluster_year)
     counted = standings.counted
     result_ids = {row.result.pk for row in counted if row.result is not None}
     indicators = table.indicators if table else []
-    size = {key: _size_indicator(indicators, key) for key in SIZE_INDICATORS}
-    size_totals = {}
-    for key, indicator in size.items():
-        total = None
-        if indicator is not None and result_ids:
-            figures = IndicatorValue.objects.filter(
-                result_id__in=result_ids, indicator=indicator, actual__isnull=False
-            ).values_list("actual", flat=True)
-            total = _total(list(figures), indicator.kind)
-        size_totals[key] = format_number(total) if total is not None else ""
+
+    # I–III: the cluster, the organiser's guests and the adopted texts.
+    sections = report_sections(
+        cluster_year,
+        meeting,
+        achievements=meeting.achievements,
+        limitations=meeting.limitations,
+        directions=meeting.directions,
+        names=names,
+        theme=program.theme if program is not None else "",
+        standings=standings,
+    )
+    part_one = sections.part_one
 
     # II. Results.
-    skip = {indicator.pk for indicator in size.values() if indicator is not None}
+    skip = {
+        indicator.pk
+        for indicator in (size_indicator(indicators, key) for key in SIZE_INDICATORS)
+        if indicator is not None
+    }
     indicator_lines = _indicator_lines(table, result_ids, skip)
     ordered = sorted(
         standings.rows,
@@ -619,8 +622,9 @@ def build_summary(
             name=row.name,
             self_total=format_number(row.self_total),
             total=format_number(row.verified_total),
-            level=row.level_label if row.verified_total is not None else "",
-            rank=row.rank,
+            level=row.level_cell,
+            rank=None if row.not_classified else row.rank,
+            rank_text=row.rank_cell,
         )
         for index, row in enumerate(ordered, start=1)
     ]
@@ -670,25 +674,25 @@ def build_summary(
         cluster_name=cluster.name,
         organizer_name=organizer_name,
         intro=intro,
-        members=members,
-        member_count=count_text(len(current)),
+        report_date=report_date,
+        part_one=part_one.paragraphs,
+        members=part_one.members,
+        member_count=part_one.member_count,
         head=names.get(cluster_year.head_id, "") if cluster_year.head_id else "",
-        head_person=cluster_year.head_person,
-        head_person_title=cluster_year.head_person_title,
         deputy=names.get(cluster_year.deputy_id, "") if cluster_year.deputy_id else "",
-        deputy_person=cluster_year.deputy_person,
-        deputy_person_title=cluster_year.deputy_person_title,
         theme=program.theme if program is not None else "",
-        unions_total=size_totals["unions"],
-        union_members_total=size_totals["members"],
-        achievements=paragraphs(meeting.achievements),
-        limitations=paragraphs(meeting.limitations),
+        unions_total=part_one.unions_total,
+        union_members_total=part_one.union_members_total,
+        guests=sections.guests,
+        achievements=sections.achievements,
+        limitations=sections.limitations,
         indicators=indicator_lines,
         standings=standing_lines,
+        not_classified=standings.not_classified_notes,
         levels=levels,
         score_chart=chart,
         share_chart=shares,
-        directions=paragraphs(meeting.directions),
+        directions=sections.directions,
         meeting_day=day_text(meeting.held_on),
         meeting_place=meeting.place,
         vote_phrase=_vote_phrase(modes),
@@ -698,6 +702,7 @@ def build_summary(
         elected_deputy=(
             names.get(meeting.elected_deputy_id, "") if meeting.elected_deputy_id else ""
         ),
+        pact=_pact_sentence(cluster_year, meeting),
         signature=signature,
         recipients=[
             f"- Thường trực {organizer_name} (để báo cáo);",

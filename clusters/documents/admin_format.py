@@ -6,13 +6,19 @@ organiser's and the cluster's names as of the year)."""
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from emulation.documents.admin_format import admin_header, emulation_group_signature
 from emulation.documents.base import AdminHeader, Signature
 
 from ..models import ClusterKind, ClusterYear
+from .summary_text import without_organizer
 
 
 def header_for(
@@ -28,7 +34,10 @@ def header_for(
     place = place or cluster.organizer.locality
     return admin_header(
         parent_name=cluster_year.header_parent_line or organizer_name,
-        issuer_name=cluster_year.header_issuer_line or cluster.name,
+        # The organiser heads the block already: a cluster named after it is not named
+        # after it again below.
+        issuer_name=cluster_year.header_issuer_line
+        or without_organizer(cluster.name, organizer_name, cluster.organizer.locality),
         place=place,
         date=printed_on or timezone.localdate(),
     )
@@ -40,3 +49,95 @@ def signature_for(cluster_year: ClusterYear) -> Signature:
         signer_label=cluster_year.signer_label,
         name=cluster_year.head_person,
     )
+
+
+# The left header block: how many lines a name takes, and its short form ---------------------
+
+# The left block is 42 % of the 165 mm column, set in 12.5 pt (templates/documents/base.html).
+HEADER_BLOCK_WIDTH_PT = 0.42 * 165 * 72 / 25.4
+HEADER_FONT_SIZE_PT = 12.5
+HEADER_MAX_LINES = 3
+FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
+
+# The glossary's abbreviations, longest first; "Cụm thi đua số …" stays whole: it is the
+# cluster's own name.
+SHORT_FORMS = [
+    ("Tổng Liên đoàn Lao động Việt Nam", "Tổng LĐLĐ Việt Nam"),
+    ("Liên đoàn Lao động", "LĐLĐ"),
+    ("Công đoàn cơ sở", "CĐCS"),
+    ("Công đoàn ngành", "CĐN"),
+    ("Khu công nghiệp", "KCN"),
+    ("công nhân, viên chức, lao động", "CNVCLĐ"),
+    ("Trung học phổ thông", "THPT"),
+    ("Trung học cơ sở", "THCS"),
+    ("Công ty Cổ phần", "Công ty CP"),
+    ("Trách nhiệm hữu hạn", "TNHH"),
+    ("thành phố", "TP"),
+    ("Công đoàn", "CĐ"),
+]
+
+
+@lru_cache(maxsize=2)
+def _advances(bold: bool) -> tuple[dict[int, int], float]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(FONTS / f"LiberationSerif-{'Bold' if bold else 'Regular'}.ttf")
+    cmap = font.getBestCmap()
+    metrics = font["hmtx"].metrics
+    advances = {code: metrics[glyph][0] for code, glyph in cmap.items()}
+    return advances, font["head"].unitsPerEm
+
+
+def _width_pt(text: str, bold: bool) -> float:
+    advances, units = _advances(bold)
+    default = advances.get(ord("N"), units // 2)
+    normal = unicodedata.normalize("NFC", text)
+    return sum(advances.get(ord(ch), default) for ch in normal) * HEADER_FONT_SIZE_PT / units
+
+
+def header_line_count(text: str, *, bold: bool = True) -> int:
+    """How many lines `text` takes in the left header block, in capitals, broken between
+    words as the PDF does."""
+    words = text.upper().split()
+    if not words:
+        return 0
+    space = _width_pt(" ", bold)
+    lines, current = 1, 0.0
+    for word in words:
+        width = _width_pt(word, bold)
+        if current and current + space + width > HEADER_BLOCK_WIDTH_PT:
+            lines += 1
+            current = width
+        else:
+            current = current + space + width if current else width
+    return lines
+
+
+def short_form(name: str) -> str:
+    """The name with the glossary's abbreviations (LĐLĐ, CĐCS, KCN …): "Cụm thi đua số 3 các
+    Công đoàn cơ sở khối Doanh nghiệp Khu công nghiệp …" → "Cụm thi đua số 3 các CĐCS khối
+    Doanh nghiệp KCN …"."""
+    short = " ".join(name.split())
+    for long, abbreviation in SHORT_FORMS:
+        short = re.sub(re.escape(long), abbreviation, short, flags=re.IGNORECASE)
+    return short
+
+
+def proposed_short_issuer(cluster_year: ClusterYear) -> str:
+    """A short form of the issuer line when the cluster's name would take more than three
+    lines of the left header block and the short form takes fewer; "" otherwise (or when the
+    head has set a line of its own)."""
+    if cluster_year.header_issuer_line:
+        return ""
+    # The line as it would print: without the organiser heading the block above it.
+    cluster = cluster_year.cluster
+    organizer = cluster.organizer
+    name = without_organizer(
+        cluster.name, organizer.name_on(cluster_year.as_of), organizer.locality
+    )
+    if header_line_count(name) <= HEADER_MAX_LINES:
+        return ""
+    short = short_form(name)
+    if short == name or header_line_count(short) >= header_line_count(name):
+        return ""
+    return short

@@ -16,6 +16,7 @@ from emulation.text import format_number
 from ..models import ClusterYear, EmulationProgram, MeetingKind, Organization, Pact
 from ..services.pacts import pact_indicators
 from .admin_format import header_for
+from .summary_text import without_organizer
 
 TEMPLATE = "clusters/documents/pact.html"
 # Member columns per targets table: beyond this the table is split, so that the figures
@@ -186,7 +187,8 @@ def build_pact(cluster_year: ClusterYear, *, printed_on: datetime.date | None = 
     parts = {
         "date": when,
         "place": where,
-        "cluster": cluster.name,
+        # "… of <organiser>" follows: a cluster named after it is not named after it twice.
+        "cluster": without_organizer(cluster.name, organizer_name, cluster.organizer.locality),
         "organizer": organizer_name,
     }
     phrase = _meeting_phrase(pact)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from emulation.documents.base import Column, TableDocument
 from emulation.text import format_number
 
-from ..models import LEVEL_ABBREVIATIONS, ClusterYear, CriterionKind
+from ..models import ClusterYear, CriterionKind
 from ..services.results import cluster_standings
 from .admin_format import header_for, signature_for
 
@@ -59,10 +59,8 @@ def build_results(
             "name": row.name,
             "self_total": row.self_total,
             "verified_total": row.verified_total,
-            "level": LEVEL_ABBREVIATIONS.get(row.level, "")
-            if row.verified_total is not None
-            else "",
-            "rank": row.rank,
+            "level": row.level_cell,
+            "rank": row.rank_cell if row.not_classified else row.rank,
             "emphasis": row.rank == 1,
         }
         for section in sections:
@@ -93,6 +91,8 @@ def build_results(
             _("Classification of the %(n)s members: %(parts)s.")
             % {"n": counts["members"], "parts": "; ".join(parts)}
         )
+    for note in standings.not_classified_notes:
+        notes.append(_("Not classified (KXL): %(note)s.") % {"note": note})
     if table is not None:
         codes = table.program.tie_break_codes
         if codes:

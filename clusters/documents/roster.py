@@ -13,6 +13,7 @@ from emulation.text import vi_sort_key
 
 from ..models import ClusterYear
 from .admin_format import header_for, signature_for
+from .summary_text import without_organizer
 
 TEMPLATE = "clusters/documents/roster.html"
 
@@ -62,7 +63,7 @@ def build_roster(
     cluster = cluster_year.cluster
     organizer_name = cluster.organizer.name_on(as_of)
     subtitle = _("Member units of %(cluster)s – %(organizer)s, year %(year)s") % {
-        "cluster": cluster.name,
+        "cluster": without_organizer(cluster.name, organizer_name, cluster.organizer.locality),
         "organizer": organizer_name,
         "year": cluster_year.year,
     }

@@ -607,6 +607,20 @@ class ClusterYear(models.Model):
     number_suffix = models.CharField(
         _("document number suffix"), max_length=40, blank=True, help_text=_('e.g. "CTĐ"')
     )
+    # The summary report's own number and date, typed by the head before printing; blank
+    # number: written in by hand; blank date: the day of the review.
+    summary_number = models.CharField(
+        _("summary report number"),
+        max_length=40,
+        blank=True,
+        help_text=_('e.g. "12" or "12/BC-CTĐ"; leave blank to write it in by hand.'),
+    )
+    summary_date = models.DateField(
+        _("summary report date"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank to date the report on the day of the review."),
+    )
 
     history = HistoricalRecords()
     objects = ClusterYearQuerySet.as_manager()

@@ -429,6 +429,25 @@ class Standing:
         return LEVEL_ABBREVIATIONS.get(self.level, "")
 
     @property
+    def not_classified(self) -> bool:
+        return self.level == Level.NONE
+
+    @property
+    def level_cell(self) -> str:
+        """The classification cell of a printed table: KXL for a unit marked not
+        classified, blank without a verified total."""
+        if self.not_classified:
+            return LEVEL_ABBREVIATIONS[Level.NONE]
+        return self.level_label if self.verified_total is not None else ""
+
+    @property
+    def rank_cell(self) -> str:
+        """The rank cell: KXL for a unit marked not classified, as the classification."""
+        if self.not_classified:
+            return LEVEL_ABBREVIATIONS[Level.NONE]
+        return str(self.rank) if self.rank is not None else ""
+
+    @property
     def suggested_label(self) -> str:
         return LEVEL_ABBREVIATIONS.get(self.suggested, "")
 
@@ -500,6 +519,17 @@ class Standings:
             }
             for level in [*RANKED_LEVELS, Level.NONE]
         ]
+
+    @property
+    def not_classified_notes(self) -> list[str]:
+        """ "unit: reason" for each member at the year's end marked not classified – the
+        note under a printed ranking."""
+        notes = []
+        for row in self.counted:
+            if row.not_classified:
+                reason = row.result.level_reason.strip().rstrip(".") if row.result else ""
+                notes.append(f"{row.name}: {reason}" if reason else row.name)
+        return notes
 
     @property
     def counts(self) -> dict[str, int]:

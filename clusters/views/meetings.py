@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..documents.summary_text import report_sections, year_names
 from ..forms.meetings import (
     DEFAULT_AGENDA,
     CloseForm,
@@ -22,7 +23,7 @@ from ..forms.meetings import (
     MeetingForm,
     SummaryForm,
 )
-from ..models import Meeting, MeetingKind, Organization
+from ..models import EmulationProgram, Meeting, MeetingKind, Organization
 from ..permissions import can_act_as_head, cluster_year_rule, role_labels
 from ..services.meetings import (
     adopt_summary,
@@ -277,15 +278,27 @@ def _attendance_step(request, meeting):
     return _render_step(request, meeting, "attendance", "attendance", attendances=attendances)
 
 
-def _summary_step(request, meeting):
-    form = SummaryForm(
-        request.POST or None,
-        initial={
-            "achievements": meeting.achievements,
-            "limitations": meeting.limitations,
-            "directions": meeting.directions,
-        },
+def _report_sections(meeting, texts: dict):
+    """Parts I–III of the summary report as they will print with `texts`, and the typed
+    sentences that repeat one the report writes itself."""
+    cluster_year = meeting.cluster_year
+    program = EmulationProgram.for_cluster_year(cluster_year)
+    return report_sections(
+        cluster_year,
+        meeting,
+        names=year_names(cluster_year, {cluster_year.head_id, cluster_year.deputy_id}),
+        theme=program.theme if program is not None else "",
+        **texts,
     )
+
+
+def _summary_step(request, meeting):
+    texts = {
+        "achievements": meeting.achievements,
+        "limitations": meeting.limitations,
+        "directions": meeting.directions,
+    }
+    form = SummaryForm(request.POST or None, initial=texts)
     if request.method == "POST" and form.is_valid():
         try:
             adopt_summary(meeting, by=request.user, **form.cleaned_data)
@@ -293,8 +306,22 @@ def _summary_step(request, meeting):
             _error(request, error)
         else:
             messages.success(request, _("The meeting adopted the summary."))
+            repeated = _report_sections(meeting, form.cleaned_data).repeated
+            if repeated:
+                messages.warning(request, _repeated_warning(repeated))
             return redirect(step_url(meeting, "ranking"))
-    return _render_step(request, meeting, "summary", "summary", form=form)
+    if form.is_bound and form.is_valid():
+        texts = {key: form.cleaned_data[key] for key in texts}
+    sections = _report_sections(meeting, texts)
+    return _render_step(request, meeting, "summary", "summary", form=form, sections=sections)
+
+
+def _repeated_warning(repeated: list[str]) -> str:
+    return _(
+        "The adopted text repeats what the report writes itself: %(sentences)s. Section I "
+        "leaves out a sentence the adopted text repeats in full; remove the others from the "
+        "typed text."
+    ) % {"sentences": " | ".join(f"“{sentence}”" for sentence in repeated)}
 
 
 def _ranking_step(request, meeting):

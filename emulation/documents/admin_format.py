@@ -22,6 +22,23 @@ def count_text(count: int) -> str:
     return f"{count:02d}"
 
 
+def summary_number(typed: str, kind_suffix: str) -> str:
+    """The number the clerk typed, written as the format wants it: "12" → "12/BC-CTĐ",
+    "5" → "05/BC-CTĐ"; a number typed in full ("12/BC-CTĐ") stays as typed; blank stays
+    blank (written in by hand)."""
+    typed = " ".join(typed.split())
+    # "Số: 12/BC-CTĐ" typed as the paper shows it: the header writes "Số:" itself.
+    if typed[:3].casefold() == "số:":
+        typed = typed[3:].strip()
+    if not typed:
+        return ""
+    if "/" in typed:
+        return typed
+    if typed.isdigit():
+        typed = f"{int(typed):02d}"
+    return f"{typed}/{kind_suffix}"
+
+
 def admin_header(
     *, parent_name: str, issuer_name: str, place: str, date: datetime.date, number: str = ""
 ) -> AdminHeader:

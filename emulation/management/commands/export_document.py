@@ -3,7 +3,8 @@ without the browser:
 
     python manage.py export_document roster --cluster binh-thuan-1 --year 2024 --output r.pdf
 
-The format follows the extension of the output. On any error nothing is written and an
+The format follows the extension of the output; without --output the document's PDF is written
+under its own name in the current folder (bao-cao-tong-ket-binh-thuan-1-2024.pdf). On any error nothing is written and an
 existing file at the output path is left untouched.
 """
 
@@ -27,7 +28,9 @@ class Command(BaseCommand):
             "--cluster", required=True, help="the cluster's code, e.g. binh-thuan-1"
         )
         parser.add_argument("--year", required=True, type=int, help="the emulation year")
-        parser.add_argument("--output", required=True, help="the file to write")
+        parser.add_argument(
+            "--output", help="the file to write (default: the document's name, as PDF)"
+        )
 
     def handle(self, *args, kind, cluster, year, output, **options):
         spec = get_spec(kind)
@@ -41,14 +44,14 @@ class Command(BaseCommand):
                 _("Unknown document '%(kind)s'. Available: %(available)s.")
                 % {"kind": kind, "available": ", ".join(built_kinds())}
             )
-        target = Path(output)
-        fmt = target.suffix.lower().lstrip(".")
+        target = Path(output) if output else None
+        fmt = target.suffix.lower().lstrip(".") if target else spec.formats[0]
         if fmt not in spec.formats:
             raise CommandError(
                 _("The document '%(kind)s' has no format '%(format)s'. Available: %(available)s.")
                 % {
                     "kind": kind,
-                    "format": target.suffix or _("(none)"),
+                    "format": (target.suffix if target else "") or _("(none)"),
                     "available": ", ".join("." + f for f in spec.formats),
                 }
             )
@@ -68,13 +71,19 @@ class Command(BaseCommand):
                 _("Cluster '%(code)s' has no year %(year)s. Available: %(available)s.")
                 % {"code": cluster, "year": year, "available": years or _("(none)")}
             )
-        folder = target.parent if str(target.parent) else Path(".")
-        if not folder.is_dir():
-            raise CommandError(_("The folder '%(folder)s' does not exist.") % {"folder": folder})
+        if target is not None:
+            folder = target.parent if str(target.parent) else Path(".")
+            if not folder.is_dir():
+                raise CommandError(
+                    _("The folder '%(folder)s' does not exist.") % {"folder": folder}
+                )
         try:
-            content = spec.render(spec.build(cluster_year), fmt)
+            document = spec.build(cluster_year)
+            content = spec.render(document, fmt)
         except DocumentError as error:
             raise CommandError(str(error)) from error
+        if target is None:
+            target = Path(f"{document.filename}.{fmt}")
         with atomic_output(target) as temporary:
             temporary.write_bytes(content)
         self.stdout.write(
