@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from clusters.models import (
     LEVEL_ABBREVIATIONS,
+    QUALIFIER_WORDS,
     AnnualResult,
     ClusterYear,
     CriterionKind,
@@ -27,6 +28,7 @@ from clusters.models import (
     ResultStatus,
 )
 from clusters.services import cluster_standings
+from clusters.services.figures import qualified
 from emulation.documents.admin_format import balanced_lines
 from emulation.documents.base import AdminHeader, DocumentError, Signature
 from emulation.text import fold, format_number
@@ -124,6 +126,13 @@ def _figure(value, kind: str) -> str:
     return text + "%" if kind == IndicatorKind.PERCENT else text
 
 
+def _qualified_figure(value, kind: str, qualifier: str) -> str:
+    """ "trên 1.200": a reported figure with its qualifier."""
+    text = _figure(value, kind)
+    word = QUALIFIER_WORDS.get(qualifier, "") if text and kind != IndicatorKind.YES_NO else ""
+    return f"{word} {text}" if word else text
+
+
 def _matches(indicator, key: tuple[str, str]) -> bool:
     code, name = key
     return indicator.code == code or fold(indicator.name).startswith(name)
@@ -189,7 +198,8 @@ def build_achievement(
     )
 
     scores = []
-    for section in table.sections:
+    # A year from paper has no table: only the total prints.
+    for section in [] if row.typed else table.sections:
         if section.kind == CriterionKind.SCORE:
             maximum = sum((c.max_points for c in table.criteria_of(section)), Decimal(0))
         else:
@@ -214,12 +224,13 @@ def build_achievement(
         value = values.get(indicator.pk)
         target = value.target if value is not None else None
         actual = value.actual if value is not None else None
+        qualifier = value.qualifier if value is not None and actual is not None else ""
         # The unit's size goes in part I, not among its achievements.
         if _matches(indicator, GRASSROOTS_TOTAL) and actual is not None:
-            grassroots_total = format_number(actual)
+            grassroots_total = qualified(actual, qualifier)
             continue
         if _matches(indicator, MEMBERS_TOTAL) and actual is not None:
-            members_total = format_number(actual)
+            members_total = qualified(actual, qualifier)
             continue
         if target is None and actual is None:
             continue
@@ -231,7 +242,7 @@ def build_achievement(
                 number=len(indicators) + 1,
                 name=indicator.name,
                 target=_figure(target, indicator.kind) if indicator.has_target else "",
-                actual=_figure(actual, indicator.kind),
+                actual=_qualified_figure(actual, indicator.kind, qualifier),
                 percent=share,
             )
         )
@@ -269,6 +280,7 @@ def build_achievement(
     nominations = list(
         Nomination.objects.filter(cluster_year=cluster_year, organization=organization)
         .exclude(status=NominationStatus.WITHDRAWN)
+        .exclude(decided_in_advance=True)
         .select_related("award_type__organizer")
         .prefetch_related("award_type__organizer__former_names")
         .order_by("award_type__order", "award_type__name", "pk")

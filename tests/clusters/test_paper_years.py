@@ -24,7 +24,6 @@ from clusters.models import (
 )
 from clusters.services import cluster_standings, result_for, save_result, submit_result
 from clusters.services.figures import figure_totals, qualified, save_cluster_figures
-from clusters.services.results import set_recorded_afterwards
 from clusters.services.totals import (
     TOTALS_SHEET,
     TypedRow,
