@@ -678,8 +678,8 @@ def result_history(result: AnnualResult, table: Table) -> list[Change]:
     diff(
         ordered(IndicatorValue.history.filter(result_id=result.pk)),
         lambda r: indicators[r.indicator_id].name if r.indicator_id in indicators else "?",
-        FIGURE_FIELDS,
-        {"target": _("target"), "actual": _("actual")},
+        (*FIGURE_FIELDS, "qualifier"),
+        {"target": _("target"), "actual": _("actual"), "qualifier": _("the actual figure is")},
     )
     start = len(changes)
     diff(

@@ -37,6 +37,7 @@ from ..models import (
     Evidence,
     Level,
     Organization,
+    Qualifier,
     ResultStatus,
 )
 from ..permissions import (
@@ -267,6 +268,9 @@ def _result_context(request, cluster_year, organization, result, table, rights, 
                 "indicator": indicator,
                 "target": form[f"target_{indicator.pk}"] if indicator.has_target else None,
                 "actual": form[f"actual_{indicator.pk}"],
+                "qualifier": form[f"qualifier_{indicator.pk}"]
+                if f"qualifier_{indicator.pk}" in form.fields
+                else None,
                 "percent": percent,
             }
         )
@@ -312,6 +316,7 @@ COLUMNS = {
     "na": gettext_lazy("does not apply"),
     "target": gettext_lazy("target"),
     "actual": gettext_lazy("actual"),
+    "qualifier": gettext_lazy("the actual figure is"),
 }
 
 
@@ -322,6 +327,8 @@ def _shown_value(raw: str, column: str) -> str:
         return _("yes") if raw == "1" else _("no")
     if column == "explanation":
         return raw
+    if column == "qualifier":
+        return str(dict(Qualifier.choices).get(raw, raw))
     return format_number(Decimal(raw))
 
 
@@ -332,7 +339,7 @@ def _conflict_rows(form, table) -> list[dict]:
     rows = []
     for conflict in form.conflict_list:
         column, _sep, pk = conflict.name.rpartition("_")
-        if column in ("target", "actual"):
+        if column in ("target", "actual", "qualifier"):
             what = indicators[pk].name
         else:
             what = f"{criteria[pk].label} {criteria[pk].title[:60]}"

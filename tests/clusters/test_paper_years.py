@@ -321,3 +321,35 @@ def test_a_year_recorded_afterwards_flags_nothing_late_and_is_dated_by_its_event
 
     client.force_login(w.head)
     assert client.post(url, {"recorded_afterwards": "1", "note": "x"}).status_code == 403
+
+
+def _posted(form) -> dict:
+    """What the browser posts for a form as it is shown."""
+    data = {}
+    for bound in form:
+        value = bound.value()
+        if bound.field.disabled or value is None or value is False:
+            continue
+        data[bound.html_name] = "on" if value is True else value
+    return data
+
+
+def test_a_unit_keeps_a_qualifier_with_its_figure_in_its_form(bt1, client):  # noqa: F811
+    w = bt1
+    members = _indicator(w, "DV_TONG")
+    client.force_login(w.phu_quy)
+    url = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    data = _posted(client.get(url).context["form"])
+    data |= {f"actual_{members.pk}": "1.200", f"qualifier_{members.pk}": Qualifier.OVER}
+    assert client.post(url, data).status_code == 302
+    value = IndicatorValue.objects.get(
+        indicator=members, result__organization=w.units["ldld-phu-quy"]
+    )
+    assert (value.actual, value.qualifier) == (Decimal(1200), Qualifier.OVER)
+    page = client.get(url)
+    assert page.context["form"][f"qualifier_{members.pk}"].value() == Qualifier.OVER
+
+
+def test_the_typed_grid_is_only_for_a_totals_only_year(bt1, client):  # noqa: F811
+    client.force_login(bt1.head)
+    assert client.get(reverse("clusters:results_typed", args=["bt-1", 2024])).status_code == 404
