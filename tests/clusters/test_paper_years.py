@@ -24,6 +24,7 @@ from clusters.models import (
 )
 from clusters.services import cluster_standings, result_for, save_result, submit_result
 from clusters.services.figures import figure_totals, qualified, save_cluster_figures
+from clusters.services.results import set_recorded_afterwards
 from clusters.services.totals import (
     TOTALS_SHEET,
     TypedRow,
@@ -353,3 +354,24 @@ def test_a_unit_keeps_a_qualifier_with_its_figure_in_its_form(bt1, client):  # n
 def test_the_typed_grid_is_only_for_a_totals_only_year(bt1, client):  # noqa: F811
     client.force_login(bt1.head)
     assert client.get(reverse("clusters:results_typed", args=["bt-1", 2024])).status_code == 404
+
+
+def test_a_year_recorded_afterwards_gets_no_deadline_reminder(bt1):  # noqa: F811
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    w = bt1
+    w.program.self_assessment_deadline = D(2024, 11, 30)
+    w.program.save()
+    result_for(w.cluster_year, w.units["ldld-phu-quy"], by=w.phu_quy)  # a draft
+    set_recorded_afterwards(w.cluster_year, value=True, note="Nhập lại từ hồ sơ giấy", by=w.staff)
+
+    def run(day):
+        call_command("send_reminders", "--date", day.isoformat(), stdout=StringIO())
+
+    run(D(2024, 12, 5))  # past the deadline: a year being run would be reminded now
+    assert not w.phu_quy.notifications.exists()
+    set_recorded_afterwards(w.cluster_year, value=False, note="", by=w.staff)
+    run(D(2024, 12, 6))
+    assert w.phu_quy.notifications.count() == 1
