@@ -111,6 +111,8 @@ class AchievementDocument:
     signer_titles: list[str]  # under "TM. …": "CHỦ TỊCH", or "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"
     recipients: list[str] = field(default_factory=list)
     landscape: bool = False
+    # A year from paper: the total and the classification of the reports, no table.
+    totals_only: bool = False
 
     @property
     def on_behalf_lines(self) -> list[str]:
@@ -338,6 +340,7 @@ def build_achievement(
         score_max=format_number(table.score_max),
         self_total=format_number(row.self_total),
         verified_total=format_number(row.verified_total),
+        totals_only=row.typed,
         level=str(Level(level).label) if level else "",
         level_abbreviation=LEVEL_ABBREVIATIONS.get(level, ""),
         rank=row.rank,

@@ -169,6 +169,7 @@ class MinutesDocument:
     conclusions: list[ConclusionLine]
     signature_names: tuple[str, str] = ("", "")  # secretary, chair
     landscape: bool = False
+    totals_only: bool = False  # a year from paper: typed totals, no self-assessment
 
 
 def _votes(meeting: Meeting, names: dict[int, str]) -> list[VoteRound]:
@@ -416,4 +417,5 @@ def build_minutes(
         handover_note=meeting.handover_note.strip(),
         conclusions=conclusions,
         signature_names=(meeting.secretary, chair),
+        totals_only=bool(standings.table and standings.table.program.totals_only),
     )

@@ -21,7 +21,7 @@ from awards.models import Award, Nomination, NominationStatus, VoteMode
 from awards.services.advance import record_advance_decision, record_handover
 from awards.services.approval import approve, record_decision, save_proposal, submit
 from awards.services.votes import nominate_chosen, record_secret_ballot, start_vote
-from clusters.models import Indicator, Level, Qualifier
+from clusters.models import Indicator, IndicatorValue, Level, Qualifier
 from clusters.services.figures import save_cluster_figures
 from clusters.services.meetings import adopt_summary, close_meeting, elect, save_attendance
 from clusters.services.totals import TypedRow, save_typed_totals
@@ -270,10 +270,10 @@ def test_summary_and_minutes_print_the_handover_with_its_decision_and_no_later_o
             assert "15/QĐ-LĐLĐ" not in text  # dated after the report
 
 
-def test_a_totals_only_years_summary_prints_its_totals_and_a_qualified_figure(
-    review,  # noqa: F811
-    tmp_path,
-):
+@pytest.fixture
+def paper_review(review):  # noqa: F811
+    """bt1 2024 as a totals-only year (Phú Quý not classified), the cluster's own figure of
+    members "trên 1.200", Tuy Phong's new members "gần 150", its review held and closed."""
     w = review
     w.program.totals_only = True
     w.program.save()
@@ -310,8 +310,6 @@ def test_a_totals_only_years_summary_prints_its_totals_and_a_qualified_figure(
     )
     assert report.ok, report.errors
     # The demo-like figures of the units are gone from a paper year; only the cluster's own.
-    from clusters.models import IndicatorValue
-
     IndicatorValue.objects.filter(result__cluster_year=w.cluster_year).delete()
     members = Indicator.objects.get(program=w.program, code="DV_TONG")
     save_cluster_figures(
@@ -319,7 +317,22 @@ def test_a_totals_only_years_summary_prints_its_totals_and_a_qualified_figure(
         {members.pk: {"actual": Decimal(1200), "qualifier": Qualifier.OVER}},
         by=w.head,
     )
+    new_members = Indicator.objects.get(program=w.program, code="DV_MOI")
+    IndicatorValue.objects.create(
+        result=w.cluster_year.results.get(organization=w.units["ldld-tuy-phong"]),
+        indicator=new_members,
+        target=Decimal(120),
+        actual=Decimal(150),
+        qualifier=Qualifier.NEARLY,
+    )
     run_meeting(w, handover=False)
+    return w
+
+
+def test_a_totals_only_years_summary_prints_its_totals_and_a_qualified_figure(
+    paper_review, tmp_path
+):
+    w = paper_review
     summary = build_summary(w.cluster_year)
     assert summary.totals_only
     assert summary.union_members_total == "trên 1.200"
@@ -329,3 +342,30 @@ def test_a_totals_only_years_summary_prints_its_totals_and_a_qualified_figure(
         assert "Liên đoàn Lao động thành phố Phan Thiết 97,5 HTTNV 2" in text
         assert "Điểm tự chấm" not in text
         assert "Liên đoàn Lao động huyện Phú Quý KXL" in text
+        # The unit's "gần 150" of a target of 120: the share is approximate too.
+        assert "Đoàn viên kết nạp mới" in text
+        assert "120 gần 150" in text and "gần 125" in text
+
+
+def test_a_totals_only_year_prints_in_every_document(paper_review, tmp_path):
+    from awards.documents.achievement import TEMPLATE as ACHIEVEMENT
+    from awards.documents.achievement import build_achievement
+    from clusters.documents.results import TEMPLATE as RESULTS
+    from clusters.documents.results import build_results
+
+    w = paper_review
+    minutes = build_minutes(w.cluster_year)
+    achievement = build_achievement(w.cluster_year, w.units["ldld-tuy-phong"])
+    results = build_results(w.cluster_year)
+    for template, document in ((MINUTES, minutes), (ACHIEVEMENT, achievement)):
+        for text in (pdf_words(template, document, tmp_path), docx_words(template, document)):
+            assert "Liên đoàn Lao động huyện Tuy Phong" in text
+            assert "99" in text and "HTXSNV" in text
+            assert "tự chấm" not in text.lower()
+    text = pdf_words(ACHIEVEMENT, achievement, tmp_path)
+    assert "Tổng điểm thi đua năm 2024 đạt 99 điểm" in text
+    assert "gần 150" in text
+    text = pdf_words(MINUTES, minutes, tmp_path)
+    assert "Liên đoàn Lao động huyện Phú Quý KXL" in text
+    text = pdf_words(RESULTS, results, tmp_path)
+    assert "Tự chấm" not in text and "Liên đoàn Lao động huyện Tuy Phong 99 HTXSNV 1" in text
