@@ -172,6 +172,9 @@ def test_the_grid_saves_typed_totals_through_the_page(paper, client):
     url = reverse("clusters:results_typed", args=["bt-1", 2024])
     page = client.get(url)
     assert page.status_code == 200
+    grid = client.get(reverse("clusters:results", args=["bt-1", 2024])).content.decode()
+    assert url in grid  # "Nhập tổng điểm"
+    assert reverse("clusters:results_verify_all", args=["bt-1", 2024]) not in grid
     tuy = w.units["ldld-tuy-phong"].pk
     response = client.post(
         url,
