@@ -366,6 +366,17 @@ class Nomination(models.Model):
         help_text=_("Why it was returned, rejected or approved at a lower form."),
     )
     supplement = models.TextField(_("supplement"), blank=True)
+    # The body above decided the award before the review meeting (the nomination is created
+    # from its decision); the meeting records the handover instead of a vote.
+    decided_in_advance = models.BooleanField(_("decided before the review meeting"), default=False)
+    handed_over_at = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handovers",
+        verbose_name=_("handed over at the meeting"),
+    )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     created_by = models.ForeignKey(

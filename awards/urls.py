@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     achievement,
+    advance,
     autocomplete,
     award_forms,
     exports,
@@ -76,6 +77,13 @@ urlpatterns = [
         votes.meeting_nominations,
         name="meeting_nominations",
     ),
+    path(
+        year + "meetings/<int:pk>/handover/",
+        advance.meeting_handover,
+        name="meeting_handover",
+    ),
+    # Awards the body above decided before the review meeting.
+    path(year + "advance-decisions/", advance.advance_decision, name="advance_decision"),
     path(year + "votes/<int:pk>/", votes.vote_record, name="vote_record"),
     path(year + "votes/<int:pk>/next-round/", votes.vote_next_round, name="vote_next_round"),
     # The cluster's proposal (tờ trình) and its submission.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import briefings, clusters, meetings, pacts, results, roster
+from .views import briefings, clusters, figures, meetings, pacts, results, roster
 
 app_name = "clusters"
 
@@ -50,6 +50,13 @@ urlpatterns = [
     path(year + "results.xlsx", results.results_xlsx, name="results_xlsx"),
     path(year + "results/template.xlsx", results.results_template, name="results_template"),
     path(year + "results/import/", results.results_import, name="results_import"),
+    path(year + "results/typed/", results.results_typed, name="results_typed"),
+    path(year + "figures/", figures.cluster_figures, name="cluster_figures"),
+    path(
+        year + "recorded-afterwards/",
+        results.recorded_afterwards,
+        name="recorded_afterwards",
+    ),
     path(year + "pact/", pacts.pact_detail, name="pact_detail"),
     path(year + "pact/edit/", pacts.pact_edit, name="pact_edit"),
     path(year + "pact/targets/", pacts.pact_targets, name="pact_targets"),

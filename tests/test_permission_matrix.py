@@ -75,6 +75,25 @@ def results_kwargs(world):
     return year_kwargs(world) | {"org_code": world.member_unit.code}
 
 
+def totals_program_kwargs(world):
+    """The province's programme of the current year, totals only (a year from paper)."""
+    program = create_default_program(organizer=world.province, year=world.year)
+    program.totals_only = True
+    program.save()
+    return year_kwargs(world)
+
+
+def handover_kwargs(world):
+    """The review running, with a form of the province to hand over (nothing decided yet: the
+    head's post is answered by a message)."""
+    from awards.models import AwardKind, AwardType
+
+    award = AwardType.objects.create(
+        organizer=world.province, name="Bằng khen", kind=AwardKind.CERTIFICATE
+    )
+    return meeting_kwargs(world) | {"_query": {"award_type": award.pk}}
+
+
 def action_kwargs(action):
     return lambda world: results_kwargs(world) | {"action": action}
 
@@ -379,6 +398,11 @@ MATRIX = {
     "clusters:results_xlsx": ("get", program_kwargs, ALL_RESULTS),
     "clusters:results_template": ("get", program_kwargs, HEAD),
     "clusters:results_import": ("get", program_kwargs, HEAD),
+    # A year from paper: the totals typed in one grid (404 for a programme with a table).
+    "clusters:results_typed": ("get", totals_program_kwargs, HEAD),
+    # The cluster's own figures: read by the year's readers, edited by the head and staff.
+    "clusters:cluster_figures": ("get", program_kwargs, READ_YEAR),
+    "clusters:recorded_afterwards": ("post", year_kwargs, PROVINCE_STAFF_POST),
     "clusters:result_detail": ("get", results_kwargs, OWN_RESULT),
     "clusters:result_totals": ("post", results_kwargs, OWN_RESULT),
     "clusters:result_action": ("post", action_kwargs("verify"), HEAD_POST),
@@ -399,6 +423,9 @@ MATRIX = {
     "awards:meeting_vote": ("get", meeting_kwargs, HEAD),
     "awards:meeting_nominations": ("get", meeting_kwargs, HEAD),
     "awards:vote_record": ("get", vote_kwargs, HEAD),
+    "awards:meeting_handover": ("post", handover_kwargs, HEAD_POST),
+    # Decisions of the body above taken before the review: the organiser's staff.
+    "awards:advance_decision": ("get", year_kwargs, PROVINCE_STAFF),
     "awards:vote_next_round": ("post", vote_kwargs, HEAD_POST),
     "clusters:pact_detail": ("get", pact_kwargs, READ_YEAR),
     "clusters:pact_edit": ("get", pact_kwargs, HEAD),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from clusters.documents.summary_text import without_organizer
 from clusters.models import (
     LEVEL_ABBREVIATIONS,
+    QUALIFIER_WORDS,
     AnnualResult,
     ClusterYear,
     CriterionKind,
@@ -28,6 +29,7 @@ from clusters.models import (
     ResultStatus,
 )
 from clusters.services import cluster_standings
+from clusters.services.figures import qualified
 from emulation.documents.admin_format import balanced_lines
 from emulation.documents.base import AdminHeader, DocumentError, Signature
 from emulation.text import fold, format_number
@@ -110,6 +112,8 @@ class AchievementDocument:
     signer_titles: list[str]  # under "TM. …": "CHỦ TỊCH", or "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"
     recipients: list[str] = field(default_factory=list)
     landscape: bool = False
+    # A year from paper: the total and the classification of the reports, no table.
+    totals_only: bool = False
 
     @property
     def on_behalf_lines(self) -> list[str]:
@@ -123,6 +127,13 @@ def _figure(value, kind: str) -> str:
         return "Có" if value >= 1 else "Không"
     text = format_number(value)
     return text + "%" if kind == IndicatorKind.PERCENT else text
+
+
+def _qualified_figure(value, kind: str, qualifier: str) -> str:
+    """ "trên 1.200": a reported figure with its qualifier."""
+    text = _figure(value, kind)
+    word = QUALIFIER_WORDS.get(qualifier, "") if text and kind != IndicatorKind.YES_NO else ""
+    return f"{word} {text}" if word else text
 
 
 def _matches(indicator, key: tuple[str, str]) -> bool:
@@ -190,7 +201,8 @@ def build_achievement(
     )
 
     scores = []
-    for section in table.sections:
+    # A year from paper has no table: only the total prints.
+    for section in [] if row.typed else table.sections:
         if section.kind == CriterionKind.SCORE:
             maximum = sum((c.max_points for c in table.criteria_of(section)), Decimal(0))
         else:
@@ -215,12 +227,13 @@ def build_achievement(
         value = values.get(indicator.pk)
         target = value.target if value is not None else None
         actual = value.actual if value is not None else None
+        qualifier = value.qualifier if value is not None and actual is not None else ""
         # The unit's size goes in part I, not among its achievements.
         if _matches(indicator, GRASSROOTS_TOTAL) and actual is not None:
-            grassroots_total = format_number(actual)
+            grassroots_total = qualified(actual, qualifier)
             continue
         if _matches(indicator, MEMBERS_TOTAL) and actual is not None:
-            members_total = format_number(actual)
+            members_total = qualified(actual, qualifier)
             continue
         if target is None and actual is None:
             continue
@@ -232,7 +245,7 @@ def build_achievement(
                 number=len(indicators) + 1,
                 name=indicator.name,
                 target=_figure(target, indicator.kind) if indicator.has_target else "",
-                actual=_figure(actual, indicator.kind),
+                actual=_qualified_figure(actual, indicator.kind, qualifier),
                 percent=share,
             )
         )
@@ -270,6 +283,7 @@ def build_achievement(
     nominations = list(
         Nomination.objects.filter(cluster_year=cluster_year, organization=organization)
         .exclude(status=NominationStatus.WITHDRAWN)
+        .exclude(decided_in_advance=True)
         .select_related("award_type__organizer")
         .prefetch_related("award_type__organizer__former_names")
         .order_by("award_type__order", "award_type__name", "pk")
@@ -328,6 +342,7 @@ def build_achievement(
         score_max=format_number(table.score_max),
         self_total=format_number(row.self_total),
         verified_total=format_number(row.verified_total),
+        totals_only=row.typed,
         level=str(Level(level).label) if level else "",
         level_abbreviation=LEVEL_ABBREVIATIONS.get(level, ""),
         rank=row.rank,

@@ -86,3 +86,23 @@ def standing_at_close(nominations, meeting):
 
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+
+
+def conferring_decision(nomination, report_day: datetime.date):
+    """The decision that conferred `nomination`'s award, when a report dated `report_day` may
+    cite it: in force and dated no later than the report. None otherwise – the nomination is
+    then printed as a proposal (or left out when it was decided in advance)."""
+    from ..models import AwardStatus
+
+    try:
+        award = nomination.award
+    except Nomination.award.RelatedObjectDoesNotExist:
+        return None
+    if award.status != AwardStatus.ACTIVE or award.decision.signed_on > report_day:
+        return None
+    return award.decision
+
+
+def decision_text(decision) -> str:
+    """ "Quyết định số 15/QĐ-LĐLĐ ngày 10/01/2025" """
+    return f"Quyết định số {decision.number} ngày {decision.signed_on.strftime('%d/%m/%Y')}"

@@ -32,7 +32,9 @@ from emulation.text import format_number
 from ..models import AwardKind, Nomination, Vote, VoteMode, VoteStatus
 from .common import (
     clock,
+    conferring_decision,
     day_text,
+    decision_text,
     names_on,
     paragraphs,
     percent,
@@ -161,6 +163,7 @@ class MinutesDocument:
     level_legend: str
     votes: list[VoteRound]
     nominations: list[NominationLine]
+    conferred: list[ConferredLine]
     outgoing_head: str
     elected_head: str
     elected_deputy: str
@@ -170,6 +173,7 @@ class MinutesDocument:
     conclusions: list[ConclusionLine]
     signature_names: tuple[str, str] = ("", "")  # secretary, chair
     landscape: bool = False
+    totals_only: bool = False  # a year from paper: typed totals, no self-assessment
 
 
 def _votes(meeting: Meeting, names: dict[int, str]) -> list[VoteRound]:
@@ -219,15 +223,40 @@ def _votes(meeting: Meeting, names: dict[int, str]) -> list[VoteRound]:
     return out
 
 
-def _nominations(cluster_year: ClusterYear, names: dict[int, str], meeting) -> list[NominationLine]:
+@dataclass
+class ConferredLine:
+    name: str
+    award: str
+    decision: str  # "Quyết định số 15/QĐ-LĐLĐ ngày 10/01/2025"
+    handed_over: bool
+
+
+def _nominations(
+    cluster_year: ClusterYear, names: dict[int, str], meeting
+) -> tuple[list[NominationLine], list[ConferredLine]]:
     """The proposals of the meeting: once it is closed, as they stood at the close – a later
-    withdrawal or addition does not rewrite the minutes."""
+    withdrawal or addition does not rewrite the minutes. Apart: the awards conferred by a
+    decision dated no later than the meeting (handed over at it); the minutes never cite a
+    later decision."""
     nominations = Nomination.objects.filter(cluster_year=cluster_year).select_related(
-        "award_type", "vote"
+        "award_type", "vote", "award__decision"
     )
     nominations = standing_at_close(nominations, meeting)
-    out = []
+    out, conferred = [], []
     for nomination in nominations:
+        decision = conferring_decision(nomination, meeting.held_on)
+        if decision is not None:
+            conferred.append(
+                ConferredLine(
+                    name=names.get(nomination.organization_id, ""),
+                    award=nomination.award_type.name,
+                    decision=decision_text(decision),
+                    handed_over=nomination.handed_over_at_id == meeting.pk,
+                )
+            )
+            continue
+        if nomination.decided_in_advance:
+            continue
         vote = nomination.vote
         secret = vote is not None and vote.mode == VoteMode.SECRET
         base = None
@@ -245,7 +274,7 @@ def _nominations(cluster_year: ClusterYear, names: dict[int, str], meeting) -> l
                 warnings=nomination.warning_lines,
             )
         )
-    return out
+    return out, conferred
 
 
 @translation.override("vi")
@@ -333,6 +362,7 @@ def build_minutes(
     if meeting.elected_head_id and meeting.elected_head_id == cluster_year.head_id:
         outgoing = ""  # re-elected: nothing is handed over
 
+    nominations, conferred = _nominations(cluster_year, names, meeting)
     conclusions = [
         ConclusionLine(
             number=c.number,
@@ -384,7 +414,8 @@ def build_minutes(
         distribution=distribution,
         level_legend=legend,
         votes=_votes(meeting, names),
-        nominations=_nominations(cluster_year, names, meeting),
+        nominations=nominations,
+        conferred=conferred,
         outgoing_head=outgoing,
         elected_head=elected_head,
         elected_deputy=elected_deputy,
@@ -393,4 +424,5 @@ def build_minutes(
         handover_note=meeting.handover_note.strip(),
         conclusions=conclusions,
         signature_names=(meeting.secretary, chair),
+        totals_only=bool(standings.table and standings.table.program.totals_only),
     )

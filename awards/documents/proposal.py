@@ -146,6 +146,8 @@ def build_proposal(
     nominations = list(
         Nomination.objects.filter(cluster_year=cluster_year)
         .exclude(status=NominationStatus.WITHDRAWN)
+        # Decided before the review by the body above: conferred already, not proposed.
+        .exclude(decided_in_advance=True)
         .select_related("award_type", "vote")
         .order_by("award_type__order", "award_type__name", "award_type_id")
     )

@@ -22,22 +22,21 @@ from clusters.documents.admin_format import header_for, signature_for
 from clusters.documents.summary_text import (
     SIZE_INDICATORS,
     MemberLine,
-    indicator_total,
     report_sections,
     size_indicator,
     year_names,
 )
 from clusters.models import (
     LEVEL_ABBREVIATIONS,
+    QUALIFIER_WORDS,
     ClusterYear,
     EmulationProgram,
-    IndicatorKind,
-    IndicatorValue,
     Level,
     Meeting,
     Pact,
 )
 from clusters.services import cluster_standings
+from clusters.services.figures import FigureTotal, figure_totals
 from emulation.documents import fonts
 from emulation.documents.admin_format import BLANK_NUMBER, count_text, summary_number
 from emulation.documents.base import AdminHeader, DocumentError, Signature
@@ -47,7 +46,9 @@ from ..models import AwardKind, Nomination, VoteMode
 from .common import (
     ROMAN,
     IndicatorLine,
+    conferring_decision,
     day_text,
+    decision_text,
     percent,
     review_meeting,
     standing_at_close,
@@ -354,6 +355,16 @@ class NomineeLine:
 
 
 @dataclass
+class ConferredLine:
+    """An award decided by a decision dated no later than the report and handed over."""
+
+    award: str
+    name: str
+    decision: str  # "Quyết định số 15/QĐ-LĐLĐ ngày 10/01/2025"
+    handed_over: bool
+
+
+@dataclass
 class AwardGroup:
     numeral: str
     award: str
@@ -401,12 +412,15 @@ class SummaryDocument:
     vote_phrase: str
     addressee: str
     awards: list[AwardGroup]
+    conferred: list[ConferredLine]
     elected_head: str
     elected_deputy: str
     pact: str  # next year's pact signed at the review
     signature: Signature
     recipients: list[str] = field(default_factory=list)
     landscape: bool = False
+    # A year from paper: one total per unit, no self-assessment column.
+    totals_only: bool = False
 
 
 def _closed_review(cluster_year: ClusterYear) -> Meeting:
@@ -423,36 +437,29 @@ def _closed_review(cluster_year: ClusterYear) -> Meeting:
     return meeting
 
 
-def _indicator_lines(table, result_ids: set[int], skip: set[int]) -> list[IndicatorLine]:
-    """Each indicator totalled over the members at the year's end: target, actual and the
-    share of the target reached."""
+def _indicator_lines(table, totals: dict[int, FigureTotal], skip: set[int]) -> list[IndicatorLine]:
+    """Each indicator over the cluster at the year's end – the members' sum, or the cluster's
+    own figure where no member has one: target, actual (with its qualifier, "trên 1.200") and
+    the share of the target reached."""
     if table is None:
         return []
-    values: dict[int, list[IndicatorValue]] = {}
-    for value in IndicatorValue.objects.filter(result_id__in=result_ids):
-        values.setdefault(value.indicator_id, []).append(value)
     lines = []
     for indicator in table.indicators:
-        if indicator.pk in skip:
+        if indicator.pk in skip or indicator.pk not in totals:
             continue
-        rows = values.get(indicator.pk, [])
-        actual = indicator_total([v.actual for v in rows if v.actual is not None], indicator.kind)
-        target = (
-            indicator_total([v.target for v in rows if v.target is not None], indicator.kind)
-            if indicator.has_target and indicator.kind != IndicatorKind.YES_NO
-            else None
-        )
-        if actual is None and target is None:
-            continue
+        figure = totals[indicator.pk]
+        target, actual = figure.target, figure.actual
         share = ""
         if target and actual is not None:
             share = format_number((Decimal(100) * actual / target).quantize(_TENTH))
+            if figure.qualifier:
+                share = f"{QUALIFIER_WORDS[figure.qualifier]} {share}"
         lines.append(
             IndicatorLine(
                 number=len(lines) + 1,
                 name=indicator.name,
-                target=format_number(target) if target is not None else "",
-                actual=format_number(actual) if actual is not None else "",
+                target=figure.target_text,
+                actual=figure.actual_text,
                 percent=share,
             )
         )
@@ -469,17 +476,35 @@ def _vote_phrase(modes: set[str]) -> str:
     return ""
 
 
-def _award_groups(cluster_year: ClusterYear, meeting: Meeting, names) -> list[AwardGroup]:
+def _award_groups(
+    cluster_year: ClusterYear, meeting: Meeting, names, report_day: datetime.date
+) -> tuple[list[AwardGroup], list[ConferredLine]]:
     """The nominations the review decided, as they stood at its close (a later withdrawal
-    does not rewrite the report), grouped by award form."""
+    does not rewrite the report), grouped by award form – and, apart, the awards already
+    conferred by a decision dated no later than the report (a report never cites a decision
+    dated after its own date: those stay proposals)."""
     nominations = (
         Nomination.objects.filter(cluster_year=cluster_year)
-        .select_related("award_type", "vote")
+        .select_related("award_type", "vote", "award__decision")
         .order_by("award_type__order", "award_type__name", "-leading", "-votes", "pk")
     )
     nominations = standing_at_close(nominations, meeting)
     groups: dict[int, AwardGroup] = {}
+    conferred = []
     for nomination in nominations:
+        decision = conferring_decision(nomination, report_day)
+        if decision is not None:
+            conferred.append(
+                ConferredLine(
+                    award=nomination.award_type.name,
+                    name=names.get(nomination.organization_id, ""),
+                    decision=decision_text(decision),
+                    handed_over=nomination.handed_over_at_id == meeting.pk,
+                )
+            )
+            continue
+        if nomination.decided_in_advance:
+            continue
         award_type = nomination.award_type
         group = groups.get(award_type.pk)
         if group is None:
@@ -509,7 +534,9 @@ def _award_groups(cluster_year: ClusterYear, meeting: Meeting, names) -> list[Aw
         )
     for group in groups.values():
         group.leading = group.leading or all(line.leading for line in group.lines)
-    return list(groups.values())
+    for index, group in enumerate(groups.values()):
+        group.numeral = ROMAN[index % len(ROMAN)]
+    return list(groups.values()), conferred
 
 
 def _number(cluster_year: ClusterYear) -> str:
@@ -611,7 +638,8 @@ def build_summary(
         for indicator in (size_indicator(indicators, key) for key in SIZE_INDICATORS)
         if indicator is not None
     }
-    indicator_lines = _indicator_lines(table, result_ids, skip)
+    totals = figure_totals(cluster_year, indicators, result_ids)
+    indicator_lines = _indicator_lines(table, totals, skip)
     ordered = sorted(
         standings.rows,
         key=lambda r: (r.rank is None, r.rank or 0, not r.member_at_end, vi_sort_key(r.name)),
@@ -646,8 +674,9 @@ def build_summary(
         chart = score_chart([(r.name, r.verified_total, r.rank) for r in scored], top)
         shares = share_chart(standings.distribution)
 
-    # IV. The vote.
+    # IV. The vote, and the awards already conferred.
     modes = set(meeting.votes.values_list("mode", flat=True))
+    award_groups, conferred = _award_groups(cluster_year, meeting, names, header.date)
     intro = (
         f"{cluster.name} báo cáo kết quả thực hiện công tác thi đua năm {year} và phương "
         f"hướng, nhiệm vụ năm {year + 1} như sau:"
@@ -697,13 +726,15 @@ def build_summary(
         meeting_place=meeting.place,
         vote_phrase=_vote_phrase(modes),
         addressee="Hội đồng Thi đua – Khen thưởng " + organizer_name,
-        awards=_award_groups(cluster_year, meeting, names),
+        awards=award_groups,
+        conferred=conferred,
         elected_head=names.get(meeting.elected_head_id, "") if meeting.elected_head_id else "",
         elected_deputy=(
             names.get(meeting.elected_deputy_id, "") if meeting.elected_deputy_id else ""
         ),
         pact=_pact_sentence(cluster_year, meeting),
         signature=signature,
+        totals_only=bool(program is not None and program.totals_only),
         recipients=[
             f"- Thường trực {organizer_name} (để báo cáo);",
             f"- Hội đồng Thi đua – Khen thưởng {organizer_name};",

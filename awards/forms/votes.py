@@ -76,3 +76,32 @@ class NominationForm(StyledForm, OrganizationLabelMixin, forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class AdvanceDecisionForm(StyledForm, OrganizationLabelMixin, forms.Form):
+    """A decision of the body above taken before the review meeting, for some members."""
+
+    award_type = forms.ModelChoiceField(label=_("Award"), queryset=AwardType.objects.none())
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("Units awarded"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one unit.")},
+    )
+    number = forms.CharField(
+        label=_("Decision number"), max_length=40, help_text=_('e.g. "125/QĐ-LĐLĐ"')
+    )
+    signed_on = forms.DateField(label=_("Date signed"))
+    signer = forms.CharField(label=_("Signed by"), max_length=120)
+    signer_title = forms.CharField(
+        label=_("Signer's title"),
+        max_length=120,
+        required=False,
+        help_text=_('e.g. "KT. CHỦ TỊCH – PHÓ CHỦ TỊCH"'),
+    )
+
+    def __init__(self, *args, award_types=None, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award_type"].queryset = award_types
+        self.fields["organizations"].queryset = members
+        self.label_choices("organizations")

@@ -61,6 +61,8 @@ def _result_deadlines(today: datetime.date) -> int:
                 cluster__organizer_id=program.organizer_id,
                 year=program.year,
                 status__in=(ClusterYearStatus.SETUP, ClusterYearStatus.OPEN),
+                # Typed in from the papers after the events: no deadline is due any more.
+                recorded_afterwards=False,
             ).select_related("cluster")
         )
         if not cluster_years:
@@ -157,7 +159,9 @@ def _proposals(today: datetime.date, week: str) -> int:
     cutoff = today - datetime.timedelta(days=WAITING_DAYS)
     waiting: dict[int, list] = {}
     for nomination in Nomination.objects.filter(
-        status__in=PENDING_STATUSES, status_changed_at__date__lt=cutoff
+        status__in=PENDING_STATUSES,
+        status_changed_at__date__lt=cutoff,
+        cluster_year__recorded_afterwards=False,
     ).select_related("cluster_year__cluster"):
         waiting.setdefault(nomination.cluster_year_id, []).append(nomination)
     for nominations in waiting.values():

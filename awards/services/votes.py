@@ -117,6 +117,13 @@ def start_vote(
         raise ValidationError(_("At least one unit is to be chosen."))
     if mode not in VoteMode.values:
         raise ValidationError(_("Choose how the vote is held."))
+    from .advance import advance_award_type_ids
+
+    if award_type.pk in advance_award_type_ids(cluster_year):
+        raise ValidationError(
+            _("%(award)s was decided before the meeting: record its handover instead of a vote.")
+            % {"award": award_type.label}
+        )
     reasons = ineligibility(cluster_year, award_type)
     members = member_ids(meeting)
     errors = []
@@ -598,8 +605,11 @@ def withdraw(nomination: Nomination, *, by, reason: str) -> Nomination:
 
 
 def closing_gaps(meeting: Meeting) -> list[str]:
-    """A meeting does not close on a round left uncounted or a tie left unsettled."""
-    gaps = []
+    """A meeting does not close on a round left uncounted, a tie left unsettled or an award
+    decided before it and not yet handed over."""
+    from .advance import handover_gaps
+
+    gaps = handover_gaps(meeting)
     votes = list(meeting.votes.select_related("award_type").prefetch_related("candidates"))
     for vote in votes:
         if vote.status == VoteStatus.OPEN:

@@ -64,7 +64,13 @@ def meeting_vote(request, cluster_year, pk):
     meeting = get_review(cluster_year, pk)
     award_types = award_types_for(cluster_year)
     members = _members(meeting)
-    form = VoteStartForm(request.POST or None, award_types=award_types, members=members)
+    from ..services.advance import advance_award_type_ids
+
+    form = VoteStartForm(
+        request.POST or None,
+        award_types=award_types.exclude(pk__in=advance_award_type_ids(cluster_year)),
+        members=members,
+    )
     if request.method == "POST":
         if _closed(request, meeting):
             return redirect(step_url(meeting, "vote"))
@@ -102,6 +108,21 @@ def meeting_vote(request, cluster_year, pk):
         vote.has_next = any(
             v.award_type_id == vote.award_type_id and v.round > vote.round for v in votes
         )
+    # Forms the body above decided before the meeting: handed over here, not voted on.
+    from ..services.advance import advance_nominations
+
+    advance = list(advance_nominations(cluster_year))
+    handovers = []
+    for award_type in award_types:
+        items = [n for n in advance if n.award_type_id == award_type.pk]
+        if items:
+            handovers.append(
+                {
+                    "award_type": award_type,
+                    "nominations": items,
+                    "waiting": any(n.handed_over_at_id is None for n in items),
+                }
+            )
     levels = {row.organization_id: row.level_label for row in standings.rows}
     selected = {str(v) for v in (form["candidates"].value() or [])}
     members = list(members)
@@ -118,6 +139,7 @@ def meeting_vote(request, cluster_year, pk):
             "award_types": award_types,
             "eligibility": eligibility,
             "members": members,
+            "handovers": handovers,
         }
         | _forms_help(request.user, cluster_year, award_types),
     )
@@ -342,5 +364,6 @@ def nomination_list(request, cluster_year):
             "nominations": nominations,
             "votes": votes,
             "can_head": can_act_as_head(request.user, cluster_year),
+            "can_manage": can_manage_cluster_year(request.user, cluster_year),
         },
     )

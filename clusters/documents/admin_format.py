@@ -32,6 +32,8 @@ def header_for(
     if cluster_year.head is not None:
         place = cluster_year.head.locality
     place = place or cluster.organizer.locality
+    if printed_on is None and cluster_year.recorded_afterwards:
+        printed_on = event_day(cluster_year)
     return admin_header(
         parent_name=cluster_year.header_parent_line or organizer_name,
         # The organiser heads the block already: a cluster named after it is not named
@@ -41,6 +43,19 @@ def header_for(
         place=place,
         date=printed_on or timezone.localdate(),
     )
+
+
+def event_day(cluster_year: ClusterYear) -> datetime.date:
+    """The day a paper of a year recorded afterwards is dated: its review meeting's, else the
+    year's last day – never the day it was typed in."""
+    from ..models import Meeting, MeetingKind
+
+    held = (
+        Meeting.objects.filter(cluster_year=cluster_year, kind=MeetingKind.REVIEW)
+        .values_list("held_on", flat=True)
+        .first()
+    )
+    return held or cluster_year.as_of
 
 
 def signature_for(cluster_year: ClusterYear) -> Signature:

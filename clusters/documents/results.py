@@ -33,7 +33,9 @@ def build_results(
     table = standings.table
     cluster = cluster_year.cluster
     organizer_name = cluster.organizer.name_on(cluster_year.as_of)
-    sections = table.sections if table else []
+    totals_only = bool(table and table.program.totals_only)
+    # A year from paper has no sections and no self-assessment: its typed totals only.
+    sections = table.sections if table and not totals_only else []
     columns = [Column("index", _("No."), 4, "center"), Column("name", _("Member unit"), 42)]
     for section in sections:
         label = {
@@ -41,8 +43,9 @@ def build_results(
             CriterionKind.PENALTY: _("Penalty"),
         }.get(section.kind, section.code)
         columns.append(Column(f"section_{section.code}", label, 5.5, "right"))
+    if not totals_only:
+        columns.append(Column("self_total", _("Self-assessed"), 7, "right"))
     columns += [
-        Column("self_total", _("Self-assessed"), 7, "right"),
         Column("verified_total", _("Total"), 7, "right"),
         Column("level", _("Classification"), 9, "center"),
         Column("rank", _("Rank"), 6, "center"),
@@ -100,10 +103,14 @@ def build_results(
                 _("Equal totals are ranked by: %(order)s.")
                 % {"order": ", ".join(_tie_label(table, code) for code in codes)}
             )
+        if totals_only:
+            notes.append(_("A year from paper: the totals and classifications of the reports."))
         sections_line = "; ".join(
             f"{s.code}. {s.title}" for s in sections if s.kind == CriterionKind.SCORE
         )
-        if table.program.plan_reference:
+        if totals_only:
+            pass
+        elif table.program.plan_reference:
             notes.append(
                 _("Sections (table of %(plan)s): %(sections)s.")
                 % {"plan": table.program.plan_reference, "sections": sections_line}

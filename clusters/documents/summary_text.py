@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from emulation.documents.admin_format import count_text
-from emulation.text import fold, format_number
+from emulation.text import fold
 
-from ..models import ClusterYear, IndicatorKind, IndicatorValue, Meeting
+from ..models import ClusterYear, Meeting
 from ..services import cluster_standings
+from ..services.figures import figure_totals
 
 # A typed sentence this long that repeats one the report writes is worth a warning.
 REPEAT_MIN_LENGTH = 50
-_TENTH = Decimal("0.1")
 
 # The indicators that describe the cluster's size rather than its results: printed in part I,
 # found by code, else by name.
@@ -160,16 +159,6 @@ def size_indicator(indicators, key: str):
     return None
 
 
-def indicator_total(values: list[Decimal], kind: str) -> Decimal | None:
-    if not values:
-        return None
-    if kind == IndicatorKind.PERCENT:
-        return (sum(values) / len(values)).quantize(_TENTH)
-    if kind == IndicatorKind.YES_NO:
-        return Decimal(sum(1 for v in values if v >= 1))
-    return sum(values)
-
-
 @dataclass
 class MemberLine:
     name: str
@@ -238,16 +227,17 @@ def build_part_one(
     table = standings.table
     result_ids = {row.result.pk for row in standings.counted if row.result is not None}
     indicators = table.indicators if table else []
+    # The members' sum, or the cluster's own figure where no member has one ("trên 1.200").
+    size = {key: size_indicator(indicators, key) for key in SIZE_INDICATORS}
+    figures = figure_totals(
+        cluster_year,
+        [indicator for indicator in size.values() if indicator is not None],
+        result_ids,
+    )
     totals = {}
-    for key in SIZE_INDICATORS:
-        indicator = size_indicator(indicators, key)
-        total = None
-        if indicator is not None and result_ids:
-            figures = IndicatorValue.objects.filter(
-                result_id__in=result_ids, indicator=indicator, actual__isnull=False
-            ).values_list("actual", flat=True)
-            total = indicator_total(list(figures), indicator.kind)
-        totals[key] = format_number(total) if total is not None else ""
+    for key, indicator in size.items():
+        figure = figures.get(indicator.pk) if indicator is not None else None
+        totals[key] = figure.actual_text if figure is not None else ""
 
     part = PartOne(
         members=members,

@@ -141,6 +141,7 @@ class ProgramForm(ProgramFormStyle, forms.ModelForm):
         fields = [
             "theme",
             "plan_reference",
+            "totals_only",
             "self_assessment_deadline",
             "verification_deadline",
             "top_share_percent",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from emulation.forms import FigureField, parse_figure
 
-from ..models import IndicatorKind, ScoreEntry
+from ..models import IndicatorKind, Qualifier, ScoreEntry
 from ..services.results import score_errors
 from ..services.scoring import Table
 
@@ -160,6 +160,23 @@ class ResultForm(forms.Form):
                 )
                 self.initial[f"{name}_{indicator.pk}"] = _plain(getattr(value, name, None))
                 self._stored[f"{name}_{indicator.pk}"] = _key(getattr(value, name, None))
+            if indicator.kind != IndicatorKind.YES_NO:
+                # "trên 1.200": how exact the reported figure is, kept with it.
+                name = f"qualifier_{indicator.pk}"
+                self.fields[name] = forms.ChoiceField(
+                    required=False,
+                    choices=[("", _("exact")), *Qualifier.choices],
+                    disabled=not can_self,
+                    widget=forms.Select(
+                        attrs={
+                            "class": "form-select form-select-sm",
+                            "aria-label": f"{indicator.name} – {_('the actual figure is')}",
+                        }
+                    ),
+                )
+                qualifier = getattr(value, "qualifier", "") or ""
+                self.initial[name] = qualifier
+                self._stored[name] = _key(qualifier)
         if "base" not in self.initial:
             self.initial["base"] = json.dumps(
                 {name: [self._shown(name), stored] for name, stored in self._stored.items()},
@@ -212,7 +229,7 @@ class ResultForm(forms.Form):
         field = self.fields[name]
         if isinstance(field, forms.BooleanField):
             return raw == "1"
-        if isinstance(field, forms.CharField):
+        if isinstance(field, forms.CharField | forms.ChoiceField):
             return raw
         return Decimal(raw) if raw else None
 
@@ -353,9 +370,11 @@ class ResultForm(forms.Form):
         for indicator in self.table.indicators:
             item = {
                 name: self._value(f"{name}_{indicator.pk}")
-                for name in ("target", "actual")
+                for name in ("target", "actual", "qualifier")
                 if f"{name}_{indicator.pk}" in written
             }
+            if "qualifier" in item:
+                item["qualifier"] = item["qualifier"] or ""
             if item:
                 out[indicator.pk] = item
         return out

@@ -15,11 +15,13 @@ from .meetings import (  # noqa: F401
 from .people import WRITE_ROLES, Officer, OfficerQuerySet, OfficerRole, Person  # noqa: F401
 from .results import (  # noqa: F401
     LEVEL_ABBREVIATIONS,
+    QUALIFIER_WORDS,
     RANKED_LEVELS,
     AnnualResult,
     CapBasis,
     CapRounding,
     ClassificationRule,
+    ClusterFigure,
     Criterion,
     CriterionKind,
     EmulationProgram,
@@ -29,11 +31,13 @@ from .results import (  # noqa: F401
     IndicatorKind,
     IndicatorValue,
     Level,
+    Qualifier,
     ResultStatus,
     ScoreEntry,
     ScoreSection,
     Visibility,
     VoteTieRule,
+    combined_qualifier,
 )
 from .structure import (  # noqa: F401
     RESERVED_ORGANIZATION_CODES,

@@ -123,6 +123,16 @@ class EmulationProgram(models.Model):
         choices=VoteTieRule.choices,
         default=VoteTieRule.NEW_ROUND,
     )
+    # A year entered from paper: per unit only the total and the classification the reports
+    # give, no per-criterion table; the typed total is the verified total.
+    totals_only = models.BooleanField(
+        _("totals only (a year from paper)"),
+        default=False,
+        help_text=_(
+            "Per unit only the total score and the classification are entered or imported; "
+            "the scoring table is not used."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -372,6 +382,7 @@ class AnnualResult(models.Model):
     )
     level = models.CharField(_("classification"), max_length=10, choices=Level.choices, blank=True)
     level_reason = models.CharField(_("reason for the classification"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_late = models.BooleanField(_("submitted after the deadline"), default=False)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
@@ -444,6 +455,27 @@ class ScoreEntry(models.Model):
         return f"{self.criterion.label}: {self.self_score} / {self.verified_score}"
 
 
+class Qualifier(models.TextChoices):
+    """How exact a reported figure is: "trên 1.200", "gần 500", "khoảng 30"."""
+
+    OVER = "over", _("over")
+    NEARLY = "nearly", _("nearly")
+    ABOUT = "about", _("about")
+
+
+# As the documents print them, in Vietnamese whatever the reader's language.
+QUALIFIER_WORDS = {Qualifier.OVER: "trên", Qualifier.NEARLY: "gần", Qualifier.ABOUT: "khoảng"}
+
+
+def combined_qualifier(qualifiers) -> str:
+    """The qualifier of a sum: none when every part is exact, the parts' own when they agree,
+    "about" when they differ."""
+    used = {q for q in qualifiers if q}
+    if not used:
+        return ""
+    return used.pop() if len(used) == 1 else Qualifier.ABOUT
+
+
 class IndicatorValue(models.Model):
     result = models.ForeignKey(
         AnnualResult, on_delete=models.CASCADE, related_name="indicator_values"
@@ -451,6 +483,9 @@ class IndicatorValue(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     target = models.DecimalField(_("target"), **FIGURE, null=True, blank=True)
     actual = models.DecimalField(_("actual"), **FIGURE, null=True, blank=True)
+    qualifier = models.CharField(
+        _("the actual figure is"), max_length=8, choices=Qualifier.choices, blank=True
+    )
 
     history = HistoricalRecords()
 
@@ -459,6 +494,42 @@ class IndicatorValue(models.Model):
         verbose_name_plural = _("indicator figures")
         constraints = [
             models.UniqueConstraint(fields=["result", "indicator"], name="value_unique_indicator")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code}: {self.actual} / {self.target}"
+
+
+class ClusterFigure(models.Model):
+    """An indicator's figure for the whole cluster-year, when a report gives only the
+    cluster's figure: the documents use it where no member has a figure of its own."""
+
+    cluster_year = models.ForeignKey(
+        ClusterYear,
+        on_delete=models.CASCADE,
+        related_name="figures",
+        verbose_name=_("cluster-year"),
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="cluster_figures"
+    )
+    target = models.DecimalField(_("target"), **FIGURE, null=True, blank=True)
+    actual = models.DecimalField(_("actual"), **FIGURE, null=True, blank=True)
+    qualifier = models.CharField(
+        _("the actual figure is"), max_length=8, choices=Qualifier.choices, blank=True
+    )
+    note = models.CharField(_("source"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("figure of the cluster")
+        verbose_name_plural = _("figures of the cluster")
+        ordering = ["cluster_year", "indicator__order", "indicator_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster_year", "indicator"], name="cluster_figure_unique_indicator"
+            )
         ]
 
     def __str__(self):

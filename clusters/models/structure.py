@@ -600,6 +600,12 @@ class ClusterYear(models.Model):
         blank=True,
         help_text=_("Only when the year ended before 31/12, e.g. by a restructuring."),
     )
+    # A year entered after the events, from the papers: nothing is flagged late, and what is
+    # printed is dated by the events, never by the day it was typed in.
+    recorded_afterwards = models.BooleanField(_("recorded afterwards"), default=False)
+    recorded_afterwards_note = models.CharField(
+        _("why it is recorded afterwards"), max_length=300, blank=True
+    )
     # Document settings: blank means "derived from the structure as of the year".
     header_parent_line = models.CharField(_("header: organiser line"), max_length=200, blank=True)
     header_issuer_line = models.CharField(_("header: issuer line"), max_length=200, blank=True)

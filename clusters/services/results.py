@@ -222,14 +222,36 @@ def submit_result(result: AnnualResult, *, by, version: int | None = None) -> An
         )
     deadline = current.program.self_assessment_deadline
     now = timezone.now()
+    # A year recorded afterwards is typed in long after its deadlines: nothing is late.
+    late = bool(deadline and timezone.localdate(now) > deadline)
     return _transition(
         current,
         by,
         _("Self-assessment submitted"),
         status=ResultStatus.SUBMITTED,
         submitted_at=now,
-        submitted_late=bool(deadline and timezone.localdate(now) > deadline),
+        submitted_late=late and not current.cluster_year.recorded_afterwards,
     )
+
+
+@transaction.atomic
+def set_recorded_afterwards(cluster_year: ClusterYear, *, value: bool, note: str, by) -> None:
+    """Mark a cluster-year as recorded afterwards (from the papers) or not; a result already
+    marked late loses the mark, since its dates are not those of the events."""
+    locked = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
+    if locked.recorded_afterwards == value and locked.recorded_afterwards_note == note:
+        return
+    locked.recorded_afterwards = value
+    locked.recorded_afterwards_note = note if value else ""
+    stamp(locked, by, note or _("No longer recorded afterwards"))
+    locked.save()
+    if value:
+        for result in locked.results.filter(submitted_late=True):
+            result.submitted_late = False
+            stamp(result, by, note)
+            result.save()
+    cluster_year.recorded_afterwards = locked.recorded_afterwards
+    cluster_year.recorded_afterwards_note = locked.recorded_afterwards_note
 
 
 def verification_gaps(table: Table, entries: dict[int, ScoreEntry], values) -> list[str]:
@@ -391,6 +413,8 @@ class Standing:
     capped: bool = False
     rank: int | None = None
     member_at_end: bool = True
+    # A totals-only year: the typed total stands for the verified total, no self-assessment.
+    typed: bool = False
 
     @property
     def organization_id(self) -> int:
@@ -406,10 +430,14 @@ class Standing:
 
     @property
     def self_total(self) -> Decimal | None:
+        if self.typed:
+            return None
         return self.self_totals.total if self.self_totals else None
 
     @property
     def verified_total(self) -> Decimal | None:
+        if self.typed:
+            return self.result.verified_total if self.result is not None else None
         return self.verified_totals.total if self.verified_totals else None
 
     @property
@@ -438,7 +466,7 @@ class Standing:
         classified, blank without a verified total."""
         if self.not_classified:
             return LEVEL_ABBREVIATIONS[Level.NONE]
-        return self.level_label if self.verified_total is not None else ""
+        return self.level_label if self.verified_total is not None or self.typed else ""
 
     @property
     def rank_cell(self) -> str:
@@ -572,6 +600,11 @@ def cluster_standings(cluster_year: ClusterYear, table: Table | None = None) -> 
         standings.rows.append(row)
         if result is None or table is None:
             continue
+        if table.program.totals_only:
+            row.typed = True
+            if row.member_at_end and row.verified_total is not None and result.level != Level.NONE:
+                keys.append((row.organization_id, (row.verified_total,)))
+            continue
         scores, values = score_rows[result.pk], value_rows[result.pk]
         row.self_totals = compute_totals(table, scores, values, "self")
         row.verified_totals = compute_totals(table, scores, values, "verified")
@@ -584,7 +617,13 @@ def cluster_standings(cluster_year: ClusterYear, table: Table | None = None) -> 
     ranks = competition_ranks(keys)
     for row in standings.rows:
         row.rank = ranks.get(row.organization_id)
-    if table is not None:
+    if table is not None and table.program.totals_only:
+        # The classification is typed as the papers give it: no suggestion, no cap applied.
+        standings.quota = top_level_quota(
+            sum(1 for r in standings.rows if r.member_at_end and r.level != Level.NONE),
+            table.program.top_share_percent,
+        )
+    elif table is not None:
         classified = [
             (r.organization_id, r.rank, r.suggested)
             for r in standings.rows
@@ -697,8 +736,8 @@ def result_history(result: AnnualResult, table: Table) -> list[Change]:
     diff(
         ordered(IndicatorValue.history.filter(result_id=result.pk)),
         lambda r: indicators[r.indicator_id].name if r.indicator_id in indicators else "?",
-        FIGURE_FIELDS,
-        {"target": _("target"), "actual": _("actual")},
+        (*FIGURE_FIELDS, "qualifier"),
+        {"target": _("target"), "actual": _("actual"), "qualifier": _("the actual figure is")},
     )
     start = len(changes)
     diff(

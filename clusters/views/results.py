@@ -37,6 +37,7 @@ from ..models import (
     Evidence,
     Level,
     Organization,
+    Qualifier,
     ResultStatus,
 )
 from ..permissions import (
@@ -60,12 +61,20 @@ from ..services.results import (
     return_result,
     save_result,
     set_level,
+    set_recorded_afterwards,
     submit_result,
     verification_gaps,
     verify_result,
 )
 from ..services.results_import import import_results
 from ..services.scoring import compute_totals, load_table, suggest_level
+from ..services.totals import (
+    TypedRow,
+    build_totals_template,
+    import_totals,
+    save_typed_totals,
+    total_errors,
+)
 
 
 def _program_or_none(cluster_year):
@@ -322,6 +331,9 @@ def _result_context(request, cluster_year, organization, result, table, rights, 
                 "indicator": indicator,
                 "target": form[f"target_{indicator.pk}"] if indicator.has_target else None,
                 "actual": form[f"actual_{indicator.pk}"],
+                "qualifier": form[f"qualifier_{indicator.pk}"]
+                if f"qualifier_{indicator.pk}" in form.fields
+                else None,
                 "percent": percent,
             }
         )
@@ -369,6 +381,7 @@ COLUMNS = {
     "na": gettext_lazy("does not apply"),
     "target": gettext_lazy("target"),
     "actual": gettext_lazy("actual"),
+    "qualifier": gettext_lazy("the actual figure is"),
 }
 
 
@@ -379,6 +392,8 @@ def _shown_value(raw: str, column: str) -> str:
         return _("yes") if raw == "1" else _("no")
     if column == "explanation":
         return raw
+    if column == "qualifier":
+        return str(dict(Qualifier.choices).get(raw, raw))
     return format_number(Decimal(raw))
 
 
@@ -389,7 +404,7 @@ def _conflict_rows(form, table) -> list[dict]:
     rows = []
     for conflict in form.conflict_list:
         column, _sep, pk = conflict.name.rpartition("_")
-        if column in ("target", "actual"):
+        if column in ("target", "actual", "qualifier"):
             what = indicators[pk].name
         else:
             what = f"{criteria[pk].label} {criteria[pk].title[:60]}"
@@ -740,6 +755,11 @@ def _table_or_404(cluster_year):
 @cluster_year_rule(can_act_as_head)
 def results_template(request, cluster_year):
     table = _table_or_404(cluster_year)
+    if table.program.totals_only:
+        content = build_totals_template(cluster_year)
+        return attachment(
+            content, f"mau-nhap-tong-diem-{cluster_year.cluster.code}-{cluster_year.year}", "xlsx"
+        )
     content = build_template(cluster_year, table)
     return attachment(
         content, f"mau-nhap-ket-qua-{cluster_year.cluster.code}-{cluster_year.year}", "xlsx"
@@ -763,6 +783,29 @@ def results_import(request, cluster_year):
                 editable.add(row.organization_id)
             if rights.verify:
                 verifiable.add(row.organization_id)
+        if table.program.totals_only:
+            report = import_totals(
+                cluster_year,
+                form.cleaned_data["file"],
+                by=request.user,
+                can_verify_org_ids=verifiable,
+                reason=form.cleaned_data["reason"],
+            )
+            if report.errors:
+                errors = report.errors
+                messages.error(request, _("Nothing was imported: correct the file and try again."))
+            else:
+                messages.success(
+                    request,
+                    _("Imported: the totals of %(results)s units changed.")
+                    % {"results": report.changed},
+                )
+                return redirect(_results_url(cluster_year))
+            return render(
+                request,
+                "clusters/results_import.html",
+                {"cluster_year": cluster_year, "form": form, "errors": errors, "totals_only": True},
+            )
         report = import_results(
             cluster_year,
             table,
@@ -785,5 +828,144 @@ def results_import(request, cluster_year):
     return render(
         request,
         "clusters/results_import.html",
-        {"cluster_year": cluster_year, "form": form, "errors": errors},
+        {
+            "cluster_year": cluster_year,
+            "form": form,
+            "errors": errors,
+            "totals_only": table.program.totals_only,
+        },
     )
+
+
+# A year from paper: totals typed in the grid ---------------------------------------------------
+
+
+def _typed_lines(request, cluster_year, standings):
+    lines = []
+    for row in standings.rows:
+        rights = result_rights(request.user, cluster_year, row.entry.organization, row.result)
+        result = row.result
+        prefix = f"u{row.organization_id}"
+        posted = request.method == "POST"
+        lines.append(
+            {
+                "row": row,
+                "prefix": prefix,
+                "editable": rights.verify,
+                "total": request.POST.get(f"{prefix}-total", "")
+                if posted
+                else (format_number(result.verified_total) if result else ""),
+                "level": request.POST.get(f"{prefix}-level", "")
+                if posted
+                else (result.level if result else ""),
+                "note": request.POST.get(f"{prefix}-note", "")
+                if posted
+                else (result.note if result else ""),
+                "version": request.POST.get(f"{prefix}-version", "")
+                if posted
+                else (result.version if result else 0),
+                "errors": [],
+            }
+        )
+    return lines
+
+
+@login_required
+@cluster_year_rule(can_act_as_head)
+def results_typed(request, cluster_year):
+    """A totals-only year: the total and the classification of every member typed in one
+    grid, saved all together or not at all (a row changed by someone else meanwhile is
+    refused and named)."""
+    program = _program_or_none(cluster_year)
+    if program is None or not program.totals_only:
+        raise Http404
+    standings = cluster_standings(cluster_year)
+    lines = _typed_lines(request, cluster_year, standings)
+    errors = []
+    if request.method == "POST":
+        # The form field's parsing: "97,5" and "97.5" alike, no other digits (install_input_rules).
+        number_field = forms.DecimalField(localize=True, required=False)
+        rows = []
+        for line in lines:
+            if not line["editable"]:
+                continue
+            name = line["row"].name
+            raw = (line["total"] or "").strip()
+            total = None
+            if raw:
+                try:
+                    total = number_field.clean(raw)
+                except ValidationError as error:
+                    line["errors"].extend(error.messages)
+            level = line["level"] if line["level"] in LEVEL_ABBREVIATIONS else ""
+            line["errors"].extend(total_errors(total, level) if not line["errors"] else [])
+            if line["errors"]:
+                errors.extend(f"{name}: {e}" for e in line["errors"])
+                continue
+            version = str(line["version"])
+            rows.append(
+                TypedRow(
+                    line["row"].organization_id,
+                    total,
+                    level,
+                    (line["note"] or "").strip()[:300],
+                    int(version) if version.isdigit() else -1,
+                )
+            )
+        if not errors:
+            verifiable = {line["row"].organization_id for line in lines if line["editable"]}
+            report = save_typed_totals(
+                cluster_year,
+                rows,
+                by=request.user,
+                can_verify_org_ids=verifiable,
+                reason=request.POST.get("reason", "").strip()[:100],
+            )
+            if report.ok:
+                messages.success(
+                    request,
+                    _("Saved: the totals of %(n)s units changed.") % {"n": report.changed},
+                )
+                return redirect(_results_url(cluster_year))
+            errors = report.errors
+        messages.error(request, _("Nothing was saved: correct the marked rows."))
+    return render(
+        request,
+        "clusters/results_typed.html",
+        {
+            "cluster_year": cluster_year,
+            "cluster": cluster_year.cluster,
+            "program": program,
+            "lines": lines,
+            "errors": errors,
+            "levels": [
+                (value, LEVEL_ABBREVIATIONS[value], label) for value, label in Level.choices
+            ],
+        },
+    )
+
+
+# A year recorded afterwards --------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@cluster_year_rule(can_manage_cluster_year)
+def recorded_afterwards(request, cluster_year):
+    """The organiser's staff mark (or unmark) a cluster-year as recorded afterwards, from the
+    papers: nothing of it is flagged late, and its documents are dated by its events."""
+    value = request.POST.get("recorded_afterwards") == "1"
+    note = request.POST.get("note", "").strip()[:300]
+    if value and not note:
+        messages.error(
+            request, _("Say why the year is recorded afterwards (e.g. from the papers).")
+        )
+    else:
+        set_recorded_afterwards(cluster_year, value=value, note=note, by=request.user)
+        messages.success(
+            request,
+            _("The year is marked as recorded afterwards.")
+            if value
+            else _("The year is no longer marked as recorded afterwards."),
+        )
+    return redirect(_results_url(cluster_year))

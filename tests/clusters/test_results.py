@@ -138,6 +138,8 @@ def as_browser_posts(form, **changes) -> dict:
         if isinstance(field, django_forms.ChoiceField) and bound.name.startswith("keep_"):
             continue
         shown = field.widget.format_value(value)
+        if isinstance(shown, list):  # a select posts its one chosen option
+            shown = shown[0] if shown else ""
         data[bound.html_name] = "" if shown is None else str(shown)
     for name, value in changes.items():
         if value is None:

@@ -1,0 +1,380 @@
+"""A first year from paper: a totals-only programme (totals and classifications typed in the
+grid or imported, one row per unit, stale rows refused), indicator figures given only for the
+cluster or with a qualifier, and a year recorded afterwards."""
+
+import datetime
+import re
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from clusters.documents.admin_format import header_for
+from clusters.models import (
+    AnnualResult,
+    ClusterFigure,
+    Indicator,
+    IndicatorValue,
+    Level,
+    Qualifier,
+    ResultStatus,
+)
+from clusters.services import cluster_standings, result_for, save_result, submit_result
+from clusters.services.figures import figure_totals, qualified, save_cluster_figures
+from clusters.services.results import set_recorded_afterwards
+from clusters.services.totals import (
+    TOTALS_SHEET,
+    TypedRow,
+    build_totals_template,
+    import_totals,
+    save_typed_totals,
+)
+from tests.clusters.test_results import bt1  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def paper(bt1):  # noqa: F811
+    """bt1 with a totals-only programme: the head (Bắc Bình) verifies every other unit."""
+    bt1.program.totals_only = True
+    bt1.program.save()
+    bt1.others = {
+        bt1.units[c].pk
+        for c in ["ldld-tuy-phong", "ldld-ham-thuan-bac", "ldld-phu-quy", "ldld-tp-phan-thiet"]
+    }
+    return bt1
+
+
+def fill(workbook_bytes, values: dict[str, tuple]):
+    """The template with (total, classification, note) written in per unit code."""
+    workbook = load_workbook(BytesIO(workbook_bytes))
+    sheet = workbook[TOTALS_SHEET]
+    for row in sheet.iter_rows(min_row=2):
+        code = row[0].value
+        if code in values:
+            total, level, note = values[code]
+            row[2].value, row[3].value, row[4].value = total, level, note
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_typed_totals_are_the_verified_totals_and_rank_the_units(paper):
+    w = paper
+    rows = [
+        TypedRow(w.units["ldld-tuy-phong"].pk, Decimal("99"), Level.EXCELLENT, "", 0),
+        TypedRow(w.units["ldld-tp-phan-thiet"].pk, Decimal("97.5"), Level.GOOD, "", 0),
+        TypedRow(w.units["ldld-phu-quy"].pk, None, Level.NONE, "đang củng cố", 0),
+    ]
+    report = save_typed_totals(w.cluster_year, rows, by=w.head, can_verify_org_ids=w.others)
+    assert report.ok and report.changed == 3
+    standings = cluster_standings(w.cluster_year)
+    tuy_phong = standings.row_for(w.units["ldld-tuy-phong"].pk)
+    assert (tuy_phong.verified_total, tuy_phong.self_total, tuy_phong.level) == (
+        Decimal("99"),
+        None,
+        Level.EXCELLENT,
+    )
+    assert tuy_phong.rank == 1
+    assert standings.row_for(w.units["ldld-tp-phan-thiet"].pk).rank == 2
+    phu_quy = standings.row_for(w.units["ldld-phu-quy"].pk)
+    assert (phu_quy.rank, phu_quy.level, phu_quy.result.note) == (None, Level.NONE, "đang củng cố")
+    assert phu_quy.result.status == ResultStatus.VERIFIED
+    assert AnnualResult.objects.get(organization=w.units["ldld-tuy-phong"]).verified_by == w.head
+
+
+def test_the_head_never_types_its_own_units_total(paper):
+    w = paper
+    report = save_typed_totals(
+        w.cluster_year,
+        [TypedRow(w.units["ldld-bac-binh"].pk, Decimal(95), Level.GOOD, "", 0)],
+        by=w.head,
+        can_verify_org_ids=w.others,
+    )
+    assert not report.ok and "Bắc Bình" in report.errors[0]
+    assert not AnnualResult.objects.filter(organization=w.units["ldld-bac-binh"]).exists()
+
+
+def test_a_totals_only_import_is_accepted_then_a_stale_row_refuses_the_whole_file(paper):
+    w = paper
+    template = build_totals_template(w.cluster_year)
+    filled = fill(
+        template,
+        {
+            "ldld-tuy-phong": (99, "HTXSNV", "Báo cáo số 12"),
+            "ldld-tp-phan-thiet": ("97,5", "Hoàn thành tốt nhiệm vụ", None),
+            "ldld-ham-thuan-bac": (90, "HTNV", None),
+            "ldld-phu-quy": (None, "KXL", "đang củng cố"),
+        },
+    )
+    report = import_totals(w.cluster_year, filled, by=w.head, can_verify_org_ids=w.others)
+    assert report.ok, report.errors
+    assert report.changed == 4
+    levels = {
+        r.organization.code: (r.verified_total, r.level)
+        for r in AnnualResult.objects.filter(cluster_year=w.cluster_year)
+    }
+    assert levels["ldld-tp-phan-thiet"] == (Decimal("97.5"), Level.GOOD)
+    assert levels["ldld-phu-quy"] == (None, Level.NONE)
+
+    # A template built now, then a colleague changes Hàm Thuận Bắc: the file is stale there.
+    template = build_totals_template(w.cluster_year)
+    save_typed_totals(
+        w.cluster_year,
+        [
+            TypedRow(
+                w.units["ldld-ham-thuan-bac"].pk,
+                Decimal(91),
+                Level.COMPLETED,
+                "",
+                AnnualResult.objects.get(organization=w.units["ldld-ham-thuan-bac"]).version,
+            )
+        ],
+        by=w.staff,
+        can_verify_org_ids=w.others,
+    )
+    filled = fill(
+        template,
+        {
+            "ldld-tuy-phong": (98, "HTXSNV", "Báo cáo số 12"),
+            "ldld-ham-thuan-bac": (88, "HTNV", None),
+        },
+    )
+    report = import_totals(w.cluster_year, filled, by=w.head, can_verify_org_ids=w.others)
+    assert not report.ok
+    assert len(report.errors) == 1
+    # Hàm Thuận Bắc is the 4th member in the template: sheet and row are named.
+    assert re.match(r"Sheet Tổng điểm, dòng \d+: ", report.errors[0])
+    assert "Hàm Thuận Bắc" in report.errors[0]
+    # All or nothing: Tuy Phong's row, right in itself, was not written either.
+    tuy_phong = AnnualResult.objects.get(organization=w.units["ldld-tuy-phong"])
+    assert tuy_phong.verified_total == Decimal(99)
+
+
+def test_the_import_names_a_bad_classification_by_row(paper):
+    w = paper
+    filled = fill(build_totals_template(w.cluster_year), {"ldld-phu-quy": (80, "Khá", None)})
+    report = import_totals(w.cluster_year, filled, by=w.head, can_verify_org_ids=w.others)
+    assert not report.ok
+    assert re.match(r"Sheet Tổng điểm, dòng \d+: ", report.errors[0])
+    assert "Khá" in report.errors[0]
+
+
+def test_the_grid_saves_typed_totals_through_the_page(paper, client):
+    w = paper
+    client.force_login(w.head)
+    url = reverse("clusters:results_typed", args=["bt-1", 2024])
+    page = client.get(url)
+    assert page.status_code == 200
+    grid = client.get(reverse("clusters:results", args=["bt-1", 2024])).content.decode()
+    assert url in grid  # "Nhập tổng điểm"
+    assert reverse("clusters:results_verify_all", args=["bt-1", 2024]) not in grid
+    tuy = w.units["ldld-tuy-phong"].pk
+    response = client.post(
+        url,
+        {
+            f"u{tuy}-total": "98,5",
+            f"u{tuy}-level": Level.EXCELLENT,
+            f"u{tuy}-note": "",
+            f"u{tuy}-version": "0",
+        },
+    )
+    assert response.status_code == 302
+    result = AnnualResult.objects.get(organization_id=tuy)
+    assert (result.verified_total, result.level) == (Decimal("98.5"), Level.EXCELLENT)
+    # The same page posted again from the old version: refused, nothing changed.
+    response = client.post(
+        url,
+        {
+            f"u{tuy}-total": "90",
+            f"u{tuy}-level": Level.GOOD,
+            f"u{tuy}-version": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Tuy Phong" in response.content.decode()
+    result.refresh_from_db()
+    assert result.verified_total == Decimal("98.5")
+
+
+def _indicator(w, code):
+    return Indicator.objects.get(program=w.program, code=code)
+
+
+def test_a_cluster_figure_is_used_when_the_units_have_none_and_ignored_when_they_have_some(bt1):  # noqa: F811
+    w = bt1
+    members = _indicator(w, "DV_TONG")
+    save_cluster_figures(
+        w.cluster_year,
+        {members.pk: {"actual": Decimal(1200), "qualifier": Qualifier.OVER}},
+        by=w.head,
+    )
+    assert ClusterFigure.objects.get().qualifier == Qualifier.OVER
+    totals = figure_totals(w.cluster_year, [members], set())
+    assert totals[members.pk].source == "cluster"
+    assert totals[members.pk].actual_text == "trên 1.200"
+
+    result = result_for(w.cluster_year, w.units["ldld-phu-quy"], by=w.phu_quy)
+    save_result(
+        result=result,
+        by=w.phu_quy,
+        base_version=result.version,
+        figures={members.pk: {"actual": Decimal(300)}},
+    )
+    other = result_for(w.cluster_year, w.units["ldld-tuy-phong"], by=w.tuy_phong)
+    save_result(
+        result=other,
+        by=w.tuy_phong,
+        base_version=other.version,
+        figures={members.pk: {"actual": Decimal(450)}},
+    )
+    totals = figure_totals(w.cluster_year, [members], {result.pk, other.pk})
+    assert (totals[members.pk].source, totals[members.pk].actual_text) == ("units", "750")
+
+
+def test_a_qualifier_is_kept_with_the_units_figure_and_carried_into_the_sum(bt1):  # noqa: F811
+    w = bt1
+    members = _indicator(w, "DV_TONG")
+    result = result_for(w.cluster_year, w.units["ldld-phu-quy"], by=w.phu_quy)
+    value = IndicatorValue.objects.create(
+        result=result, indicator=members, actual=Decimal(500), qualifier=Qualifier.NEARLY
+    )
+    value.refresh_from_db()
+    assert value.qualifier == Qualifier.NEARLY
+    totals = figure_totals(w.cluster_year, [members], {result.pk})
+    assert totals[members.pk].actual_text == "gần 500"
+    other = result_for(w.cluster_year, w.units["ldld-tuy-phong"], by=w.tuy_phong)
+    IndicatorValue.objects.create(
+        result=other, indicator=members, actual=Decimal(700), qualifier=Qualifier.OVER
+    )
+    totals = figure_totals(w.cluster_year, [members], {result.pk, other.pk})
+    assert totals[members.pk].actual_text == "khoảng 1.200"
+    assert qualified(Decimal(1200), "") == "1.200"
+
+
+def test_the_figures_page_saves_the_clusters_figure(bt1, client):  # noqa: F811
+    w = bt1
+    members = _indicator(w, "DV_TONG")
+    client.force_login(w.head)
+    url = reverse("clusters:cluster_figures", args=["bt-1", 2024])
+    response = client.post(
+        url,
+        {
+            f"i{members.pk}-actual": "1.200",
+            f"i{members.pk}-qualifier": "over",
+            f"i{members.pk}-note": "Báo cáo của Cụm",
+        },
+    )
+    assert response.status_code == 302
+    figure = ClusterFigure.objects.get(indicator=members)
+    assert (figure.actual, figure.qualifier, figure.note) == (
+        Decimal(1200),
+        Qualifier.OVER,
+        "Báo cáo của Cụm",
+    )
+    assert "trên 1.200" in client.get(url).content.decode()
+    client.force_login(w.phu_quy)
+    assert client.post(url, {f"i{members.pk}-actual": "5"}).status_code == 403
+
+
+def test_a_year_recorded_afterwards_flags_nothing_late_and_is_dated_by_its_events(bt1, client):  # noqa: F811
+    w = bt1
+    w.program.self_assessment_deadline = D(2024, 11, 30)
+    w.program.save()
+    client.force_login(w.staff)
+    url = reverse("clusters:recorded_afterwards", args=["bt-1", 2024])
+    assert client.post(url, {"recorded_afterwards": "1", "note": ""}).status_code == 302
+    w.cluster_year.refresh_from_db()
+    assert not w.cluster_year.recorded_afterwards  # a reason is needed
+    client.post(url, {"recorded_afterwards": "1", "note": "Nhập lại từ hồ sơ giấy"})
+    w.cluster_year.refresh_from_db()
+    assert w.cluster_year.recorded_afterwards
+
+    result = result_for(w.cluster_year, w.units["ldld-phu-quy"], by=w.phu_quy)
+    for criterion in w.table.criteria:
+        if not criterion.is_computed and criterion.section.kind == "score":
+            save_result(
+                result=result,
+                by=w.phu_quy,
+                base_version=AnnualResult.objects.get(pk=result.pk).version,
+                scores={criterion.pk: {"self_score": criterion.max_points}},
+                table=w.table,
+            )
+    result.refresh_from_db()
+    for criterion in w.table.criteria:
+        if criterion.is_computed:
+            save_result(
+                result=result,
+                by=w.phu_quy,
+                base_version=result.version,
+                figures={criterion.indicator_id: {"target": Decimal(1), "actual": Decimal(1)}},
+                table=w.table,
+            )
+            result.refresh_from_db()
+    assert timezone.localdate() > D(2024, 11, 30)
+    submitted = submit_result(result, by=w.phu_quy)
+    assert submitted.submitted_late is False
+    # Its papers are dated by its events: the year's last day without a review meeting.
+    assert header_for(w.cluster_year).date == D(2024, 12, 31)
+
+    client.force_login(w.head)
+    assert client.post(url, {"recorded_afterwards": "1", "note": "x"}).status_code == 403
+
+
+def _posted(form) -> dict:
+    """What the browser posts for a form as it is shown."""
+    data = {}
+    for bound in form:
+        value = bound.value()
+        if bound.field.disabled or value is None or value is False:
+            continue
+        data[bound.html_name] = "on" if value is True else value
+    return data
+
+
+def test_a_unit_keeps_a_qualifier_with_its_figure_in_its_form(bt1, client):  # noqa: F811
+    w = bt1
+    members = _indicator(w, "DV_TONG")
+    client.force_login(w.phu_quy)
+    url = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    data = _posted(client.get(url).context["form"])
+    data |= {f"actual_{members.pk}": "1.200", f"qualifier_{members.pk}": Qualifier.OVER}
+    assert client.post(url, data).status_code == 302
+    value = IndicatorValue.objects.get(
+        indicator=members, result__organization=w.units["ldld-phu-quy"]
+    )
+    assert (value.actual, value.qualifier) == (Decimal(1200), Qualifier.OVER)
+    page = client.get(url)
+    assert page.context["form"][f"qualifier_{members.pk}"].value() == Qualifier.OVER
+
+
+def test_the_typed_grid_is_only_for_a_totals_only_year(bt1, client):  # noqa: F811
+    client.force_login(bt1.head)
+    assert client.get(reverse("clusters:results_typed", args=["bt-1", 2024])).status_code == 404
+
+
+def test_a_year_recorded_afterwards_gets_no_deadline_reminder(bt1):  # noqa: F811
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    w = bt1
+    w.program.self_assessment_deadline = D(2024, 11, 30)
+    w.program.save()
+    result_for(w.cluster_year, w.units["ldld-phu-quy"], by=w.phu_quy)  # a draft
+    set_recorded_afterwards(w.cluster_year, value=True, note="Nhập lại từ hồ sơ giấy", by=w.staff)
+
+    def run(day):
+        call_command("send_reminders", "--date", day.isoformat(), stdout=StringIO())
+
+    run(D(2024, 12, 5))  # past the deadline: a year being run would be reminded now
+    assert not w.phu_quy.notifications.exists()
+    set_recorded_afterwards(w.cluster_year, value=False, note="", by=w.staff)
+    run(D(2024, 12, 6))
+    assert w.phu_quy.notifications.count() == 1
