@@ -3,6 +3,7 @@ the overview; their progress, their rights, the worker that prepares them, their
 
 import datetime
 import io
+import signal
 import zipfile
 
 import pytest
@@ -193,14 +194,22 @@ def test_the_database_worker_prepares_what_the_browser_asked_for(client, setting
     export = Export.objects.get()
     assert export.status == ExportStatus.QUEUED and export.parts_total == 10  # 9 clusters
     assert "0 trên 10 phần" in client.get(response.url).content.decode()
-    call_command(
-        "db_worker",
-        batch=True,
-        queue_name="exports",
-        reload=False,
-        startup_delay=False,
-        verbosity=0,
-    )
+    # The command installs the worker's signal handlers in this process: put ours back after.
+    handlers = {
+        sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    }
+    try:
+        call_command(
+            "db_worker",
+            batch=True,
+            queue_name="exports",
+            reload=False,
+            startup_delay=False,
+            verbosity=0,
+        )
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
     export.refresh_from_db()
     assert export.status == ExportStatus.DONE and export.parts_done == 10
     names = zip_of(client, response.url).namelist()
