@@ -13,7 +13,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -39,6 +39,7 @@ from clusters.models import (
 from clusters.services.scoring import competition_ranks, compute_totals, load_table, tie_break_key
 from emulation.documents.admin_format import BLANK_NUMBER, count_text
 from emulation.documents.base import AdminHeader, Column, DocumentError, Signature, TableDocument
+from emulation.pagination import page_of
 from emulation.text import format_number, vi_sort_key
 
 from ..models import Award, AwardStatus, Decision, Nomination, NominationStatus
@@ -216,7 +217,7 @@ def build_overview(
     every = _cluster_years(organizer, year)
     paginated = None
     if page is not None:
-        paginated = Paginator(every, CLUSTERS_PER_PAGE).get_page(page)
+        paginated = page_of(every, page, CLUSTERS_PER_PAGE)
         cluster_years = list(paginated)
         cluster_count = paginated.paginator.count
     else:

@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from clusters.models import AnnualResult, Cluster, Membership, Organization, year_end
+from emulation.pagination import page_of
 from emulation.text import vi_sort_key
 
 from ..models import (
@@ -142,12 +142,13 @@ def fairness(request):
     first, last = _span(request, data_years)
     years = list(range(first, last + 1))
     in_span = scope.filter(year__gte=first, year__lte=last)
-    page = Paginator(
+    page = page_of(
         Cluster.objects.filter(pk__in=in_span.values("cluster_id")).order_by(
             "kind", "number", "pk"
         ),
+        request.GET.get("page"),
         CLUSTERS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    )
     cluster_years = list(
         in_span.filter(cluster__in=[c.pk for c in page])
         .select_related("cluster")

@@ -19,3 +19,12 @@ def num(value, arg=None):
         text = format_number(value)
         return f"+{text}" if Decimal(value) > 0 else text
     return format_number(value, None if arg is None else int(arg))
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number, param="page"):
+    """The current query string with `param` set to `number` – for a page holding several
+    paginated lists, each with its own parameter (`?units=2&years=3`)."""
+    params = context.request.GET.copy()
+    params[param] = number
+    return f"?{params.urlencode()}"
