@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, When, Window
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,12 +112,13 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
         children = _page(
             self.request,
             "units",
-            below.select_related("organization").order_by(
-                Case(When(window_q(today), then=0), default=1),
-                "organization__name",
-                F("valid_from").asc(nulls_first=True),
-                "pk",
-            ),
+            below.select_related("organization")
+            .annotate(
+                now=Case(When(window_q(today), then=1), default=0),
+                # Counted with the page itself (a window over the whole list).
+                in_force=Window(Sum(Case(When(window_q(today), then=1), default=0))),
+            )
+            .order_by("-now", "organization__name", F("valid_from").asc(nulls_first=True), "pk"),
         )
         memberships = _page(
             self.request,
@@ -147,7 +148,7 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             names=names,
             parents=parents,
             children=children,
-            children_now=below.filter(window_q(today)).count(),
+            children_now=children[0].in_force if children else 0,
             memberships=memberships,
             organised=organised,
             own_clusters=own_clusters,
