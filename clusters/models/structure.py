@@ -154,6 +154,9 @@ class Organization(models.Model):
         indexes = [
             models.Index(fields=["kind", "status"], name="org_kind_status_idx"),
             models.Index(fields=["sector"], name="org_sector_idx"),
+            # The organisations list pages in name order and filters by status alone.
+            models.Index(fields=["name"], name="org_name_idx"),
+            models.Index(fields=["status"], name="org_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(
