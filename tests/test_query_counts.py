@@ -56,7 +56,6 @@ MAX_QUERIES = 25
 OVER_BUDGET = {
     "clusters:result_detail": 30,
     "awards:proposal": 28,
-    "awards:dossier": 32,
     "awards:minutes_preview": 42,
 }
 

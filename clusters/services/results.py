@@ -30,6 +30,8 @@ from ..models import (
     Organization,
     ResultStatus,
     ScoreEntry,
+    as_of_day,
+    member_at_end,
 )
 from .history import stamp
 from .scoring import (
@@ -553,6 +555,39 @@ def cluster_standings(cluster_year: ClusterYear, table: Table | None = None) -> 
     else:
         standings.quota = top_level_quota(0, Decimal(0))
     return standings
+
+
+def stored_rank(result: AnnualResult, table: Table) -> tuple[int | None, int]:
+    """(rank of `result`, number of units ranked) among the members of its cluster-year at the
+    year's end, from the stored verified totals – as `cluster_standings` ranks, without reading
+    every member's scores: units tied on the total are told apart by the programme's
+    tie-break, reading the scores of those units only."""
+    totals = list(
+        AnnualResult.objects.filter(
+            cluster_year_id=result.cluster_year_id, verified_total__isnull=False
+        )
+        .annotate(as_of_day=as_of_day("cluster_year__"))
+        .filter(member_at_end())
+        .values_list("pk", "verified_total")
+    )
+    mine = next((total for pk, total in totals if pk == result.pk), None)
+    if mine is None:
+        return None, len(totals)
+    above = sum(1 for _pk, total in totals if total > mine)
+    tied = [pk for pk, total in totals if total == mine]
+    if len(tied) == 1:
+        return above + 1, len(totals)
+    scores: dict[int, dict] = defaultdict(dict)
+    values: dict[int, dict] = defaultdict(dict)
+    for entry in ScoreEntry.objects.filter(result_id__in=tied):
+        scores[entry.result_id][entry.criterion_id] = entry
+    for value in IndicatorValue.objects.filter(result_id__in=tied):
+        values[value.result_id][value.indicator_id] = value
+    keys = []
+    for pk in tied:
+        verified = compute_totals(table, scores[pk], values[pk], "verified")
+        keys.append((pk, tie_break_key(table, verified, values[pk])))
+    return above + competition_ranks(keys)[result.pk], len(totals)
 
 
 def refresh_suggestions(cluster_year: ClusterYear) -> None:
