@@ -304,3 +304,20 @@ def test_every_main_page_costs_a_constant_number_of_queries(client, scene, perso
     assert not growing, f"pages whose queries grow with the data: {growing}"
     heavy = {url: (c[0], budgets[url]) for url, c in table.items() if c[0] > budgets[url]}
     assert not heavy, f"pages over their budget (queries, budget): {heavy}"
+
+
+def test_the_dossier_and_the_proposal_show_the_stored_totals(client, scene):
+    """These results have stored totals and no scores: pages that recomputed every member's
+    totals from the scores would show none."""
+    w = scene.world
+    client.force_login(scene.users[STAFF])
+    response = client.get(reverse("awards:proposal", args=_year(scene)))
+    standings = {
+        row["nomination"].organization_id: row["standing"] for row in response.context["rows"]
+    }
+    member = standings[w.member_unit.pk]
+    assert (member.verified_total, member.self_total, member.rank) == (88, 93, 3)
+    assert member.level_label == "HTTNV"
+    assert standings[w.head_unit.pk].rank == 1
+    response = client.get(reverse("awards:dossier", args=[scene.nomination.pk]))
+    assert response.context["row"].rank == 3 and response.context["ranked_count"] == 3
