@@ -14,6 +14,8 @@ from clusters.models import Cluster, ClusterYear, ClusterYearStatus, Membership
 from clusters.permissions import access_for, cluster_years_for, managed_briefings
 from clusters.services.briefings import briefing_progress, open_conclusions
 
+DASHBOARD_ROWS = 20  # per list of cluster-years on the dashboard
+
 
 class DashboardView(LoginRequiredMixin, TemplateView):
     """Việc cần làm: what each of the user's roles asks of them, in a few queries."""
@@ -27,12 +29,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         this_year = timezone.localdate().year
         visible = cluster_years_for(user)
 
-        def listed(qs):
+        def listed(qs, limit=DASHBOARD_ROWS):
+            # The first rows only, cut in SQL: the confederation's staff organise thousands;
+            # the clusters list pages through them all.
             return list(
                 qs.with_names()
                 .with_member_count()
                 .select_related("cluster")
-                .order_by("-year", "cluster__code")
+                .order_by("-year", "cluster__code")[:limit]
             )
 
         # The head's page is offered where the user holds the head's rights: write officers
@@ -42,14 +46,15 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         )
         context["headed"] = listed(running)
         context["headed_before"] = listed(
-            visible.filter(head_id__in=access.officer_org_ids).exclude(pk__in=running.values("pk"))
-        )[:10]
+            visible.filter(head_id__in=access.officer_org_ids).exclude(pk__in=running.values("pk")),
+            limit=10,
+        )
         membership_years = visible.filter(
             pk__in=Membership.objects.filter(organization_id__in=access.officer_org_ids).values(
                 "cluster_year_id"
             )
         )
-        context["member_years"] = listed(membership_years)[:20]
+        context["member_years"] = listed(membership_years)
         organised = Cluster.objects.filter(organizer_id__in=access.staff_root_ids)
         context["organised_years"] = listed(
             visible.filter(cluster__in=organised).filter(

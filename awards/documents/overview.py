@@ -13,7 +13,9 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.core.paginator import Page
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,16 +32,20 @@ from clusters.models import (
     ParentPeriod,
     ResultStatus,
     ScoreEntry,
+    as_of_day,
+    member_at_end,
     year_end,
 )
 from clusters.services.scoring import competition_ranks, compute_totals, load_table, tie_break_key
 from emulation.documents.admin_format import BLANK_NUMBER, count_text
 from emulation.documents.base import AdminHeader, Column, DocumentError, Signature, TableDocument
+from emulation.pagination import page_of
 from emulation.text import format_number, vi_sort_key
 
 from ..models import Award, AwardStatus, Decision, Nomination, NominationStatus
 
 TEMPLATE = "awards/documents/overview.html"
+CLUSTERS_PER_PAGE = 50  # on the page; the PDF and the XLSX hold every cluster
 
 
 @dataclass
@@ -60,6 +66,7 @@ class OverviewDocument(TableDocument):
     year: int = 0
     cluster_count: int = 0
     decisions: list[DecisionLine] = field(default_factory=list)
+    page: Page | None = None  # the page of clusters shown, None for the whole table
 
 
 def _lower_first(text: str) -> str:
@@ -86,41 +93,54 @@ def _nomination_lines(counts: dict[tuple, int]) -> list[str]:
     return lines
 
 
-def _top_units(cluster_years, memberships, results, organizer, year) -> dict[int, tuple]:
-    """{cluster-year id: (organisation ids ranked first, their verified total)} – ranked as
-    `clusters.services.cluster_standings` ranks, all the clusters at once."""
-    program = EmulationProgram.objects.filter(organizer=organizer, year=year).first()
-    if program is None or not results:
+def _top_units(cluster_years, organizer, year) -> dict[int, tuple]:
+    """{cluster-year id: (organisation ids ranked first, their verified total)} from the
+    stored verified totals of the members at the year's end; units tied on the best total
+    are told apart by the programme's tie-break as `clusters.services.cluster_standings`
+    does – scores are read for those units only, in a few queries whatever the clusters."""
+    best = {cy.pk: cy.top_total for cy in cluster_years if cy.top_total is not None}
+    if not best:
         return {}
-    table = load_table(program)
-    result_ids = [r.pk for r in results]
-    scores: dict[int, dict] = defaultdict(dict)
-    values: dict[int, dict] = defaultdict(dict)
-    for entry in ScoreEntry.objects.filter(result_id__in=result_ids):
-        scores[entry.result_id][entry.criterion_id] = entry
-    for value in IndicatorValue.objects.filter(result_id__in=result_ids):
-        values[value.result_id][value.indicator_id] = value
-    at_end = {(m.cluster_year_id, m.organization_id) for m in memberships if m.at_end}
-    keys: dict[int, list] = defaultdict(list)
-    totals_of = {}
-    for result in results:
-        if (result.cluster_year_id, result.organization_id) not in at_end:
-            continue
-        totals = compute_totals(table, scores[result.pk], values[result.pk], "verified")
-        if totals.total is None:
-            continue
-        totals_of[result.pk] = totals.total
-        key = (totals.total, *tie_break_key(table, totals, values[result.pk]))
-        keys[result.cluster_year_id].append((result, key))
-    top = {}
-    for cluster_year_id, items in keys.items():
-        ranks = competition_ranks((result.pk, key) for result, key in items)
-        first = [result for result, _key in items if ranks[result.pk] == 1]
-        top[cluster_year_id] = (
-            [result.organization_id for result in first],
-            totals_of[first[0].pk],
+    leaders: dict[int, list] = defaultdict(list)
+    condition = Q()
+    for cluster_year_id, total in best.items():
+        condition |= Q(cluster_year_id=cluster_year_id, verified_total=total)
+    for result in (
+        AnnualResult.objects.filter(condition)
+        .annotate(as_of_day=as_of_day("cluster_year__"))
+        .filter(member_at_end())
+        .order_by("pk")
+    ):
+        leaders[result.cluster_year_id].append(result)
+    tied = [r for results in leaders.values() if len(results) > 1 for r in results]
+    ranks: dict[int, int] = {}
+    program = (
+        EmulationProgram.objects.filter(organizer=organizer, year=year).first() if tied else None
+    )
+    if program is not None:
+        table = load_table(program)
+        scores: dict[int, dict] = defaultdict(dict)
+        values: dict[int, dict] = defaultdict(dict)
+        tied_ids = [r.pk for r in tied]
+        for entry in ScoreEntry.objects.filter(result_id__in=tied_ids):
+            scores[entry.result_id][entry.criterion_id] = entry
+        for value in IndicatorValue.objects.filter(result_id__in=tied_ids):
+            values[value.result_id][value.indicator_id] = value
+        for results in leaders.values():
+            if len(results) < 2:
+                continue
+            keys = []
+            for result in results:
+                totals = compute_totals(table, scores[result.pk], values[result.pk], "verified")
+                keys.append((result.pk, tie_break_key(table, totals, values[result.pk])))
+            ranks |= competition_ranks(keys)
+    return {
+        cluster_year_id: (
+            [r.organization_id for r in results if ranks.get(r.pk, 1) == 1],
+            best[cluster_year_id],
         )
-    return top
+        for cluster_year_id, results in leaders.items()
+    }
 
 
 def _header(
@@ -145,47 +165,73 @@ def _header(
     return header, parent_name
 
 
-@translation.override("vi")
-def build_overview(
-    organizer: Organization, year: int, *, printed_on: datetime.date | None = None
-) -> OverviewDocument:
-    """Every cluster (and bloc) of `organizer` in `year`; DocumentError when it organised
-    none that year."""
-    organizer = Organization.objects.prefetch_related("former_names").get(pk=organizer.pk)
-    organizer_name = organizer.name_on(year_end(year))
-    cluster_years = list(
+def _cluster_years(organizer: Organization, year: int):
+    """The organiser's cluster-years of the year with their counts from the stored results:
+    members at the year's end, results verified (or locked) among them, HTXSNV among those
+    (the final classification, else the suggested one) and the best verified total."""
+    at_end = (
+        AnnualResult.objects.filter(cluster_year=OuterRef("pk"))
+        .annotate(as_of_day=as_of_day("cluster_year__"))
+        .filter(member_at_end())
+        .order_by()
+        .values("cluster_year")
+    )
+    done = Q(status__in=[ResultStatus.VERIFIED, ResultStatus.LOCKED])
+    excellent = Q(level=Level.EXCELLENT) | Q(level="", suggested_level=Level.EXCELLENT)
+
+    def count(condition):
+        return Coalesce(Subquery(at_end.filter(condition).annotate(n=Count("pk")).values("n")), 0)
+
+    return (
         ClusterYear.objects.filter(cluster__organizer=organizer, year=year)
         .select_related("cluster")
         .with_names()
-        .order_by("cluster__kind", "cluster__number", "cluster__name")
+        .with_member_count()
+        .annotate(
+            verified_count=count(done),
+            excellent_count=count(done & excellent),
+            top_total=Subquery(
+                at_end.filter(verified_total__isnull=False)
+                .annotate(best=Max("verified_total"))
+                .values("best")
+            ),
+        )
+        .order_by("cluster__kind", "cluster__number", "cluster__name", "pk")
     )
+
+
+@translation.override("vi")
+def build_overview(
+    organizer: Organization,
+    year: int,
+    *,
+    printed_on: datetime.date | None = None,
+    page: str | int | None = None,
+) -> OverviewDocument:
+    """Every cluster (and bloc) of `organizer` in `year` – or, with `page`, the clusters of
+    that page of the table, the totals still of them all; DocumentError when it organised
+    none that year. Counted from the stored totals and classifications, in a constant
+    number of queries."""
+    organizer = Organization.objects.prefetch_related("former_names").get(pk=organizer.pk)
+    organizer_name = organizer.name_on(year_end(year))
+    every = _cluster_years(organizer, year)
+    paginated = None
+    if page is not None:
+        paginated = page_of(every, page, CLUSTERS_PER_PAGE)
+        cluster_years = list(paginated)
+        cluster_count = paginated.paginator.count
+    else:
+        cluster_years = list(every)
+        cluster_count = len(cluster_years)
     if not cluster_years:
         raise DocumentError(
             _("%(organizer)s organised no emulation cluster in %(year)s.")
             % {"organizer": organizer_name, "year": year}
         )
     ids = [cy.pk for cy in cluster_years]
-    as_of = {cy.pk: cy.as_of for cy in cluster_years}
+    in_year = ClusterYear.objects.filter(cluster__organizer=organizer, year=year)
 
-    memberships = list(Membership.objects.filter(cluster_year_id__in=ids))
-    members: Counter = Counter()
-    for membership in memberships:
-        membership.at_end = membership.is_member_on(as_of[membership.cluster_year_id])
-        if membership.at_end:
-            members[membership.cluster_year_id] += 1
-    at_end = {(m.cluster_year_id, m.organization_id) for m in memberships if m.at_end}
-
-    results = list(AnnualResult.objects.filter(cluster_year_id__in=ids))
-    verified: Counter = Counter()
-    excellent: Counter = Counter()
-    for result in results:
-        if (result.cluster_year_id, result.organization_id) not in at_end:
-            continue
-        if result.status in (ResultStatus.VERIFIED, ResultStatus.LOCKED):
-            verified[result.cluster_year_id] += 1
-            if (result.level or result.suggested_level) == Level.EXCELLENT:
-                excellent[result.cluster_year_id] += 1
-    top = _top_units(cluster_years, memberships, results, organizer, year)
+    top = _top_units(cluster_years, organizer, year)
     top_ids = {org_id for org_ids, _total in top.values() for org_id in org_ids}
     units = {
         o.pk: o
@@ -195,7 +241,7 @@ def build_overview(
     nomination_counts: dict[int, dict] = defaultdict(dict)
     form_totals: dict[tuple, int] = defaultdict(int)
     for row in (
-        Nomination.objects.filter(cluster_year_id__in=ids)
+        Nomination.objects.filter(cluster_year__in=in_year)
         .exclude(status=NominationStatus.WITHDRAWN)
         .values(
             "cluster_year_id",
@@ -209,7 +255,8 @@ def build_overview(
     ):
         label = row["award_type__short_name"] or row["award_type__name"]
         key = (row["award_type__order"], label, row["status"])
-        nomination_counts[row["cluster_year_id"]][key] = row["n"]
+        if row["cluster_year_id"] in ids:
+            nomination_counts[row["cluster_year_id"]][key] = row["n"]
         form_totals[key] += row["n"]
 
     awards: Counter = Counter()
@@ -231,7 +278,8 @@ def build_overview(
         )
 
     rows = []
-    for index, cy in enumerate(cluster_years, start=1):
+    start = paginated.start_index() if paginated is not None else 1
+    for index, cy in enumerate(cluster_years, start=start):
         first = top.get(cy.pk)
         top_text = ""
         if first:
@@ -241,20 +289,42 @@ def build_overview(
         awarded = str(awards[cy.pk])
         if revoked[cy.pk]:
             awarded += f" ({revoked[cy.pk]} đã thu hồi)"
+        members = cy.member_count or 0
         rows.append(
             {
                 "index": index,
                 "cluster": cy.cluster.name,
                 "head": cy.head_name or "",
-                "members": members[cy.pk],
-                "verified": f"{verified[cy.pk]}/{members[cy.pk]}",
-                "excellent": excellent[cy.pk],
+                "members": members,
+                "verified": f"{cy.verified_count}/{members}",
+                "excellent": cy.excellent_count,
                 "top": top_text,
                 "nominations": "\n".join(_nomination_lines(nomination_counts[cy.pk])),
                 "awards": awarded,
                 "decisions": "\n".join(cluster_decisions[cy.pk].values()),
             }
         )
+
+    # The totals are of every cluster of the year, whichever page is shown.
+    results_at_end = (
+        AnnualResult.objects.filter(cluster_year__in=in_year)
+        .annotate(as_of_day=as_of_day("cluster_year__"))
+        .filter(member_at_end())
+        .filter(status__in=[ResultStatus.VERIFIED, ResultStatus.LOCKED])
+        .aggregate(
+            verified=Count("pk"),
+            excellent=Count(
+                "pk",
+                filter=Q(level=Level.EXCELLENT) | Q(level="", suggested_level=Level.EXCELLENT),
+            ),
+        )
+    )
+    total_members = Membership.objects.filter(cluster_year__in=in_year).at_end().count()
+    award_totals = Award.objects.filter(cluster_year__in=in_year).aggregate(
+        active=Count("pk", filter=Q(status=AwardStatus.ACTIVE)),
+        revoked=Count("pk", filter=~Q(status=AwardStatus.ACTIVE)),
+    )
+    kinds = set(in_year.order_by().values_list("cluster__kind", flat=True).distinct())
 
     decisions = [
         DecisionLine(
@@ -272,24 +342,22 @@ def build_overview(
         )
         .order_by("signed_on", "pk")
     ]
-    total_members = sum(members.values())
-    total_revoked = sum(revoked.values())
+    total_revoked = award_totals["revoked"]
     rows.append(
         {
             "cluster": "Tổng cộng",
-            "head": f"{count_text(len(cluster_years))} cụm",
+            "head": f"{count_text(cluster_count)} cụm",
             "members": total_members,
-            "verified": f"{sum(verified.values())}/{total_members}",
-            "excellent": sum(excellent.values()),
+            "verified": f"{results_at_end['verified']}/{total_members}",
+            "excellent": results_at_end["excellent"],
             "nominations": "\n".join(_nomination_lines(form_totals)),
-            "awards": str(sum(awards.values()))
+            "awards": str(award_totals["active"])
             + (f" ({total_revoked} đã thu hồi)" if total_revoked else ""),
             "decisions": f"{count_text(len(decisions))} quyết định" if decisions else "",
             "emphasis": True,
         }
     )
 
-    kinds = {cy.cluster.kind for cy in cluster_years}
     if kinds == {ClusterKind.BLOC}:
         groups, head_label = "Khối thi đua", "Khối trưởng"
     elif kinds == {ClusterKind.CLUSTER}:
@@ -321,7 +389,7 @@ def build_overview(
         subtitle_lines=[f"Tổng hợp kết quả thi đua, khen thưởng của các {groups} năm {year}"],
         intro=(
             f"{organizer_name} tổng hợp kết quả chấm điểm, xếp loại, bình xét và khen thưởng "
-            f"năm {year} của {count_text(len(cluster_years))} {groups.lower()} như sau:"
+            f"năm {year} của {count_text(cluster_count)} {groups.lower()} như sau:"
         ),
         columns=[
             Column("index", "TT", 3.5, "center"),
@@ -342,6 +410,7 @@ def build_overview(
         landscape=True,
         organizer_name=organizer_name,
         year=year,
-        cluster_count=len(cluster_years),
+        cluster_count=cluster_count,
         decisions=decisions,
+        page=paginated,
     )

@@ -15,7 +15,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from clusters.models import AnnualResult, Membership, Organization, year_end
+from clusters.models import AnnualResult, Cluster, Membership, Organization, year_end
+from emulation.pagination import page_of
 from emulation.text import vi_sort_key
 
 from ..models import (
@@ -31,6 +32,7 @@ from ..permissions import (
 )
 
 ROTATION_RUN = 3  # consecutive years that make a rotation
+CLUSTERS_PER_PAGE = 10
 
 
 @dataclass
@@ -112,49 +114,52 @@ def _span(request, data_years: list[int]) -> tuple[int, int]:
 def fairness(request):
     """Công bằng trong khen thưởng: per cluster, who received what year after year (and who
     was proposed), rotations marked; per unit, how far its self-scores stand above the
-    verified ones."""
+    verified ones. Paginated by cluster: each page holds the member × year grids of a few
+    clusters and the gaps of their units, in a constant number of queries."""
     user = request.user
     if not keeps_clusters(user):
         raise PermissionDenied
-    organizers = sorted(
-        decision_organizers(user).prefetch_related("former_names"),
-        key=lambda o: vi_sort_key(o.name),
-    )
+    organizers = decision_organizers(user)
     code = request.GET.get("organizer")
     organizer = None
     if code:
-        organizer = next((o for o in organizers if o.code == code), None)
+        organizer = organizers.filter(code=code).first()
         if organizer is None:
             raise Http404
-    elif organizers:
+    else:
         # The organiser with the most nominations on record, so the page opens on data.
-        counts = dict(
-            Nomination.objects.filter(cluster_year__cluster__organizer__in=organizers)
-            .values_list("cluster_year__cluster__organizer_id")
-            .annotate(n=Count("pk"))
-            .values_list("cluster_year__cluster__organizer_id", "n")
+        organizer = (
+            organizers.annotate(n=Count("organized_clusters__years__nominations"))
+            .order_by("-n", "name", "pk")
+            .first()
         )
-        organizer = max(organizers, key=lambda o: counts.get(o.pk, 0))
-    context = {"organizers": organizers, "organizer": organizer, "rotation_run": ROTATION_RUN}
+    context = {"organizer": organizer, "rotation_run": ROTATION_RUN}
     if organizer is None:
         return render(request, "awards/register/fairness.html", context)
 
     scope = managed_cluster_years(user).filter(cluster__organizer=organizer)
-    data_years = sorted(set(scope.order_by().values_list("year", flat=True)))
+    data_years = sorted(set(scope.order_by().values_list("year", flat=True).distinct()))
     first, last = _span(request, data_years)
     years = list(range(first, last + 1))
+    in_span = scope.filter(year__gte=first, year__lte=last)
+    page = page_of(
+        Cluster.objects.filter(pk__in=in_span.values("cluster_id")).order_by(
+            "kind", "number", "pk"
+        ),
+        request.GET.get("page"),
+        CLUSTERS_PER_PAGE,
+    )
     cluster_years = list(
-        scope.filter(year__gte=first, year__lte=last)
+        in_span.filter(cluster__in=[c.pk for c in page])
         .select_related("cluster")
         .order_by("cluster__kind", "cluster__number", "year")
     )
     ids = [cy.pk for cy in cluster_years]
     year_of = {cy.pk: cy.year for cy in cluster_years}
     cluster_of = {cy.pk: cy.cluster_id for cy in cluster_years}
-    clusters: dict[int, object] = {}
+    clusters: dict[int, object] = {c.pk: c for c in page}
     cluster_years_of: dict[int, set[int]] = defaultdict(set)
     for cy in cluster_years:
-        clusters.setdefault(cy.cluster_id, cy.cluster)
         cluster_years_of[cy.cluster_id].add(cy.year)
 
     members: dict[int, set] = defaultdict(set)  # cluster id → {(org, year)}
@@ -236,6 +241,7 @@ def fairness(request):
         patterns.append(ClusterPattern(cluster, rows, rotations))
 
     context.update(
+        page=page,
         years=years,
         first=first,
         last=last,

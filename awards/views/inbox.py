@@ -5,6 +5,8 @@ the history of the nomination."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -23,8 +25,8 @@ from django_tables2 import SingleTableMixin
 
 from clusters.models import LEVEL_ABBREVIATIONS, AnnualResult, CriterionKind, Level
 from clusters.permissions import can_manage_cluster_year
-from clusters.services import cluster_standings
-from clusters.services.scoring import load_table
+from clusters.services.results import stored_rank
+from clusters.services.scoring import compute_totals, load_table
 from emulation.tables import SafeExportMixin
 
 from ..filters.inbox import NOT_SENT, PENDING, InboxFilter
@@ -216,9 +218,19 @@ def _staff_nomination(request, pk: int) -> Nomination:
     return nomination
 
 
+@dataclass
+class NomineeRow:
+    """The nominee's line of the cluster's standings, as the dossier shows it."""
+
+    rank: int | None
+    self_total: object
+    verified_total: object
+
+
 def _scores(nomination: Nomination) -> dict:
     """The nominee's result: totals per section (self vs verified), indicators with the share
-    of the target, classification and rank among the members."""
+    of the target, classification and rank among the members – the rank from the stored
+    totals (`stored_rank`), the sections from the nominee's own scores."""
     cluster_year = nomination.cluster_year
     result = (
         AnnualResult.objects.filter(
@@ -229,9 +241,15 @@ def _scores(nomination: Nomination) -> dict:
     )
     if result is None:
         return {"result": None}
+    # Its link is built from these, already read with the nomination.
+    result.cluster_year, result.organization = cluster_year, nomination.organization
     table = load_table(result.program)
-    standings = cluster_standings(cluster_year, table)
-    row = standings.row_for(nomination.organization_id)
+    entries = {e.criterion_id: e for e in result.entries.all()}
+    values = {v.indicator_id: v for v in result.indicator_values.all()}
+    self_totals = compute_totals(table, entries, values, "self")
+    verified_totals = compute_totals(table, entries, values, "verified")
+    rank, ranked_count = stored_rank(result, table)
+    row = NomineeRow(rank, self_totals.total, verified_totals.total)
     sections = []
     for section in table.sections:
         if section.kind == CriterionKind.SCORE:
@@ -242,15 +260,10 @@ def _scores(nomination: Nomination) -> dict:
             {
                 "section": section,
                 "maximum": maximum,
-                "self": row.self_totals.section_scores.get(section.code)
-                if row and row.self_totals
-                else None,
-                "verified": row.verified_totals.section_scores.get(section.code)
-                if row and row.verified_totals
-                else None,
+                "self": self_totals.section_scores.get(section.code),
+                "verified": verified_totals.section_scores.get(section.code),
             }
         )
-    values = {v.indicator_id: v for v in result.indicator_values.all()}
     indicators = []
     for indicator in table.indicators:
         value = values.get(indicator.pk)
@@ -258,7 +271,7 @@ def _scores(nomination: Nomination) -> dict:
         if value is not None and value.target and value.actual is not None:
             percent = value.actual * 100 / value.target
         indicators.append({"indicator": indicator, "value": value, "percent": percent})
-    level = (row.level if row else "") or result.final_level
+    level = result.final_level
     return {
         "result": result,
         "row": row,
@@ -268,7 +281,7 @@ def _scores(nomination: Nomination) -> dict:
         "level": level,
         "level_label": Level(level).label if level else "",
         "level_abbreviation": LEVEL_ABBREVIATIONS.get(level, ""),
-        "ranked_count": len(standings.ranked),
+        "ranked_count": ranked_count,
     }
 
 

@@ -3,7 +3,8 @@ and the year with the table; its PDF and its XLSX are prepared in the background
 (awards.views.exports).
 
 For the staff who keep the organiser's clusters: a user who keeps none gets 403, an organiser
-outside the ones the user keeps 404. A constant number of queries whatever the clusters.
+outside the ones the user keeps 404. Paginated by cluster, counted from the stored totals: a
+constant number of queries whatever the clusters.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ def overview(request):
     error = ""
     if organizer is not None:
         try:
-            document = build_overview(organizer, year)
+            # The page shows the clusters a page at a time; the files hold them all.
+            document = build_overview(organizer, year, page=request.GET.get("page") or 1)
         except DocumentError as exc:
             error = str(exc)
     query = f"organizer={organizer.code}&year={year}" if organizer is not None else ""
@@ -67,5 +69,6 @@ def overview(request):
             "document": document,
             "error": error,
             "query": query,
+            "page": document.page if document else None,
         },
     )

@@ -25,7 +25,7 @@ from clusters.permissions import (
     cluster_year_rule,
     sees_all_results,
 )
-from clusters.services import cluster_standings
+from clusters.services.results import stored_standings
 from emulation.documents.base import DocumentError
 from emulation.documents.responses import docx_attachment, pdf_attachment
 
@@ -70,9 +70,9 @@ def _place_default(cluster_year, meeting) -> str:
 
 
 def _nomination_rows(request, cluster_year, nominations, *, show_resubmit):
-    """Each nomination with its vote, its result summary and its history, in a constant
-    number of queries."""
-    standings = {row.organization_id: row for row in cluster_standings(cluster_year).rows}
+    """Each nomination with its vote, its result summary (from the stored totals) and its
+    history, in a constant number of queries."""
+    standings = stored_standings(cluster_year)
     access = access_for(request.user)
     all_scores = sees_all_results(request.user, cluster_year)
     history = defaultdict(list)

@@ -59,7 +59,9 @@ from .structure import (  # noqa: F401
     ParentPeriod,
     ParentPeriodQuerySet,
     Restructuring,
+    as_of_day,
     in_window,
+    member_at_end,
     window_q,
     year_end,
 )

@@ -154,6 +154,9 @@ class Organization(models.Model):
         indexes = [
             models.Index(fields=["kind", "status"], name="org_kind_status_idx"),
             models.Index(fields=["sector"], name="org_sector_idx"),
+            # The organisations list pages in name order and filters by status alone.
+            models.Index(fields=["name"], name="org_name_idx"),
+            models.Index(fields=["status"], name="org_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -526,13 +529,34 @@ def _name_as_of(org_field: str):
     return Coalesce(Subquery(former), F(f"{org_field}__name"))
 
 
+def as_of_day(prefix: str = ""):
+    """The day a cluster-year's documents print, as an expression: its own end, or 31/12 of
+    the year (`prefix`: the path to the cluster-year, e.g. "cluster_year__")."""
+    year_end_day = Cast(
+        Concat(Cast(f"{prefix}year", models.CharField()), Value("-12-31")), models.DateField()
+    )
+    return Coalesce(F(f"{prefix}ended_on"), year_end_day)
+
+
+def member_at_end(cluster_year: str = "cluster_year", organization: str = "organization"):
+    """Exists: the outer row's unit is a member of its cluster-year on the year's as-of day
+    (the outer query annotated with `as_of_day`)."""
+    return models.Exists(
+        Membership.objects.filter(
+            cluster_year=OuterRef(cluster_year), organization=OuterRef(organization)
+        )
+        .filter(
+            Q(joined_on__isnull=True) | Q(joined_on__lte=OuterRef("as_of_day")),
+            Q(left_on__isnull=True) | Q(left_on__gte=OuterRef("as_of_day")),
+        )
+        .order_by()
+    )
+
+
 class ClusterYearQuerySet(models.QuerySet):
     def with_as_of(self):
         """Annotate `as_of_day`: the year's own end, or 31/12 of the year."""
-        year_end_day = Cast(
-            Concat(Cast("year", models.CharField()), Value("-12-31")), models.DateField()
-        )
-        return self.annotate(as_of_day=Coalesce(F("ended_on"), year_end_day))
+        return self.annotate(as_of_day=as_of_day())
 
     def with_member_count(self):
         """Annotate `member_count`: the members on the year's `as_of_day`."""
@@ -724,6 +748,14 @@ class MemberEntry:
 class MembershipQuerySet(models.QuerySet):
     def on(self, day: datetime.date):
         return self.filter(window_q(day, "joined_on", "left_on"))
+
+    def at_end(self):
+        """The memberships in force on their own year's as-of day, in SQL whatever the
+        years (annotated with `as_of_day`)."""
+        return self.annotate(as_of_day=as_of_day("cluster_year__")).filter(
+            Q(joined_on__isnull=True) | Q(joined_on__lte=F("as_of_day")),
+            Q(left_on__isnull=True) | Q(left_on__gte=F("as_of_day")),
+        )
 
 
 class Membership(models.Model):

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,8 @@ from ..models import (
     Organization,
     ResultStatus,
     ScoreEntry,
+    as_of_day,
+    member_at_end,
 )
 from .history import stamp
 from .scoring import (
@@ -650,6 +653,83 @@ def cluster_standings(cluster_year: ClusterYear, table: Table | None = None) -> 
     else:
         standings.quota = top_level_quota(0, Decimal(0))
     return standings
+
+
+def _stored_ranks(at_end, table: Table | None) -> tuple[dict[int, int], int]:
+    """({result id: rank}, number ranked) by the stored verified totals of `at_end` (the
+    results of the members at the year's end of one cluster-year), as `cluster_standings`
+    ranks: units tied on the total are told apart by the programme's tie-break, reading the
+    scores of those units only – in three queries whether there are ties or not."""
+    ranked = at_end.filter(verified_total__isnull=False)
+    totals = list(ranked.values_list("pk", "verified_total"))
+    shared = (
+        ranked.order_by()
+        .values("verified_total")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("verified_total")
+    )
+    tied = ranked.filter(verified_total__in=shared).values("pk")
+    scores: dict[int, dict] = defaultdict(dict)
+    values: dict[int, dict] = defaultdict(dict)
+    for entry in ScoreEntry.objects.filter(result__in=tied):
+        scores[entry.result_id][entry.criterion_id] = entry
+    for value in IndicatorValue.objects.filter(result__in=tied):
+        values[value.result_id][value.indicator_id] = value
+    keys: dict[int, tuple] = {}
+    if table is not None:
+        for pk in scores.keys() | values.keys():
+            verified = compute_totals(table, scores[pk], values[pk], "verified")
+            keys[pk] = tie_break_key(table, verified, values[pk])
+    ranks = competition_ranks((pk, (total, *keys.get(pk, ()))) for pk, total in totals)
+    return ranks, len(totals)
+
+
+def _at_end(cluster_year_id: int):
+    return (
+        AnnualResult.objects.filter(cluster_year_id=cluster_year_id)
+        .annotate(as_of_day=as_of_day("cluster_year__"))
+        .filter(member_at_end())
+    )
+
+
+def stored_rank(result: AnnualResult, table: Table) -> tuple[int | None, int]:
+    """(rank of `result`, number of units ranked) among the members of its cluster-year at the
+    year's end, from the stored verified totals (`_stored_ranks`)."""
+    ranks, ranked = _stored_ranks(_at_end(result.cluster_year_id), table)
+    return ranks.get(result.pk), ranked
+
+
+@dataclass
+class StoredStanding:
+    """A member's line of the standings from its stored totals and classification."""
+
+    organization_id: int
+    self_total: Decimal | None
+    verified_total: Decimal | None
+    level: str  # the final classification, else the suggested one
+    rank: int | None = None
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_ABBREVIATIONS.get(self.level, "")
+
+
+def stored_standings(cluster_year: ClusterYear) -> dict[int, StoredStanding]:
+    """{organisation id: its line} for every result of the year, ranked among the members at
+    the year's end – from the stored totals, where `cluster_standings` recomputes every
+    member's totals from its scores; a constant number of queries."""
+    rows = AnnualResult.objects.filter(cluster_year=cluster_year).values_list(
+        "pk", "organization_id", "self_total", "verified_total", "level", "suggested_level"
+    )
+    program = EmulationProgram.for_cluster_year(cluster_year)
+    ranks, _ranked = _stored_ranks(
+        _at_end(cluster_year.pk), load_table(program) if program else None
+    )
+    return {
+        org: StoredStanding(org, self_total, verified, level or suggested, ranks.get(pk))
+        for pk, org, self_total, verified, level, suggested in rows
+    }
 
 
 def refresh_suggestions(cluster_year: ClusterYear) -> None:

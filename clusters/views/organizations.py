@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, When, Window
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +19,8 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from emulation.pagination import page_of
 from emulation.tables import SafeExportMixin
-from emulation.text import vi_sort_key
 
 from ..filters.organizations import OrganizationFilter
 from ..forms.organizations import MoveForm, OrganizationCreateForm, OrganizationEditForm, RenameForm
@@ -28,6 +28,7 @@ from ..models import (
     Membership,
     OrganizationName,
     ParentPeriod,
+    window_q,
 )
 from ..permissions import (
     StaffOnlyMixin,
@@ -52,6 +53,13 @@ from ..tables.organizations import OrganizationTable
 from .base import managed_organization, merged_history, organization_or_404, save_with_reason
 
 # Organisations ------------------------------------------------------------------------------
+
+LIST_PAGE = 50  # rows of each list on an organisation's page
+
+
+def _page(request, param: str, queryset):
+    """One page of a list of the organisation's page, asked for by `?<param>=n`."""
+    return page_of(queryset, request.GET.get(param), LIST_PAGE)
 
 
 class OrganizationListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
@@ -99,23 +107,40 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
                 F("valid_from").asc(nulls_first=True)
             )
         )
-        children = list(
-            ParentPeriod.objects.filter(parent=org)
-            .select_related("organization")
-            .order_by(F("valid_from").asc(nulls_first=True))
+        # A province has thousands of units below and decades of clusters: each list is
+        # paginated with its own parameter, those below in force today first.
+        below = ParentPeriod.objects.filter(parent=org)
+        children = _page(
+            self.request,
+            "units",
+            below.select_related("organization")
+            .annotate(
+                now=Case(When(window_q(today), then=1), default=0),
+                # Counted with the page itself (a window over the whole list).
+                in_force=Window(Sum(Case(When(window_q(today), then=1), default=0))),
+            )
+            .order_by("-now", "organization__name", F("valid_from").asc(nulls_first=True), "pk"),
         )
-        children.sort(key=lambda p: (not p.covers(today), vi_sort_key(p.organization.name)))
-        memberships = list(
+        memberships = _page(
+            self.request,
+            "member_years",
             Membership.objects.filter(organization=org, cluster_year__in=readable)
             .select_related("cluster_year__cluster__organizer")
-            .order_by("-cluster_year__year", "cluster_year__cluster__code")
+            .order_by("-cluster_year__year", "cluster_year__cluster__code", "pk"),
         )
-        organised = list(
+        organised = _page(
+            self.request,
+            "organised",
             readable.filter(cluster__organizer=org)
             .with_names()
             .with_member_count()
             .select_related("cluster")
-            .order_by("-year", "cluster__kind", "cluster__number")
+            .order_by("-year", "cluster__kind", "cluster__number", "pk"),
+        )
+        own_clusters = _page(
+            self.request,
+            "clusters",
+            visible_clusters(user).filter(organizer=org).order_by("kind", "number", "pk"),
         )
         successors = list(org.successors.all())
         predecessors = list(org.predecessors.all())
@@ -124,12 +149,10 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             names=names,
             parents=parents,
             children=children,
-            children_now=sum(1 for p in children if p.covers(today)),
+            children_now=children[0].in_force if children else 0,
             memberships=memberships,
             organised=organised,
-            own_clusters=list(
-                visible_clusters(user).filter(organizer=org).order_by("kind", "number")
-            ),
+            own_clusters=own_clusters,
             successors=successors,
             predecessors=predecessors,
             restructurings=list(

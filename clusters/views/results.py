@@ -292,9 +292,14 @@ def _member_or_404(cluster_year, org_code: str) -> Organization:
     return organization
 
 
-def _result_context(request, cluster_year, organization, result, table, rights, form):
-    entries = {e.criterion_id: e for e in result.entries.all()} if result else {}
-    values = {v.indicator_id: v for v in result.indicator_values.all()} if result else {}
+def _result_context(request, cluster_year, organization, result, table, rights, form, read=None):
+    """`read`: the result's entries and values already read for this request (a GET), else
+    they are read again – a POST may have changed or rebased them."""
+    if read is not None:
+        entries, values = read
+    else:
+        entries = {e.criterion_id: e for e in result.entries.all()} if result else {}
+        values = {v.indicator_id: v for v in result.indicator_values.all()} if result else {}
     if form.is_bound:
         entries_now, values_now = preview_rows(table, form.data, entries, values)
     else:
@@ -533,7 +538,10 @@ def result_detail(request, cluster_year, org_code):
             messages.error(request, _("Nothing was saved: correct the marked fields."))
     else:
         form = ResultForm(initial=initial, **kwargs)
-    context = _result_context(request, cluster_year, organization, result, table, rights, form)
+    read = (entries, values) if request.method == "GET" else None
+    context = _result_context(
+        request, cluster_year, organization, result, table, rights, form, read
+    )
     context["stale_changes"] = stale_changes
     context["conflicts"] = _conflict_rows(form, table)
     return render(request, "clusters/result_detail.html", context)

@@ -27,3 +27,12 @@ def person(user, default="–"):
     if not user:
         return default
     return user.get_full_name() or user.get_username()
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number, param="page"):
+    """The current query string with `param` set to `number` – for a page holding several
+    paginated lists, each with its own parameter (`?units=2&years=3`)."""
+    params = context.request.GET.copy()
+    params[param] = number
+    return f"?{params.urlencode()}"

@@ -2,6 +2,7 @@
 (tổng hợp kết quả các cụm): the demo's figures in the text, the PDF and the XLSX, who may open
 them, and a constant number of queries for the overview page."""
 
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -17,6 +18,7 @@ from clusters.models import (
     AnnualResult,
     ClusterYear,
     EmulationProgram,
+    Level,
     Organization,
     ResultStatus,
 )
@@ -245,3 +247,50 @@ def test_overview_queries_do_not_grow_with_clusters(client, world):
     few = count_queries(client, url)
     add(5)
     assert count_queries(client, url) == few
+
+
+def test_overview_counts_the_stored_totals_and_pages_by_cluster(client, world, monkeypatch):
+    """The leading unit, the verified and HTXSNV counts come from the stored verified totals
+    and classifications (these results have no scores to recompute them from); the page holds
+    a few clusters, the totals row counts them all."""
+    monkeypatch.setattr("awards.documents.overview.CLUSTERS_PER_PAGE", 2)
+    program = create_default_program(organizer=world.province, year=world.year)
+    add_clusters(world, 2)
+    cluster_years = ClusterYear.objects.filter(
+        cluster__organizer=world.province, year=world.year
+    ).order_by("cluster__kind", "cluster__number", "cluster__name", "pk")
+    leaders = []
+    for index, cluster_year in enumerate(cluster_years):
+        members = [m.organization for m in cluster_year.memberships.order_by("pk")]
+        # The last cluster: its first two units tie on the best total.
+        totals = [90, 90, 70] if index == 2 else [90 - index, 80, 70]
+        leaders.append(members[:2] if index == 2 else members[:1])
+        for unit, total in zip(members, totals, strict=True):
+            AnnualResult.objects.create(
+                cluster_year=cluster_year,
+                organization=unit,
+                program=program,
+                status=ResultStatus.VERIFIED,
+                verified_total=Decimal(total),
+                suggested_level=Level.EXCELLENT if total >= 90 else Level.GOOD,
+            )
+    client.force_login(world.users["staff"])
+    url = reverse("awards:overview") + f"?organizer={world.province.code}&year={world.year}"
+    response = client.get(url)
+    first, second, total = response.context["document"].rows
+    assert (first["index"], second["index"]) == (1, 2)
+    assert first["top"] == f"{leaders[0][0].name} (90 điểm)"
+    assert second["top"] == f"{leaders[1][0].name} (89 điểm)"
+    assert (first["verified"], first["excellent"]) == ("3/3", 1)
+    assert (second["verified"], second["excellent"]) == ("3/3", 0)
+    assert total["cluster"] == "Tổng cộng" and total["head"] == "03 cụm"
+    assert (total["members"], total["verified"], total["excellent"]) == (9, "9/9", 3)
+    body = response.content.decode()
+    assert "1 / 2" in body and "page=2" in body
+    (third, total) = client.get(url + "&page=2").context["document"].rows
+    assert third["index"] == 3
+    # Tied on the total with nothing to tell them apart: both lead.
+    assert third["top"] == f"{', '.join(sorted(u.name for u in leaders[2]))} (90 điểm)"
+    assert total["members"] == 9
+    # The files hold every cluster.
+    assert len(build_overview(world.province, world.year).rows) == 4

@@ -568,6 +568,35 @@ def test_the_fairness_view_is_for_staff_and_its_queries_are_constant(client, rot
     assert client.get(reverse("awards:fairness") + "?organizer=khong-co").status_code == 404
 
 
+def test_the_fairness_view_pages_by_cluster_keeping_the_span(client, rotation, monkeypatch):
+    """A page holds a few clusters with their member × year grids, and the gaps of their
+    units only; the links to the other pages keep the organiser and the span."""
+    monkeypatch.setattr("awards.views.fairness.CLUSTERS_PER_PAGE", 2)
+    w = rotation
+    extra = [add_cluster_with_award(w, w.decision) for _ in range(2)]
+    client.force_login(w.staff)
+    url = reverse("awards:fairness") + f"?organizer={w.province.code}&from=2021&to=2024"
+    first = client.get(url)
+    assert [p.cluster for p in first.context["patterns"]] == [
+        w.cluster_year.cluster,
+        extra[0].cluster,
+    ]
+    body = first.content.decode()
+    assert "1 / 2" in body
+    assert f"organizer={w.province.code}&amp;from=2021&amp;to=2024&amp;page=2" in body
+    second = client.get(url + "&page=2")
+    assert [p.cluster for p in second.context["patterns"]] == [extra[1].cluster]
+    assert second.context["years"] == [2021, 2022, 2023, 2024]
+    # bt-1's units are on the first page only.
+    first_units = {row.name for row in first.context["patterns"][0].rows}
+    assert not first_units & {row.name for row in second.context["patterns"][0].rows}
+    assert {row.name for row in second.context["gaps"]} <= {
+        row.name for row in second.context["patterns"][0].rows
+    }
+    # Past the end: the last page.
+    assert client.get(url + "&page=9").context["patterns"][0].cluster == extra[1].cluster
+
+
 def test_a_decision_dated_before_its_proposal_is_confirmed_with_a_reason(client, approved):
     """Dated after the review but before the proposal it decides (16/12/2024): warned, and
     recorded only with a reason, which its history keeps."""

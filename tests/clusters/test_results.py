@@ -597,3 +597,26 @@ def test_a_member_sees_others_scores_as_its_programme_says(
     # The deputy sees every score, whatever the setting.
     client.force_login(bt1.tuy_phong)
     assert client.get(other).status_code == 200
+
+
+def test_stored_rank_reads_the_stored_totals_of_the_members_at_the_years_end(world):
+    """The dossier's rank: from the stored verified totals, ties told apart by the
+    programme's tie-break (none here: no scores, so they share the rank), a unit that left
+    before the year's end not ranked."""
+    from decimal import Decimal
+
+    from clusters.models import AnnualResult, Membership
+    from clusters.services import create_default_program, result_for
+    from clusters.services.results import stored_rank
+    from clusters.services.scoring import load_table
+
+    table = load_table(create_default_program(organizer=world.province, year=world.year))
+    units = [world.head_unit, world.deputy_unit, world.member_unit]
+    results = [result_for(world.cluster_year, unit, by=None) for unit in units]
+    for result, total in zip(results, (90, 80, 80), strict=True):
+        AnnualResult.objects.filter(pk=result.pk).update(verified_total=Decimal(total))
+    assert [stored_rank(r, table) for r in results] == [(1, 3), (2, 3), (2, 3)]
+    Membership.objects.filter(
+        cluster_year=world.cluster_year, organization=world.member_unit
+    ).update(left_on=datetime.date(world.year, 1, 31))
+    assert [stored_rank(r, table) for r in results] == [(1, 2), (2, 2), (None, 2)]

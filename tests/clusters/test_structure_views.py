@@ -94,6 +94,35 @@ def test_organisation_page_queries_do_not_grow_with_its_history(client, world):
     assert count_queries(client, unit_url) == few_unit
 
 
+def test_organisation_page_pages_each_of_its_lists(client, world, monkeypatch):
+    """Units below (those in force first), clusters organised and years of membership each
+    page on their own parameter; the count of units in force covers every page."""
+    monkeypatch.setattr("clusters.views.organizations.LIST_PAGE", 2)
+    ended = OrganizationFactory(
+        parent=world.province, name="Liên đoàn Lao động huyện Đã Giải Thể", valid_to=D(2020, 1, 1)
+    )
+    ParentPeriod.objects.filter(organization=ended).update(valid_to=D(2020, 1, 1))
+    for year in (world.year - 3, world.year - 2):
+        ClusterYearFactory(cluster=world.cluster, year=year, head=world.head_unit)
+    client.force_login(world.users["staff"])
+    url = reverse("structure:organization_detail", args=["province"])
+    response = client.get(url)
+    children = response.context["children"]
+    # Head, deputy and member units are in force; the ended one comes last, on page 2.
+    assert children.paginator.count == 4 and len(children) == 2
+    assert response.context["children_now"] == 3
+    assert ended not in [p.organization for p in children]
+    body = response.content.decode()
+    assert "units=2" in body and "organised=2" in body
+    response = client.get(url + "?units=2&organised=2")
+    assert [p.organization for p in response.context["children"]][-1] == ended
+    assert response.context["children_now"] == 3
+    assert [cy.year for cy in response.context["organised"]] == [world.year - 2, world.year - 3]
+    unit = client.get(reverse("structure:organization_detail", args=["head-unit"]))
+    assert unit.context["memberships"].paginator.count == 2  # this year and the last
+    assert len(unit.context["memberships"]) == 2
+
+
 def test_manage_page_queries_do_not_grow_with_members(client, world):
     client.force_login(world.users["staff"])
     url = reverse("structure:cluster_year_manage", args=[world.cluster.code, world.year])

@@ -65,6 +65,18 @@ def test_dashboard_queries_do_not_grow_with_rows(client, world):
     assert count_queries(client, reverse("dashboard")) == few
 
 
+def test_dashboard_lists_the_first_clusters_and_counts_them_all(client, world, monkeypatch):
+    """The confederation's staff organise thousands of clusters: the dashboard shows the
+    first ones and the count, the clusters list pages through them all."""
+    monkeypatch.setattr("emulation.views.DASHBOARD_ROWS", 2)
+    client.force_login(world.users["staff"])
+    add_clusters(world, 3)
+    response = client.get(reverse("dashboard"))
+    assert len(response.context["organised_years"]) == 2
+    assert response.context["organised_count"] == 4
+    assert reverse("clusters:cluster_list") in response.content.decode()
+
+
 def test_cluster_page_queries_do_not_grow_with_members_or_years(client, world):
     client.force_login(world.users["staff"])
     url = reverse("clusters:cluster_year", args=[world.cluster.code, world.year])
