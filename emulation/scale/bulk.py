@@ -8,8 +8,10 @@ fills every derived column itself."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
+import json
 from decimal import Decimal
 
 from django.core.management.color import no_style
@@ -29,9 +31,9 @@ def _text(value) -> str:
         return "f"
     if isinstance(value, (int, Decimal)):
         return str(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
-    text = str(value)
+    text = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
     if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
         text = (
             text.replace("\\", "\\\\")
@@ -122,6 +124,33 @@ class BulkWriter:
             names = [f.attname for f in fields]
             objects = [model(**dict(zip(names, values, strict=True))) for values in batch]
             model.objects.bulk_create(objects, batch_size=500)
+
+    @contextlib.contextmanager
+    def foreign_keys_checked_at_end(self, models_: list[type[models.Model]]):
+        """On PostgreSQL, drop the foreign keys of these tables for the load and add them
+        back at the end, inside the transaction: adding a key checks every row in one join,
+        where keeping it checks each of millions of rows with a trigger (and queues them all
+        until the commit, the keys being deferred). Elsewhere, nothing changes."""
+        if not self.postgresql:
+            yield
+            return
+        tables = [m._meta.db_table for m in models_]
+        with connection.cursor() as cursor:
+            # The other keys checked as rows come, not queued: a table with queued checks
+            # could not be altered at the end.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+                [tables],
+            )
+            keys = cursor.fetchall()
+            for table, name, _definition in keys:
+                cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        yield
+        with connection.cursor() as cursor:
+            for table, name, definition in keys:
+                cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
 
     def reset_sequences(self) -> None:
         """Let the database's own ids continue above the ones given here."""

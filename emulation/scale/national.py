@@ -108,6 +108,20 @@ PERSONA_LABELS = {
 SECTORS = [s for s, _label in OrganizationSector.choices]
 
 
+# The tables written by the million, whose foreign keys are checked once at the end.
+BULK_MODELS = [
+    ParentPeriod,
+    Officer,
+    Membership,
+    AnnualResult,
+    ScoreEntry,
+    IndicatorValue,
+    Attendance,
+    Nomination,
+    Award,
+]
+
+
 class AlreadyLoaded(Exception):
     """The national dataset is there: seed_scale writes nothing."""
 
@@ -857,7 +871,10 @@ def seed_scale(*, scale: float = 1.0, progress: Callable[[str], None] = lambda t
     if Organization.objects.filter(code=CONFEDERATION).exists():
         raise AlreadyLoaded(CONFEDERATION)
     builder = Builder(Sizes.for_scale(scale), progress)
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        builder.w.foreign_keys_checked_at_end(BULK_MODELS),
+    ):
         builder.build_tree()
         progress("closing the tree over (OrganizationLink)")
         OrganizationLink.objects.rebuild()
@@ -878,6 +895,7 @@ def seed_scale(*, scale: float = 1.0, progress: Callable[[str], None] = lambda t
         builder.build_people(head_unit, member_unit)
         builder.build_years(plans, cluster_ids)
         builder.w.reset_sequences()
+        progress("checking the foreign keys")
     built = Built(counts=dict(builder.w.counts), personas=dict(PERSONAS))
     built.seconds = time.perf_counter() - started
     return built
