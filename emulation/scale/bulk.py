@@ -152,6 +152,16 @@ class BulkWriter:
             for table, name, definition in keys:
                 cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
 
+    def analyze(self) -> None:
+        """Refresh the database's statistics of every table written (outside a transaction
+        is best: the rows are committed and visible)."""
+        with connection.cursor() as cursor:
+            for model in self.next_ids:
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"ANALYZE {table}")
+            if self.postgresql:
+                cursor.execute('ANALYZE "clusters_organizationlink"')
+
     def reset_sequences(self) -> None:
         """Let the database's own ids continue above the ones given here."""
         statements = connection.ops.sequence_reset_sql(no_style(), list(self.next_ids))

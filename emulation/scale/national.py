@@ -896,6 +896,10 @@ def seed_scale(*, scale: float = 1.0, progress: Callable[[str], None] = lambda t
         builder.build_years(plans, cluster_ids)
         builder.w.reset_sequences()
         progress("checking the foreign keys")
+    # Fresh statistics for the planner: with the counts of the empty tables it picks plans
+    # that take minutes instead of milliseconds (as after any bulk load, e.g. pg_restore).
+    progress("updating the planner's statistics")
+    builder.w.analyze()
     built = Built(counts=dict(builder.w.counts), personas=dict(PERSONAS))
     built.seconds = time.perf_counter() - started
     return built
