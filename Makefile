@@ -6,15 +6,16 @@ DEV_ENV := DJANGO_DEBUG=1
 # Debian packages the tests call: the browser for Playwright, poppler for PDF checks, gettext,
 # pg_dump/pg_restore for the backup round trip, docker-compose to validate compose.yaml,
 # LibreOffice to open every Word file as an office would (with Liberation Serif 2 for Times New
-# Roman: the same metrics, every Vietnamese letter), cairo for the charts' pictures in Word.
+# Roman: the same metrics, every Vietnamese letter), cairo for the charts' pictures in Word, wrk
+# for the load of `make bench` (and its test).
 SYSTEM_PACKAGES := chromium chromium-driver poppler-utils gettext postgresql-client docker-compose \
-	libreoffice-writer-nogui fonts-liberation2 libcairo2
+	libreoffice-writer-nogui fonts-liberation2 libcairo2 wrk
 SYSTEM_COMMANDS := chromium pdftotext pdffonts pdftoppm pdfimages msgfmt pg_dump pg_restore \
-	docker-compose soffice
+	docker-compose soffice wrk
 # Packages that no command shows: the font LibreOffice prints Times New Roman with, cairo.
 SYSTEM_LIBRARIES := fonts-liberation2 libcairo2
 
-.PHONY: run test lint bench smoke backup system-deps messages check-deploy
+.PHONY: run test lint bench bench-deps smoke backup system-deps messages check-deploy
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,12 +52,32 @@ system-deps:
 test: $(VENV)/.installed-dev system-deps
 	$(DEV_ENV) $(PY) -m pytest
 
-# The benchmark of the printed documents (JSON on stdout), on its own demo database.
+# The benchmark (contract.md): one JSON document on stdout, progress on stderr. On the database
+# of DATABASE_URL when set (the national dataset once `manage.py seed_scale` has run there),
+# else on the demo in its own database.
 BENCH_DB := $(CURDIR)/.bench.sqlite3
-bench: $(VENV)/.installed
-	@DATABASE_URL=sqlite:///$(BENCH_DB) $(DEV_ENV) $(PY) manage.py migrate --noinput -v0
-	@DATABASE_URL=sqlite:///$(BENCH_DB) $(DEV_ENV) $(PY) manage.py seed_demo >/dev/null
-	@DATABASE_URL=sqlite:///$(BENCH_DB) $(DEV_ENV) $(PY) manage.py bench_documents
+bench: $(VENV)/.installed bench-deps
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  $(DEV_ENV) $(PY) manage.py migrate --noinput -v0 && \
+	  $(DEV_ENV) $(PY) manage.py run_bench; \
+	else \
+	  export DATABASE_URL=sqlite:///$(BENCH_DB); \
+	  $(DEV_ENV) $(PY) manage.py migrate --noinput -v0 && \
+	  $(DEV_ENV) $(PY) manage.py seed_demo >&2 && \
+	  $(DEV_ENV) $(PY) manage.py run_bench; \
+	fi
+
+# wrk, the load generator of `make bench`; without it (and no way to install it) the bench
+# falls back to a small Python client and says so in its JSON ("floor": {"tool": …}).
+bench-deps:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then SUDO=""; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else echo "wrk is missing and cannot be installed: the Python client measures the load." >&2; exit 0; fi; \
+	  echo "Installing wrk with apt-get." >&2; \
+	  $$SUDO apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >&2 \
+	    || echo "Could not install wrk: the Python client measures the load." >&2; \
+	fi
 
 # The app as production runs it (DJANGO_DEBUG=0, the container's entrypoint, gunicorn) on a
 # fresh database of its own, crawled as every demo user: see deploy/smoke.py.

@@ -171,9 +171,11 @@ def access_for(user) -> Access:
     officer_ids = {o.organization_id for o in officers}
     write_ids = {o.organization_id for o in current if o.can_write and not o.organization.has_ended}
     active_ids = {o.organization_id for o in current if not o.organization.has_ended}
-    # An ended organisation's open duties pass to its successors.
-    staff_roots = write_ids | Organization.objects.predecessor_ids(write_ids)
-    read_roots = officer_ids | Organization.objects.predecessor_ids(active_ids)
+    # An ended organisation's open duties pass to its successors (one query for both: the
+    # organisations written for are among the active ones).
+    predecessors = Organization.objects.predecessors_by_successor(active_ids)
+    staff_roots = write_ids.union(*(predecessors[pk] for pk in write_ids))
+    read_roots = officer_ids.union(*predecessors.values())
     access = Access(
         today=today,
         officer_org_ids=officer_ids,

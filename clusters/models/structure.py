@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
@@ -88,21 +88,40 @@ class OrganizationQuerySet(models.QuerySet):
         """Every ended organisation these succeeded, directly or through a chain of ended
         ones: a successor recorded ahead of time takes over nothing while the other still
         works."""
-        through = Organization.successors.through
+        return set().union(*self.predecessors_by_successor(ids).values())
+
+    def predecessors_by_successor(self, ids) -> dict[int, set[int]]:
+        """{id: the predecessor_ids of that one} for each of `ids`, in one query (a
+        recursive walk of the successions in SQL, however long the chains)."""
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        through = Organization.successors.through._meta.db_table
+        table = Organization._meta.db_table
+        marks = ", ".join(["%s"] * len(ids))
+        # A predecessor counts once it has ended (or stopped being active) – as of today.
+        ended = "(f.status <> %s OR (f.valid_to IS NOT NULL AND f.valid_to < %s))"
         today = timezone.localdate()
-        still_active = Q(from_organization__status=OrganizationStatus.ACTIVE) & (
-            Q(from_organization__valid_to__isnull=True) | Q(from_organization__valid_to__gte=today)
-        )
-        found: set[int] = set()
-        frontier = set(ids)
-        while frontier:
-            step = set(
-                through.objects.filter(to_organization_id__in=frontier)
-                .exclude(still_active)
-                .values_list("from_organization_id", flat=True)
+        sql = f"""
+            WITH RECURSIVE chain (root, org) AS (
+                SELECT s.to_organization_id, s.from_organization_id
+                FROM {through} s JOIN {table} f ON f.id = s.from_organization_id
+                WHERE s.to_organization_id IN ({marks}) AND {ended}
+                UNION
+                SELECT chain.root, s.from_organization_id
+                FROM chain
+                JOIN {through} s ON s.to_organization_id = chain.org
+                JOIN {table} f ON f.id = s.from_organization_id
+                WHERE {ended}
             )
-            frontier = step - found - set(ids)
-            found |= step
+            SELECT root, org FROM chain
+        """
+        params = [*ids, OrganizationStatus.ACTIVE, today, OrganizationStatus.ACTIVE, today]
+        found: dict[int, set[int]] = {pk: set() for pk in ids}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for root, org in cursor.fetchall():
+                found[root].add(org)
         return found
 
 

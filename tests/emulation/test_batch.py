@@ -1,5 +1,5 @@
 """The batch of an organiser's year (`export_year`) and the documents' benchmark
-(`bench_documents`, run by `make bench`)."""
+(`bench_documents`, whose parts `make bench` reuses)."""
 
 import json
 import re

@@ -1,0 +1,94 @@
+"""`make bench` (run_bench) on the demo, as the Makefile runs it: its own database, the JSON
+document of contract.md on stdout and nothing else, progress on stderr."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def manage(env, *args, **kwargs):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        **kwargs,
+    )
+
+
+def test_the_bench_prints_the_contract_json_on_the_demo(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}",
+        "DJANGO_DEBUG": "1",
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_demo")
+    finished = manage(
+        env,
+        "run_bench",
+        "--quick",
+        "--export-organizer",
+        "ldld-binh-thuan",
+        "--export-year",
+        "2024",
+        timeout=900,
+    )
+    result = json.loads(finished.stdout)  # the whole of stdout is one JSON document
+    assert "bench: under load" in finished.stderr
+    assert {"dataset", "floor", "pages", "documents", "export_year", "imports"} <= set(result)
+    assert result["dataset"]["name"] == "demo"
+    assert set(result["dataset"]) >= {"organizations", "clusters", "results"}
+    floor = result["floor"]
+    assert floor["anonymous_rps"] > 0 and floor["logged_in_rps"] > 0
+    assert floor["logged_in_p99_ms"] > 0
+    pages = result["pages"]
+    assert {p["persona"] for p in pages} == {"confederation", "province", "head", "member"}
+    names = {p["name"] for p in pages}
+    assert {
+        "dashboard",
+        "clusters list",
+        "cluster page",
+        "results grid",
+        "scoring form",
+        "inbox",
+        "dossier",
+        "register",
+        "fairness",
+        "overview",
+        "organisation list",
+        "organisation page",
+        "cluster-year management",
+        "restructure form",
+    } == names
+    for page in pages:
+        assert {"persona", "name", "path", "queries", "p50_ms", "p95_ms"} <= set(page)
+        assert {"p99_ms_under_load", "ratio_p99_to_floor"} <= set(page)
+        assert page["path"].startswith("/")
+        assert page["status"] in (200, 403, 404), page
+    staff = {p["name"]: p for p in pages if p["persona"] == "province"}
+    assert staff["dashboard"]["status"] == 200 and staff["dashboard"]["queries"] > 0
+    assert staff["dashboard"]["p99_ms_under_load"] > 0
+    assert staff["dashboard"]["ratio_p99_to_floor"] == round(
+        staff["dashboard"]["p99_ms_under_load"] / floor["logged_in_p99_ms"], 2
+    )
+    assert {p["status"] for p in pages if p["persona"] == "member" and p["name"] == "inbox"} == {
+        403
+    }
+    (document,) = result["documents"]
+    assert document["name"] == "summary" and document["members"] > 0
+    assert document["app_seconds"] > 0 and document["weasyprint_seconds"] > 0
+    export = result["export_year"]
+    assert export["organizer"] == "ldld-binh-thuan" and export["clusters"] == 1
+    assert export["workers"] == 2 and export["seconds"] > 0 and export["one_worker_seconds"] > 0
+    (imported,) = result["imports"]
+    assert imported["name"] == "structure" and imported["rows"] == 50
