@@ -6,6 +6,7 @@ from .models import (
     Attendance,
     ClassificationRule,
     Cluster,
+    ClusterFigure,
     ClusterYear,
     Conclusion,
     Criterion,
@@ -260,6 +261,19 @@ class ScoreEntryAdmin(SimpleHistoryAdmin):
     search_fields = ["result__organization__name", "criterion__code", "criterion__title"]
     list_select_related = ["result__organization", "result__cluster_year__cluster", "criterion"]
     raw_id_fields = ["result", "criterion"]
+
+
+@admin.register(ClusterFigure)
+class ClusterFigureAdmin(SimpleHistoryAdmin):
+    list_display = ["cluster_year", "indicator", "target", "actual", "qualifier"]
+    list_filter = ["cluster_year__year", "qualifier"]
+    search_fields = [
+        "cluster_year__cluster__name",
+        "cluster_year__cluster__code",
+        "indicator__name",
+    ]
+    list_select_related = ["cluster_year__cluster", "indicator"]
+    raw_id_fields = ["cluster_year", "indicator"]
 
 
 @admin.register(IndicatorValue)
