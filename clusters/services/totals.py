@@ -148,7 +148,7 @@ def save_typed_totals(
     with transaction.atomic():
         results = {
             r.organization_id: r
-            for r in AnnualResult.objects.select_for_update()
+            for r in AnnualResult.objects.select_for_update(of=("self",))
             .filter(cluster_year=cluster_year)
             .select_related("updated_by")
         }
