@@ -26,8 +26,10 @@ from ..filters.organizations import OrganizationFilter
 from ..forms.organizations import MoveForm, OrganizationCreateForm, OrganizationEditForm, RenameForm
 from ..models import (
     Membership,
+    Organization,
     OrganizationName,
     ParentPeriod,
+    Restructuring,
     window_q,
 )
 from ..permissions import (
@@ -155,14 +157,25 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             own_clusters=own_clusters,
             successors=successors,
             predecessors=predecessors,
+            # Those that ended it, one it succeeded, or a parent it stood under – each as a
+            # subquery: joined outright, a province's thousands of periods multiplied the rows.
             restructurings=list(
                 restructurings_for(user)
                 .filter(
-                    Q(ended=org)
-                    | Q(ended__successors=org)
-                    | Q(ended__child_periods__organization=org)
+                    pk__in=Restructuring.objects.filter(
+                        Q(ended=org)
+                        | Q(
+                            ended__in=Organization.successors.through.objects.filter(
+                                to_organization=org
+                            ).values("from_organization_id")
+                        )
+                        | Q(
+                            ended__in=ParentPeriod.objects.filter(organization=org).values(
+                                "parent_id"
+                            )
+                        )
+                    ).values("pk")
                 )
-                .distinct()
                 .order_by("-last_day")
             ),
             history=merged_history(

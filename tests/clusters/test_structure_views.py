@@ -472,3 +472,37 @@ def test_the_dashboard_points_staff_to_next_year_until_it_is_prepared(client, wo
     ClusterYearFactory(cluster=world.cluster, year=world.year + 1, head=world.member_unit)
     page = client.get(reverse("dashboard")).content.decode()
     assert f"chưa có Cụm trưởng năm {world.year + 1}" not in page
+
+
+@pytest.mark.django_db
+def test_an_organisation_page_lists_the_restructurings_that_touched_it(client):
+    """The restructuring that ended it, one that ended an organisation it succeeded, and one
+    that ended a parent it stood under – and not another organisation's."""
+    from django.contrib.auth import get_user_model
+
+    from clusters.models import Organization, ParentPeriod, Restructuring
+    from emulation.demo import seed_demo
+
+    seed_demo()
+    client.force_login(get_user_model().objects.get(username="admin"))  # reads every one
+    record = Restructuring.objects.filter(ended__successors__isnull=False).first()
+    ended = record.ended.filter(successors__isnull=False).first()
+    successor = ended.successors.first()
+    moved = ParentPeriod.objects.filter(parent__in=record.ended.all()).first().organization
+    untouched = Organization.objects.filter(ending_restructurings__isnull=True).exclude(
+        pk__in=[successor.pk, moved.pk]
+    )
+    untouched = untouched.exclude(
+        pk__in=ParentPeriod.objects.filter(parent__ending_restructurings__isnull=False).values(
+            "organization_id"
+        )
+    ).exclude(pk__in=Organization.successors.through.objects.values("to_organization_id"))
+    for org, listed in [
+        (ended, True),
+        (successor, True),
+        (moved, True),
+        (untouched.first(), False),
+    ]:
+        response = client.get(reverse("structure:organization_detail", args=[org.code]))
+        assert response.status_code == 200, org
+        assert (record in response.context["restructurings"]) is listed, org
