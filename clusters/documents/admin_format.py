@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
-from functools import lru_cache
-from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 
+from emulation.documents import fonts
 from emulation.documents.admin_format import admin_header, emulation_group_signature
 from emulation.documents.base import AdminHeader, Signature
 
@@ -72,7 +69,6 @@ def signature_for(cluster_year: ClusterYear) -> Signature:
 HEADER_BLOCK_WIDTH_PT = 0.42 * 165 * 72 / 25.4
 HEADER_FONT_SIZE_PT = 12.5
 HEADER_MAX_LINES = 3
-FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
 
 # The glossary's abbreviations, longest first; "Cụm thi đua số …" stays whole: it is the
 # cluster's own name.
@@ -92,40 +88,10 @@ SHORT_FORMS = [
 ]
 
 
-@lru_cache(maxsize=2)
-def _advances(bold: bool) -> tuple[dict[int, int], float]:
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(FONTS / f"LiberationSerif-{'Bold' if bold else 'Regular'}.ttf")
-    cmap = font.getBestCmap()
-    metrics = font["hmtx"].metrics
-    advances = {code: metrics[glyph][0] for code, glyph in cmap.items()}
-    return advances, font["head"].unitsPerEm
-
-
-def _width_pt(text: str, bold: bool) -> float:
-    advances, units = _advances(bold)
-    default = advances.get(ord("N"), units // 2)
-    normal = unicodedata.normalize("NFC", text)
-    return sum(advances.get(ord(ch), default) for ch in normal) * HEADER_FONT_SIZE_PT / units
-
-
 def header_line_count(text: str, *, bold: bool = True) -> int:
     """How many lines `text` takes in the left header block, in capitals, broken between
     words as the PDF does."""
-    words = text.upper().split()
-    if not words:
-        return 0
-    space = _width_pt(" ", bold)
-    lines, current = 1, 0.0
-    for word in words:
-        width = _width_pt(word, bold)
-        if current and current + space + width > HEADER_BLOCK_WIDTH_PT:
-            lines += 1
-            current = width
-        else:
-            current = current + space + width if current else width
-    return lines
+    return len(fonts.wrap(text.upper(), HEADER_BLOCK_WIDTH_PT, HEADER_FONT_SIZE_PT, bold))
 
 
 def short_form(name: str) -> str:
