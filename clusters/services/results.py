@@ -621,11 +621,15 @@ def cluster_standings(cluster_year: ClusterYear, table: Table | None = None) -> 
     for row in standings.rows:
         row.rank = ranks.get(row.organization_id)
     if table is not None and table.program.totals_only:
-        # The classification is typed as the papers give it: no suggestion, no cap applied.
-        standings.quota = top_level_quota(
-            sum(1 for r in standings.rows if r.member_at_end and r.level != Level.NONE),
-            table.program.top_share_percent,
-        )
+        # The classification is typed as the papers give it: no suggestion; the cap is
+        # checked when it is typed (clusters.services.totals), on the programme's basis.
+        program = table.program
+        if program.cap_basis == CapBasis.CLASSIFIED:
+            basis = sum(1 for r in standings.rows if r.member_at_end and r.level != Level.NONE)
+        else:
+            basis = sum(1 for r in standings.rows if r.member_at_end)
+        standings.cap_basis_count = basis
+        standings.quota = top_level_quota(basis, program.top_share_percent, program.cap_rounding)
     elif table is not None:
         classified = [
             (r.organization_id, r.rank, r.suggested)

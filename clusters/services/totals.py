@@ -25,11 +25,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from emulation.documents.xlsx import safe_cell
-from emulation.text import fold
+from emulation.text import fold, format_number
 
 from ..models import (
     LEVEL_ABBREVIATIONS,
     AnnualResult,
+    CapBasis,
     ClusterYear,
     ClusterYearStatus,
     Level,
@@ -37,6 +38,7 @@ from ..models import (
 )
 from .history import stamp
 from .results import result_for
+from .scoring import top_level_quota
 
 TOTALS_SHEET = "Tổng điểm"
 VERSION_HEADER = "Phiên bản (không sửa)"
@@ -100,11 +102,28 @@ class TypedRow:
     version: int
 
 
-def _differs(result: AnnualResult | None, row: TypedRow) -> bool:
+VERIFIED_STATUSES = (ResultStatus.VERIFIED, ResultStatus.LOCKED)
+
+
+def typed_total(result: AnnualResult | None) -> Decimal | None:
+    """The total a typed row shows: the verified one, or – while the organiser's staff have
+    not verified the head unit's own row – the one the head typed."""
+    if result is None:
+        return None
+    if result.verified_total is not None or result.status in VERIFIED_STATUSES:
+        return result.verified_total
+    return result.self_total
+
+
+def _differs(result: AnnualResult | None, row: TypedRow, *, verifying: bool) -> bool:
+    """Whether saving `row` changes anything. For the one who verifies it, a row not yet
+    verified is a change: saving it verifies it as typed."""
     if result is None:
         return row.total is not None or bool(row.level) or bool(row.note)
+    if verifying and result.status not in VERIFIED_STATUSES and row.total is not None:
+        return True
     return (
-        result.verified_total != row.total
+        typed_total(result) != row.total
         or (result.level or "") != row.level
         or result.note != row.note
     )
@@ -114,6 +133,11 @@ def _differs(result: AnnualResult | None, row: TypedRow) -> bool:
 class TotalsReport:
     errors: list[str] = field(default_factory=list)
     changed: int = 0
+    # Set when the typed classifications put more units at the top level than the
+    # programme's cap allows and no reason was given: the message asking for one.
+    beyond_cap: str = ""
+    # Rows stored for the organiser's staff to verify (the head unit's own).
+    awaiting_staff: int = 0
 
     @property
     def ok(self) -> bool:
@@ -126,13 +150,22 @@ def save_typed_totals(
     *,
     by,
     can_verify_org_ids: set[int],
+    can_enter_org_ids: set[int] = frozenset(),
     reason: str = "",
+    cap_reason: str = "",
     where=None,
 ) -> TotalsReport:
     """Store the typed totals and classifications – all of them or none. A row whose result
     changed since its `version` was read is refused (`where(row)` names it in the message, e.g.
-    the sheet and row of a file); so is a row the user may not verify (a unit never verifies
-    itself) and a locked result. Each changed result becomes verified, with its history."""
+    the sheet and row of a file); so is a row the user may neither verify nor enter (a unit
+    never verifies itself) and a locked result. Each changed result the user may verify
+    becomes verified; a row the user may only enter – the head unit's own – is stored as
+    submitted, for the organiser's staff to verify. Both keep their history.
+
+    The programme's cap on the top level (its basis and rounding) applies to the typed
+    classifications: more units at the top level than it allows are not refused, but nothing
+    is saved until `cap_reason` says why (what the papers decided); the history of each unit
+    newly at the top level keeps it."""
     from ..models import EmulationProgram
 
     program = EmulationProgram.for_cluster_year(cluster_year)
@@ -162,7 +195,8 @@ def save_typed_totals(
                 )
                 continue
             result = results.get(row.organization_id)
-            if not _differs(result, row):
+            verifying = row.organization_id in can_verify_org_ids
+            if not _differs(result, row, verifying=verifying):
                 continue
             prefix = where(row)
             current = result.version if result is not None else 0
@@ -184,7 +218,7 @@ def save_typed_totals(
                     }
                 )
                 continue
-            if row.organization_id not in can_verify_org_ids:
+            if not verifying and row.organization_id not in can_enter_org_ids:
                 report.errors.append(
                     _("%(where)s: you may not verify the result of %(unit)s.")
                     % {"where": prefix, "unit": entry.name}
@@ -198,29 +232,109 @@ def save_typed_totals(
                 continue
             for error in total_errors(row.total, row.level):
                 report.errors.append(f"{prefix}: {error}")
-            changes.append((entry, result, row))
+            changes.append((entry, result, row, verifying))
         if report.errors:
             transaction.set_rollback(True)
             return report
+        over = _beyond_cap(program, cluster_year, entries, results, changes)
+        cap_reason = cap_reason.strip()
+        if over and not cap_reason:
+            transaction.set_rollback(True)
+            report.beyond_cap = over
+            return report
         now = timezone.now()
-        for entry, result, row in changes:
+        for entry, result, row, verifying in changes:
             if result is None:
                 result = result_for(cluster_year, entry.organization, by=by)
-            result.verified_total = row.total
-            result.self_total = None
+            newly_top = row.level == Level.EXCELLENT and result.level != Level.EXCELLENT
             result.level = row.level
             result.suggested_level = row.level
             result.note = row.note
-            # Typed from the papers: the total is the verified one.
-            result.status = ResultStatus.VERIFIED
-            result.verified_at = now
-            result.verified_by = by
+            if verifying:
+                # Typed from the papers: the total is the verified one.
+                result.verified_total = row.total
+                result.self_total = result.self_total if result.self_total == row.total else None
+                result.status = ResultStatus.VERIFIED
+                result.verified_at = now
+                result.verified_by = by
+            else:
+                # The head unit's own row: as the papers give it, for the staff to verify.
+                result.self_total = row.total
+                result.verified_total = None
+                result.status = ResultStatus.SUBMITTED
+                result.submitted_at = now
+                report.awaiting_staff += 1
             result.version += 1
             result.updated_by = by
-            stamp(result, by, reason or _("Total and classification typed from the papers"))
+            history = reason or _("Total and classification typed from the papers")
+            if over and newly_top:
+                history = _("Beyond the cap (%(cap)s): %(reason)s") % {
+                    "cap": over_cap_text(program, cluster_year, entries, results, changes),
+                    "reason": cap_reason,
+                }
+            stamp(result, by, history[:250])
             result.save()
             report.changed += 1
     return report
+
+
+def _levels_after(cluster_year, entries, results, changes) -> dict[int, str]:
+    """The classification of every member at the year's end once `changes` are saved."""
+    as_of = cluster_year.as_of
+    levels = {}
+    for org_id, entry in entries.items():
+        if entry.membership.is_member_on(as_of):
+            result = results.get(org_id)
+            levels[org_id] = (result.level or "") if result is not None else ""
+    for _entry, _result, row, _verifying in changes:
+        if row.organization_id in levels:
+            levels[row.organization_id] = row.level
+    return levels
+
+
+def _cap(program, levels: dict[int, str]) -> tuple[int, int]:
+    """(basis, quota) of the programme's cap over `levels`: a share of all the members at
+    the year's end or of the classified ones, rounded as the programme says."""
+    if program.cap_basis == CapBasis.CLASSIFIED:
+        basis = sum(1 for level in levels.values() if level != Level.NONE)
+    else:
+        basis = len(levels)
+    return basis, top_level_quota(basis, program.top_share_percent, program.cap_rounding)
+
+
+def over_cap_text(program, cluster_year, entries, results, changes) -> str:
+    basis, quota = _cap(program, _levels_after(cluster_year, entries, results, changes))
+    return _("%(share)s%% of %(basis)s (%(count)s), %(rounding)s: %(quota)s units") % {
+        "share": format_number(program.top_share_percent),
+        "basis": program.get_cap_basis_display(),
+        "count": basis,
+        "rounding": program.get_cap_rounding_display(),
+        "quota": quota,
+    }
+
+
+def _beyond_cap(program, cluster_year, entries, results, changes) -> str:
+    """ "" when the typed classifications keep within the programme's cap, or when none of the
+    changes puts a unit at the top level; else the message asking for the reason."""
+    adds_top = any(
+        row.level == Level.EXCELLENT and (result is None or result.level != Level.EXCELLENT)
+        for _entry, result, row, _verifying in changes
+    )
+    if not adds_top:
+        return ""
+    levels = _levels_after(cluster_year, entries, results, changes)
+    top = sum(1 for level in levels.values() if level == Level.EXCELLENT)
+    _basis, quota = _cap(program, levels)
+    if top <= quota:
+        return ""
+    return _(
+        "%(count)s units %(level)s beyond the cap (%(cap)s). Give the reason (e.g. what the "
+        "decision says) to record them all the same."
+    ) % {
+        "count": top,
+        "level": LEVEL_ABBREVIATIONS[Level.EXCELLENT],
+        "cap": over_cap_text(program, cluster_year, entries, results, changes),
+    }
 
 
 # The template and its import ----------------------------------------------------------------
@@ -296,10 +410,18 @@ def build_totals_template(cluster_year: ClusterYear, *, org_ids=None) -> bytes:
 
 
 def import_totals(
-    cluster_year: ClusterYear, file, *, by, can_verify_org_ids: set[int], reason: str = ""
+    cluster_year: ClusterYear,
+    file,
+    *,
+    by,
+    can_verify_org_ids: set[int],
+    can_enter_org_ids: set[int] = frozenset(),
+    reason: str = "",
+    cap_reason: str = "",
 ) -> TotalsReport:
     """Read a filled totals template and store it through `save_typed_totals`: all or nothing,
-    every error named by its sheet and row."""
+    every error named by its sheet and row; one reason for the whole file when it goes beyond
+    the cap."""
     from .results_import import _blank, _CellError, _clean, _header_key, _number, _open, _text
 
     workbook, error = _open(file)
@@ -423,7 +545,9 @@ def import_totals(
             rows,
             by=by,
             can_verify_org_ids=can_verify_org_ids,
+            can_enter_org_ids=can_enter_org_ids,
             reason=reason or _("Imported from Excel"),
+            cap_reason=cap_reason,
             where=lambda row: where_of[row.organization_id],
         )
     except ValidationError as exc:

@@ -74,6 +74,7 @@ from ..services.totals import (
     import_totals,
     save_typed_totals,
     total_errors,
+    typed_total,
 )
 
 
@@ -750,6 +751,12 @@ class ImportForm(forms.Form):
         max_length=100,
         initial=gettext_lazy("Imported from Excel"),
     )
+    cap_reason = forms.CharField(
+        label=gettext_lazy("Why beyond the cap on the top level"),
+        help_text=gettext_lazy("What the papers decided, e.g. the decision's number and date."),
+        max_length=200,
+        required=False,
+    )
 
 
 def _table_or_404(cluster_year):
@@ -797,22 +804,30 @@ def results_import(request, cluster_year):
                 form.cleaned_data["file"],
                 by=request.user,
                 can_verify_org_ids=verifiable,
+                can_enter_org_ids=editable,
                 reason=form.cleaned_data["reason"],
+                cap_reason=form.cleaned_data["cap_reason"],
             )
             if report.errors:
                 errors = report.errors
                 messages.error(request, _("Nothing was imported: correct the file and try again."))
-            else:
-                messages.success(
-                    request,
-                    _("Imported: the totals of %(results)s units changed.")
-                    % {"results": report.changed},
+            elif report.beyond_cap:
+                messages.warning(
+                    request, _("Nothing was imported yet: give the reason and import again.")
                 )
+            else:
+                messages.success(request, _totals_saved_message(report))
                 return redirect(_results_url(cluster_year))
             return render(
                 request,
                 "clusters/results_import.html",
-                {"cluster_year": cluster_year, "form": form, "errors": errors, "totals_only": True},
+                {
+                    "cluster_year": cluster_year,
+                    "form": form,
+                    "errors": errors,
+                    "totals_only": True,
+                    "beyond_cap": report.beyond_cap,
+                },
             )
         report = import_results(
             cluster_year,
@@ -848,6 +863,13 @@ def results_import(request, cluster_year):
 # A year from paper: totals typed in the grid ---------------------------------------------------
 
 
+def _totals_saved_message(report) -> str:
+    message = _("Saved: the totals of %(n)s units changed.") % {"n": report.changed}
+    if report.awaiting_staff:
+        message += " " + _("Your own unit's row waits for the organiser's staff to verify it.")
+    return message
+
+
 def _typed_lines(request, cluster_year, standings):
     lines = []
     for row in standings.rows:
@@ -859,10 +881,13 @@ def _typed_lines(request, cluster_year, standings):
             {
                 "row": row,
                 "prefix": prefix,
-                "editable": rights.verify,
+                # The head types its own unit's row too (as the papers give it); the
+                # organiser's staff verify it.
+                "editable": rights.verify or rights.enter_self,
+                "verify": rights.verify,
                 "total": request.POST.get(f"{prefix}-total", "")
                 if posted
-                else (format_number(result.verified_total) if result else ""),
+                else (format_number(typed_total(result)) if result else ""),
                 "level": request.POST.get(f"{prefix}-level", "")
                 if posted
                 else (result.level if result else ""),
@@ -890,6 +915,8 @@ def results_typed(request, cluster_year):
     standings = cluster_standings(cluster_year)
     lines = _typed_lines(request, cluster_year, standings)
     errors = []
+    beyond_cap = ""
+    cap_reason = request.POST.get("cap_reason", "").strip()
     if request.method == "POST":
         # The form field's parsing: "97,5" and "97.5" alike, no other digits (install_input_rules).
         number_field = forms.DecimalField(localize=True, required=False)
@@ -921,22 +948,26 @@ def results_typed(request, cluster_year):
                 )
             )
         if not errors:
-            verifiable = {line["row"].organization_id for line in lines if line["editable"]}
+            verifiable = {line["row"].organization_id for line in lines if line["verify"]}
+            enterable = {line["row"].organization_id for line in lines if line["editable"]}
             report = save_typed_totals(
                 cluster_year,
                 rows,
                 by=request.user,
                 can_verify_org_ids=verifiable,
+                can_enter_org_ids=enterable,
                 reason=request.POST.get("reason", "").strip()[:100],
+                cap_reason=cap_reason[:200],
             )
-            if report.ok:
-                messages.success(
-                    request,
-                    _("Saved: the totals of %(n)s units changed.") % {"n": report.changed},
-                )
+            if report.ok and not report.beyond_cap:
+                messages.success(request, _totals_saved_message(report))
                 return redirect(_results_url(cluster_year))
             errors = report.errors
-        messages.error(request, _("Nothing was saved: correct the marked rows."))
+            beyond_cap = report.beyond_cap
+        if beyond_cap and not errors:
+            messages.warning(request, _("Nothing was saved yet: give the reason and save again."))
+        else:
+            messages.error(request, _("Nothing was saved: correct the marked rows."))
     return render(
         request,
         "clusters/results_typed.html",
@@ -946,6 +977,8 @@ def results_typed(request, cluster_year):
             "program": program,
             "lines": lines,
             "errors": errors,
+            "beyond_cap": beyond_cap,
+            "cap_reason": cap_reason,
             "levels": [
                 (value, LEVEL_ABBREVIATIONS[value], label) for value, label in Level.choices
             ],

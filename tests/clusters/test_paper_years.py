@@ -15,6 +15,8 @@ from openpyxl import load_workbook
 from clusters.documents.admin_format import header_for
 from clusters.models import (
     AnnualResult,
+    CapBasis,
+    CapRounding,
     ClusterFigure,
     Indicator,
     IndicatorValue,
@@ -89,16 +91,175 @@ def test_typed_totals_are_the_verified_totals_and_rank_the_units(paper):
     assert AnnualResult.objects.get(organization=w.units["ldld-tuy-phong"]).verified_by == w.head
 
 
-def test_the_head_never_types_its_own_units_total(paper):
+def test_the_head_types_its_own_units_row_for_the_staff_to_verify(paper):
+    """The head's own unit never verifies itself: its typed row waits as submitted, and the
+    organiser's staff verify it as typed by saving it."""
     w = paper
+    own = w.units["ldld-bac-binh"].pk
+    row = TypedRow(own, Decimal(95), Level.GOOD, "", 0)
+    # Neither verifying nor entering it: refused and named.
+    report = save_typed_totals(w.cluster_year, [row], by=w.head, can_verify_org_ids=w.others)
+    assert not report.ok and "Bắc Bình" in report.errors[0]
+    assert not AnnualResult.objects.filter(organization_id=own).exists()
+
+    report = save_typed_totals(
+        w.cluster_year, [row], by=w.head, can_verify_org_ids=w.others, can_enter_org_ids={own}
+    )
+    assert report.ok and (report.changed, report.awaiting_staff) == (1, 1)
+    result = AnnualResult.objects.get(organization_id=own)
+    assert (result.status, result.self_total, result.verified_total, result.level) == (
+        ResultStatus.SUBMITTED,
+        Decimal(95),
+        None,
+        Level.GOOD,
+    )
+    # The staff save the row as it stands: verified.
     report = save_typed_totals(
         w.cluster_year,
-        [TypedRow(w.units["ldld-bac-binh"].pk, Decimal(95), Level.GOOD, "", 0)],
+        [TypedRow(own, Decimal(95), Level.GOOD, "", result.version)],
+        by=w.staff,
+        can_verify_org_ids={own, *w.others},
+    )
+    assert report.ok and report.changed == 1
+    result.refresh_from_db()
+    assert (result.status, result.verified_total, result.verified_by) == (
+        ResultStatus.VERIFIED,
+        Decimal(95),
+        w.staff,
+    )
+    assert cluster_standings(w.cluster_year).row_for(own).rank == 1
+
+
+def _typed(w, levels: dict[str, str]):
+    return [
+        TypedRow(w.units[code].pk, None if level == Level.NONE else Decimal(90), level, "", 0)
+        for code, level in levels.items()
+    ]
+
+
+@pytest.mark.parametrize(
+    "basis, rounding, accepted",
+    [
+        # 20 % of all 5 members = 1 unit, either rounding.
+        (CapBasis.MEMBERS, CapRounding.DOWN, True),
+        (CapBasis.MEMBERS, CapRounding.NEAREST, True),
+        # 20 % of the 4 classified (one KXL) = 0,8: down → 0, nearest → 1.
+        (CapBasis.CLASSIFIED, CapRounding.DOWN, False),
+        (CapBasis.CLASSIFIED, CapRounding.NEAREST, True),
+    ],
+)
+def test_typed_classifications_keep_to_the_programmes_cap(paper, basis, rounding, accepted):
+    w = paper
+    w.program.cap_basis, w.program.cap_rounding = basis, rounding
+    w.program.save()
+    rows = _typed(
+        w,
+        {
+            "ldld-tuy-phong": Level.EXCELLENT,
+            "ldld-tp-phan-thiet": Level.GOOD,
+            "ldld-ham-thuan-bac": Level.GOOD,
+            "ldld-phu-quy": Level.NONE,
+        },
+    )
+    report = save_typed_totals(w.cluster_year, rows, by=w.head, can_verify_org_ids=w.others)
+    assert report.ok
+    if accepted:
+        assert not report.beyond_cap and report.changed == 4
+        return
+    # Not refused: a warning asking for the reason, and nothing written meanwhile.
+    assert "HTXSNV" in report.beyond_cap and "4" in report.beyond_cap
+    assert report.changed == 0
+    assert not AnnualResult.objects.filter(cluster_year=w.cluster_year).exists()
+    report = save_typed_totals(
+        w.cluster_year,
+        rows,
+        by=w.head,
+        can_verify_org_ids=w.others,
+        cap_reason="Quyết định số 15/QĐ-LĐLĐ",
+    )
+    assert report.ok and not report.beyond_cap and report.changed == 4
+    tuy_phong = AnnualResult.objects.get(organization=w.units["ldld-tuy-phong"])
+    assert tuy_phong.level == Level.EXCELLENT
+    reason = tuy_phong.history.first().history_change_reason
+    assert reason.startswith("Vượt giới hạn") and "Quyết định số 15/QĐ-LĐLĐ" in reason
+    # The others keep the plain reason.
+    good = AnnualResult.objects.get(organization=w.units["ldld-tp-phan-thiet"])
+    assert "Vượt" not in good.history.first().history_change_reason
+
+
+def test_a_second_top_level_beyond_the_cap_asks_once_and_a_note_alone_never_asks(paper):
+    w = paper  # 20 % of all 5 members: 1 unit
+    save_typed_totals(
+        w.cluster_year,
+        _typed(w, {"ldld-tuy-phong": Level.EXCELLENT}),
         by=w.head,
         can_verify_org_ids=w.others,
     )
-    assert not report.ok and "Bắc Bình" in report.errors[0]
-    assert not AnnualResult.objects.filter(organization=w.units["ldld-bac-binh"]).exists()
+    second = _typed(w, {"ldld-tp-phan-thiet": Level.EXCELLENT})
+    report = save_typed_totals(w.cluster_year, second, by=w.head, can_verify_org_ids=w.others)
+    assert report.beyond_cap and report.changed == 0
+    report = save_typed_totals(
+        w.cluster_year, second, by=w.head, can_verify_org_ids=w.others, cap_reason="Theo QĐ 9"
+    )
+    assert report.changed == 1
+    # Over the cap already: a note changed on a top-level row does not ask again.
+    result = AnnualResult.objects.get(organization=w.units["ldld-tuy-phong"])
+    report = save_typed_totals(
+        w.cluster_year,
+        [TypedRow(result.organization_id, Decimal(90), Level.EXCELLENT, "Báo cáo", result.version)],
+        by=w.head,
+        can_verify_org_ids=w.others,
+    )
+    assert report.ok and not report.beyond_cap and report.changed == 1
+
+
+def test_an_import_beyond_the_cap_takes_one_reason_for_the_file(paper):
+    w = paper
+    w.program.cap_basis = CapBasis.CLASSIFIED
+    w.program.save()
+    filled = fill(
+        build_totals_template(w.cluster_year),
+        {
+            "ldld-tuy-phong": (99, "HTXSNV", None),
+            "ldld-tp-phan-thiet": (98, "HTXSNV", None),
+            "ldld-phu-quy": (None, "KXL", "đang củng cố"),
+        },
+    )
+    report = import_totals(w.cluster_year, filled, by=w.head, can_verify_org_ids=w.others)
+    assert report.ok and report.beyond_cap and report.changed == 0
+    report = import_totals(
+        w.cluster_year,
+        filled,
+        by=w.head,
+        can_verify_org_ids=w.others,
+        cap_reason="Hội nghị cụm đã thống nhất",
+    )
+    assert report.ok and report.changed == 3
+    reasons = [
+        AnnualResult.objects.get(organization=w.units[code]).history.first().history_change_reason
+        for code in ["ldld-tuy-phong", "ldld-tp-phan-thiet"]
+    ]
+    assert all("Hội nghị cụm đã thống nhất" in reason for reason in reasons)
+
+
+def test_the_grid_asks_for_the_reason_beyond_the_cap_and_keeps_what_was_typed(paper, client):
+    w = paper
+    client.force_login(w.head)
+    url = reverse("clusters:results_typed", args=["bt-1", 2024])
+    data = {}
+    for code in ["ldld-tuy-phong", "ldld-tp-phan-thiet"]:
+        pk = w.units[code].pk
+        data.update({f"u{pk}-total": "95", f"u{pk}-level": Level.EXCELLENT, f"u{pk}-version": "0"})
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="beyond-cap"' in page and 'name="cap_reason"' in page
+    assert not AnnualResult.objects.filter(cluster_year=w.cluster_year).exists()
+    response = client.post(url, {**data, "cap_reason": "Theo Quyết định số 7"})
+    assert response.status_code == 302
+    assert (
+        AnnualResult.objects.filter(cluster_year=w.cluster_year, level=Level.EXCELLENT).count() == 2
+    )
 
 
 def test_a_totals_only_import_is_accepted_then_a_stale_row_refuses_the_whole_file(paper):
