@@ -24,3 +24,16 @@ class ClustersConfig(AppConfig):
         post_save.connect(
             link_new_organization, sender=Organization, dispatch_uid="clusters.link_new"
         )
+
+        # The rights kept in sessions are read again after any change they depend on.
+        from django.db.models.signals import m2m_changed
+
+        from .models import Officer
+        from .permissions import rights_changed
+
+        for model in (Officer, Organization, ParentPeriod):
+            post_save.connect(rights_changed, sender=model, dispatch_uid=f"rights.{model}")
+            post_delete.connect(rights_changed, sender=model, dispatch_uid=f"rights.d.{model}")
+        m2m_changed.connect(
+            rights_changed, sender=Organization.successors.through, dispatch_uid="rights.succ"
+        )

@@ -18,10 +18,13 @@ Outside what a user may read → 404; inside without the right → 403.
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass, field
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
@@ -155,6 +158,77 @@ def forget_access(user) -> None:
     """Drop the rights computed for `user` in this request (after the structure changed)."""
     user.__dict__.pop("_emulation_access", None)
     user.__dict__.pop("_emulation_rules", None)
+    session = getattr(user, "_emulation_session", None)
+    if session is not None:
+        session.pop(RIGHTS_SESSION_KEY, None)
+
+
+# The rights read from the officer records are kept in the session for a short while, so a
+# page costs no query for them (the floor of every page). A change of roles, organisations or
+# successions bumps the epoch in the cache, which makes every session read them again; with
+# the default per-process cache another worker sees it only once its own copy is older than
+# RIGHTS_SESSION_SECONDS (a shared cache – DJANGO_REDIS_URL – makes it immediate).
+RIGHTS_SESSION_KEY = "_emulation_rights"
+RIGHTS_EPOCH_KEY = "emulation:rights-epoch"
+
+
+def rights_changed(*args, **kwargs) -> None:
+    """Signal receiver: the officer records, organisations or successions changed."""
+    cache.set(RIGHTS_EPOCH_KEY, time.time_ns(), None)
+
+
+def _from_session(user) -> Access | None:
+    session = getattr(user, "_emulation_session", None)
+    if session is None:
+        return None
+    stored = session.get(RIGHTS_SESSION_KEY)
+    if not stored or stored.get("user") != user.pk:
+        return None
+    epoch = cache.get(RIGHTS_EPOCH_KEY)
+    today = timezone.localdate()
+    if (
+        stored.get("today") != today.isoformat()
+        or time.time() - stored.get("at", 0) >= settings.RIGHTS_SESSION_SECONDS
+        or (epoch is not None and stored.get("epoch") != epoch)
+    ):
+        return None
+    return Access(
+        today=today,
+        officer_org_ids=set(stored["officer"]),
+        write_org_ids=set(stored["write"]),
+        staff_root_ids=set(stored["staff"]),
+        read_root_ids=set(stored["read"]),
+        is_superuser=user.is_superuser,
+    )
+
+
+def _to_session(user, access: Access) -> None:
+    session = getattr(user, "_emulation_session", None)
+    if session is None or settings.RIGHTS_SESSION_SECONDS <= 0:
+        return
+    session[RIGHTS_SESSION_KEY] = {
+        "user": user.pk,
+        "today": access.today.isoformat(),
+        "at": int(time.time()),
+        "epoch": cache.get(RIGHTS_EPOCH_KEY),
+        "officer": sorted(access.officer_org_ids),
+        "write": sorted(access.write_org_ids),
+        "staff": sorted(access.staff_root_ids),
+        "read": sorted(access.read_root_ids),
+    }
+
+
+class RightsSessionMiddleware:
+    """Lets `access_for` keep the signed-in user's rights in the session (see above)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and request.user.is_authenticated:
+            request.user._emulation_session = session
+        return self.get_response(request)
 
 
 def access_for(user) -> Access:
@@ -163,6 +237,11 @@ def access_for(user) -> Access:
     cached = getattr(user, "_emulation_access", None)
     if cached is not None:
         return cached
+    if settings.RIGHTS_SESSION_SECONDS > 0:
+        stored = _from_session(user)
+        if stored is not None:
+            user._emulation_access = stored
+            return stored
     today = timezone.localdate()
     # Roles that have begun: a role that ended keeps reading what its organisation did (as an
     # ended organisation's officers do); only a current role writes – until its last day.
@@ -185,6 +264,7 @@ def access_for(user) -> Access:
         is_superuser=user.is_superuser,
     )
     user._emulation_access = access
+    _to_session(user, access)
     return access
 
 

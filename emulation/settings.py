@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "clusters.permissions.RightsSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "emulation.middleware.IdleSessionMiddleware",
     "emulation.middleware.PasswordChangeMiddleware",
@@ -173,6 +174,10 @@ AXES_CLIENT_IP_CALLABLE = "emulation.security.client_ip"
 SESSION_IDLE_SECONDS = int(float(os.environ.get("DJANGO_SESSION_IDLE_HOURS", "8")) * 3600)
 # The last activity is written at most this often, not on every request.
 SESSION_ACTIVITY_RESOLUTION = 300
+# A signed-in user's rights are read from the officer records at most this often (in seconds;
+# sooner after any change of roles or structure – see clusters.permissions); 0 reads them on
+# every request.
+RIGHTS_SESSION_SECONDS = int(os.environ.get("DJANGO_RIGHTS_SECONDS", "60"))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
