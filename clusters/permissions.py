@@ -280,12 +280,17 @@ def cluster_years_for(user) -> QuerySet[ClusterYear]:
     if not access.officer_org_ids:
         return qs.none()
     own = access.officer_org_ids
-    return qs.filter(
-        Q(cluster__organizer_id__in=access.read_subtree)
-        | Q(head_id__in=own)
-        | Q(deputy_id__in=own)
-        | Q(pk__in=Membership.objects.filter(organization_id__in=own).values("cluster_year_id"))
+    # One subquery, a union of four indexed lookups: as OR-ed conditions PostgreSQL scanned
+    # every cluster-year (150 ms for a member unit at national size; 0.3 ms as a union).
+    organised = (
+        ClusterYear.objects.filter(cluster__organizer_id__in=access.read_subtree)
+        .order_by()
+        .values("pk")
     )
+    headed = ClusterYear.objects.filter(head_id__in=own).order_by().values("pk")
+    deputised = ClusterYear.objects.filter(deputy_id__in=own).order_by().values("pk")
+    member = Membership.objects.filter(organization_id__in=own).order_by().values("cluster_year_id")
+    return qs.filter(pk__in=organised.union(headed, deputised, member))
 
 
 def clusters_for(user) -> QuerySet[Cluster]:

@@ -39,6 +39,15 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _rights_read_on_every_request(settings, request):
+    """The rights are read from the officer records on every request, so that the query
+    counts are those of a page whose rights are not in its session yet (the larger count);
+    tests marked `rights_in_session` keep them there as production does."""
+    if not request.node.get_closest_marker("rights_in_session"):
+        settings.RIGHTS_SESSION_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded evidence goes to a temporary folder, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"

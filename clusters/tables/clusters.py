@@ -15,14 +15,18 @@ class ClusterTable(tables.Table):
         order_by=("organizer__name", "kind", "number"),
         attrs={"td": {"class": "text-nowrap"}},
     )
-    organizer_name = tables.Column(verbose_name=_("Organiser"))
+    # The year columns are computed for the page shown (ClusterListView.get_table): the list
+    # is ordered by the cluster's own columns.
+    organizer_name = tables.Column(verbose_name=_("Organiser"), order_by=("organizer__name",))
     kind = tables.Column(verbose_name=_("Kind"))
-    shown_year = tables.Column(verbose_name=_("Year"), localize=False)
-    head_name = tables.Column(verbose_name=_("Cluster head"), default="—")
+    shown_year = tables.Column(verbose_name=_("Year"), localize=False, orderable=False)
+    head_name = tables.Column(verbose_name=_("Cluster head"), default="—", orderable=False)
     member_count = tables.Column(
-        verbose_name=_("Members"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+        verbose_name=_("Members"),
+        attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
+        orderable=False,
     )
-    year_status = tables.Column(verbose_name=_("Status"), default="—")
+    year_status = tables.Column(verbose_name=_("Status"), default="—", orderable=False)
 
     class Meta:
         model = Cluster

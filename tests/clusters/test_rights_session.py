@@ -1,0 +1,81 @@
+"""A signed-in user's rights kept in the session (clusters.permissions): the floor of a page
+costs no query for them, and any change of roles or structure is seen on the next request."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from clusters.models import OrganizationKind
+from clusters.permissions import RIGHTS_SESSION_KEY
+from tests.factories import OfficerFactory, OrganizationFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.rights_in_session]
+
+FLOOR = "/accounts/login/"
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return response, len(captured)
+
+
+@pytest.fixture
+def staff(client):
+    province = OrganizationFactory(code="tinh", kind=OrganizationKind.PROVINCIAL)
+    officer = OfficerFactory(organization=province)
+    client.force_login(officer.user)
+    return officer
+
+
+def test_the_rights_stay_in_the_session_and_the_floor_costs_two_queries_less(
+    client, staff, settings
+):
+    client.get(FLOOR)  # reads the rights and keeps them
+    stored = client.session[RIGHTS_SESSION_KEY]
+    assert stored["user"] == staff.user.pk and stored["officer"] == [staff.organization_id]
+    _response, kept = queries(client, FLOOR)
+    settings.RIGHTS_SESSION_SECONDS = 0
+    _response, read = queries(client, FLOOR)
+    # The officer records and the successions are not read again.
+    assert kept == read - 2
+
+
+def test_a_role_ended_by_someone_else_is_seen_on_the_next_request(client, staff):
+    page = reverse("structure:organization_detail", args=["tinh"])
+    assert client.get(page).status_code == 200
+    assert RIGHTS_SESSION_KEY in client.session
+    staff.delete()  # e.g. the confederation's staff remove the role
+    assert client.get(page).status_code == 404
+
+
+def test_a_new_role_is_seen_on_the_next_request(client, staff):
+    other = OrganizationFactory(code="tinh-khac", kind=OrganizationKind.PROVINCIAL)
+    page = reverse("structure:organization_detail", args=["tinh-khac"])
+    assert client.get(page).status_code == 404
+    OfficerFactory(organization=other, user=staff.user)
+    assert client.get(page).status_code == 200
+
+
+def test_the_kept_rights_are_read_again_after_their_time(client, staff, settings, monkeypatch):
+    client.get(FLOOR)
+    _response, kept = queries(client, FLOOR)
+    import clusters.permissions as permissions
+
+    later = permissions.time.time() + settings.RIGHTS_SESSION_SECONDS + 1
+    monkeypatch.setattr(permissions.time, "time", lambda: later)
+    _response, again = queries(client, FLOOR)
+    assert again > kept
+
+
+def test_rights_kept_for_another_user_are_never_used(client, staff):
+    client.get(FLOOR)
+    session = client.session
+    stored = dict(session[RIGHTS_SESSION_KEY])
+    stored["user"] = staff.user.pk + 1000
+    stored["officer"] = stored["read"] = stored["write"] = stored["staff"] = []
+    session[RIGHTS_SESSION_KEY] = stored
+    session.save()
+    page = reverse("structure:organization_detail", args=["tinh"])
+    assert client.get(page).status_code == 200
