@@ -40,9 +40,8 @@ def managed_cluster_years(user) -> QuerySet[ClusterYear]:
 def keeps_clusters(user) -> bool:
     """The organiser's staff of at least one cluster (every write officer keeps its own
     subtree, so `may_keep_structure` alone would count a head's officers)."""
-    if access_for(user).is_superuser:
-        return True
-    return managed_cluster_years(user).exists()
+    access = access_for(user)
+    return access.is_superuser or access.keeps_any_cluster_year()
 
 
 def conferring_organizers(user) -> QuerySet[Organization]:

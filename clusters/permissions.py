@@ -109,6 +109,98 @@ class Access:
             .values("pk")
         )
 
+    def keeps_any_cluster_year(self) -> bool:
+        """Whether some cluster-year's organiser is among `kept_organizers` (remembered): a
+        few `exists` that stop at the first row, never the whole of `managed`."""
+        key = ("keeps any",)
+        if key in self._memo:
+            return self._memo[key]
+        years = ClusterYear.objects.order_by()
+        roots = self.staff_root_ids
+        if self.is_superuser:
+            found = years.exists()
+        elif not roots:
+            found = False
+        else:
+            today = self.today
+            links = OrganizationLink.objects
+            now = (
+                links.filter(ancestor_id__in=roots, depth__gt=0)
+                .overlapping(today, today)
+                .values("descendant_id")
+            )
+            found = (
+                years.filter(cluster__organizer_id__in=roots).exists()
+                or years.filter(cluster__organizer_id__in=now).exists()
+                or bool(self.kept_among_query(years.values("cluster__organizer_id")).exists())
+            )
+        self._memo[key] = found
+        return found
+
+    def kept_among_query(self, candidates) -> QuerySet:
+        """Those of `candidates` (ids or a subquery) kept as ended organisations (the part of
+        `managed` that is not below the user's organisations today), as a queryset."""
+        roots = self.staff_root_ids
+        today = self.today
+        links = OrganizationLink.objects
+        last_parent = (
+            ParentPeriod.objects.filter(organization=OuterRef("pk"))
+            .order_by(F("valid_from").desc(nulls_last=True), "-pk")
+            .values("parent_id")[:1]
+        )
+        return (
+            Organization.objects.filter(pk__in=candidates)
+            .exclude(window_q(today))
+            .filter(pk__in=links.below(roots))
+            .annotate(last_parent=Subquery(last_parent))
+            .filter(last_parent__in=links.below(roots))
+            .order_by()
+            .values("pk")
+        )
+
+    def kept_query(self, candidates) -> QuerySet:
+        """Ids (a subquery) of those of `candidates` (ids or a subquery) that are among
+        `kept_organizers`: each part of it restricted to the candidates, so PostgreSQL looks
+        them up instead of building the whole of `managed` (125,000 ids for the
+        confederation's staff)."""
+        roots = self.staff_root_ids
+        if not roots:
+            return Organization.objects.none().values("pk")
+        today = self.today
+        own = Organization.objects.filter(pk__in=roots).filter(pk__in=candidates).values("pk")
+        # Driven from the candidates (a lookup of each in the tree), not from the tree below
+        # the roots (125,000 links for the confederation).
+        below_now = OrganizationLink.objects.filter(
+            ancestor_id__in=roots, depth__gt=0, descendant_id=OuterRef("pk")
+        ).overlapping(today, today)
+        now = Organization.objects.filter(pk__in=candidates).filter(Exists(below_now)).values("pk")
+        return own.order_by().union(now.order_by(), self.kept_among_query(candidates))
+
+    def kept_among(self, ids) -> set[int]:
+        """Those of `ids` that are among `kept_organizers`, in one query that looks at these
+        ids only (the whole of `managed` is 125,000 ids for the confederation's staff)."""
+        ids = set(ids)
+        if self.is_superuser:
+            return ids
+        roots = self.staff_root_ids
+        if not roots or not ids:
+            return set()
+        kept = ids & roots
+        rest = ids - roots - self.write_org_ids
+        if not rest:
+            return kept
+        today = self.today
+        links = OrganizationLink.objects
+        now = (
+            links.filter(ancestor_id__in=roots, depth__gt=0, descendant_id__in=rest)
+            .overlapping(today, today)
+            .values("descendant_id")
+        )
+        ended = self.kept_among_query(rest)
+        return kept | set(
+            Organization.objects.filter(pk__in=now.union(ended)).values_list("pk", flat=True)
+        )
+
     @property
     def kept_organizers(self) -> QuerySet:
         """Ids (a subquery) of the organisers whose clusters the user keeps: the ones it works
@@ -127,9 +219,10 @@ class Access:
         """Whether the user keeps this organisation's records (one query, remembered)."""
         key = ("manages", organization_id)
         if key not in self._memo:
-            self._memo[key] = (
-                self.is_superuser
-                or Organization.objects.filter(pk=organization_id, pk__in=self.managed).exists()
+            # `managed` asked of this organisation alone (`kept_among` less the user's own).
+            self._memo[key] = self.is_superuser or (
+                organization_id not in self.write_org_ids
+                and organization_id in self.kept_among({organization_id})
             )
         return self._memo[key]
 
@@ -351,7 +444,14 @@ def managed_clusters(user) -> QuerySet[Cluster]:
     access = access_for(user)
     if access.is_superuser:
         return Cluster.objects.all()
-    return Cluster.objects.filter(organizer_id__in=access.kept_organizers)
+    # The organisers of clusters among those the user keeps (`kept_organizers`, asked of the
+    # organisers only).
+    organizers = Cluster.objects.order_by().values("organizer_id")
+    return Cluster.objects.filter(
+        organizer_id__in=Organization.objects.filter(pk__in=access.kept_query(organizers))
+        .order_by()
+        .values("pk")
+    )
 
 
 # Rules on one cluster-year ------------------------------------------------------------------
@@ -729,8 +829,51 @@ def program_organizers(user) -> QuerySet[Organization]:
 
 
 def readable_organization_ids(user, ids) -> set[int]:
-    """Which of the organisations `ids` (a list, or a subquery of ids) the user may open."""
-    return set(organizations_for(user).filter(pk__in=ids).values_list("pk", flat=True))
+    """Which of the organisations `ids` (a list, or a subquery of ids) the user may open – as
+    `organizations_for`, but each part looked up for these ids only (the whole of it is
+    125,000 organisations for the confederation's staff)."""
+    access = access_for(user)
+    if access.is_superuser:
+        return set(Organization.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if not access.officer_org_ids:
+        return set()
+    links = OrganizationLink.objects
+    below = (
+        links.filter(ancestor_id__in=access.read_root_ids, descendant_id__in=ids)
+        .order_by()
+        .values("descendant_id")
+    )
+    above = (
+        links.filter(descendant_id__in=access.officer_org_ids, ancestor_id__in=ids)
+        .order_by()
+        .values("ancestor_id")
+    )
+    years = cluster_years_for(user).order_by().values("pk")
+    members = (
+        Membership.objects.filter(organization_id__in=ids, cluster_year_id__in=years)
+        .order_by()
+        .values("organization_id")
+    )
+    heads = ClusterYear.objects.filter(head_id__in=ids, pk__in=years).order_by().values("head_id")
+    return set(
+        Organization.objects.filter(pk__in=below.union(above, members, heads)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def can_place_under(user, organization: Organization) -> bool:
+    """Whether `organization` is among `organizer_choices(user)` (asked of it alone)."""
+    if organization.kind in (OrganizationKind.GRASSROOTS, OrganizationKind.GUILD):
+        return False
+    if organization.status != "active" or organization.valid_to is not None:
+        return False
+    access = access_for(user)
+    return (
+        access.is_superuser
+        or organization.pk in access.write_org_ids
+        or access.manages(organization.pk)
+    )
 
 
 def next_year_organizers(user) -> QuerySet[Organization]:

@@ -15,7 +15,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from clusters.models import AnnualResult, Cluster, Membership, Organization, year_end
+from clusters.models import AnnualResult, Cluster, ClusterYear, Membership, Organization, year_end
+from clusters.permissions import access_for
 from emulation.pagination import page_of
 from emulation.text import vi_sort_key
 
@@ -28,7 +29,6 @@ from ..models import (
 from ..permissions import (
     decision_organizers,
     keeps_clusters,
-    managed_cluster_years,
 )
 
 ROTATION_RUN = 3  # consecutive years that make a rotation
@@ -110,6 +110,52 @@ def _span(request, data_years: list[int]) -> tuple[int, int]:
     return max(first, last - 14), last
 
 
+def _records_decisions(user, ids) -> set[int]:
+    """Those of `ids` among `decision_organizers(user)` – asked of these ids only."""
+    kept = access_for(user).kept_among(ids)
+    return set(
+        Cluster.objects.filter(organizer_id__in=kept)
+        .order_by()
+        .values_list("organizer_id", flat=True)
+        .distinct()
+    )
+
+
+def _chosen_organizer(user, code: str | None) -> Organization | None:
+    """The organiser asked for (404 unless the user records its decisions), or else the one
+    with the most nominations on record, so the page opens on data: among the user's own
+    organisations first, then among the 50 organisers with the most nominations."""
+    if code:
+        organizer = Organization.objects.filter(code=code).first()
+        if organizer is None or not _records_decisions(user, {organizer.pk}):
+            raise Http404
+        return organizer
+
+    def most_nominated(organizers):
+        return list(
+            organizers.annotate(n=Count("organized_clusters__years__nominations"))
+            .order_by("-n", "name", "pk")
+            .values_list("pk", flat=True)
+        )
+
+    own = _records_decisions(user, access_for(user).staff_root_ids)
+    if own:
+        return Organization.objects.get(
+            pk=most_nominated(Organization.objects.filter(pk__in=own))[0]
+        )
+    top = [
+        row["cluster_year__cluster__organizer"]
+        for row in Nomination.objects.values("cluster_year__cluster__organizer")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "cluster_year__cluster__organizer")[:50]
+    ]
+    kept = _records_decisions(user, top)
+    for pk in top:
+        if pk in kept:
+            return Organization.objects.get(pk=pk)
+    return decision_organizers(user).order_by("name", "pk").first()
+
+
 @login_required
 def fairness(request):
     """Công bằng trong khen thưởng: per cluster, who received what year after year (and who
@@ -119,25 +165,13 @@ def fairness(request):
     user = request.user
     if not keeps_clusters(user):
         raise PermissionDenied
-    organizers = decision_organizers(user)
-    code = request.GET.get("organizer")
-    organizer = None
-    if code:
-        organizer = organizers.filter(code=code).first()
-        if organizer is None:
-            raise Http404
-    else:
-        # The organiser with the most nominations on record, so the page opens on data.
-        organizer = (
-            organizers.annotate(n=Count("organized_clusters__years__nominations"))
-            .order_by("-n", "name", "pk")
-            .first()
-        )
+    organizer = _chosen_organizer(user, request.GET.get("organizer"))
     context = {"organizer": organizer, "rotation_run": ROTATION_RUN}
     if organizer is None:
         return render(request, "awards/register/fairness.html", context)
 
-    scope = managed_cluster_years(user).filter(cluster__organizer=organizer)
+    # The organiser is one whose clusters the user keeps: every year of them is in scope.
+    scope = ClusterYear.objects.filter(cluster__organizer=organizer)
     data_years = sorted(set(scope.order_by().values_list("year", flat=True).distinct()))
     first, last = _span(request, data_years)
     years = list(range(first, last + 1))

@@ -15,18 +15,16 @@ class ClusterTable(tables.Table):
         order_by=("organizer__name", "kind", "number"),
         attrs={"td": {"class": "text-nowrap"}},
     )
-    # The year columns are computed for the page shown (ClusterListView.get_table): the list
-    # is ordered by the cluster's own columns.
-    organizer_name = tables.Column(verbose_name=_("Organiser"), order_by=("organizer__name",))
+    # The year columns are computed for the page shown (ClusterListView.get_table), or for
+    # every cluster when the list is sorted by one of them.
+    organizer_name = tables.Column(verbose_name=_("Organiser"))
     kind = tables.Column(verbose_name=_("Kind"))
-    shown_year = tables.Column(verbose_name=_("Year"), localize=False, orderable=False)
-    head_name = tables.Column(verbose_name=_("Cluster head"), default="—", orderable=False)
+    shown_year = tables.Column(verbose_name=_("Year"), localize=False)
+    head_name = tables.Column(verbose_name=_("Cluster head"), default="—")
     member_count = tables.Column(
-        verbose_name=_("Members"),
-        attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
-        orderable=False,
+        verbose_name=_("Members"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
     )
-    year_status = tables.Column(verbose_name=_("Status"), default="—", orderable=False)
+    year_status = tables.Column(verbose_name=_("Status"), default="—")
 
     class Meta:
         model = Cluster

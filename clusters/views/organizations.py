@@ -36,6 +36,7 @@ from ..permissions import (
     StaffOnlyMixin,
     access_for,
     can_manage_organization,
+    can_place_under,
     cluster_years_for,
     managed_clusters,
     may_keep_structure,
@@ -44,7 +45,6 @@ from ..permissions import (
     organizations_for,
     organizer_choices,
     readable_organization_ids,
-    restructurings_for,
     visible_clusters,
 )
 from ..services import (
@@ -83,6 +83,35 @@ class OrganizationListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin
         context = super().get_context_data(**kwargs)
         context["can_keep"] = may_keep_structure(self.request.user)
         return context
+
+
+def _restructurings_of(user, org) -> list[Restructuring]:
+    """The restructurings that ended the organisation, one it succeeded, or a parent it stood
+    under – those the user reads (`restructurings_for`, asked of these few). Each part a
+    subquery: joined outright, a province's thousands of periods multiplied the rows."""
+    related = list(
+        Restructuring.objects.filter(
+            Q(ended=org)
+            | Q(
+                ended__in=Organization.successors.through.objects.filter(
+                    to_organization=org
+                ).values("from_organization_id")
+            )
+            | Q(ended__in=ParentPeriod.objects.filter(organization=org).values("parent_id"))
+        )
+        .distinct()
+        .order_by("-last_day")
+    )
+    if not related or access_for(user).is_superuser:
+        return related
+    ended = list(
+        Restructuring.ended.through.objects.filter(
+            restructuring_id__in=[r.pk for r in related]
+        ).values_list("restructuring_id", "organization_id")
+    )
+    readable = readable_organization_ids(user, {org_id for _r, org_id in ended})
+    shown = {r_id for r_id, org_id in ended if org_id in readable}
+    return [r for r in related if r.pk in shown]
 
 
 class OrganizationDetailView(LoginRequiredMixin, TemplateView):
@@ -159,25 +188,7 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             predecessors=predecessors,
             # Those that ended it, one it succeeded, or a parent it stood under – each as a
             # subquery: joined outright, a province's thousands of periods multiplied the rows.
-            restructurings=list(
-                restructurings_for(user)
-                .filter(
-                    pk__in=Restructuring.objects.filter(
-                        Q(ended=org)
-                        | Q(
-                            ended__in=Organization.successors.through.objects.filter(
-                                to_organization=org
-                            ).values("from_organization_id")
-                        )
-                        | Q(
-                            ended__in=ParentPeriod.objects.filter(organization=org).values(
-                                "parent_id"
-                            )
-                        )
-                    ).values("pk")
-                )
-                .order_by("-last_day")
-            ),
+            restructurings=_restructurings_of(user, org),
             history=merged_history(
                 (org.history.select_related("history_user"), lambda e: _("Organisation")),
                 (
@@ -195,7 +206,7 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             ),
             can_manage=can_manage_organization(user, org),
             officer_rights=officer_rights(user, org),
-            can_place=organizer_choices(user).filter(pk=org.pk).exists(),
+            can_place=can_place_under(user, org),
             can_prepare=next_year_organizers(user).filter(pk=org.pk).exists(),
             # The award forms it confers (an awards page): for its own officers and staff.
             shows_award_forms=access_for(user).is_superuser

@@ -622,3 +622,54 @@ def test_a_decision_taken_before_the_review_is_not_warned_of(client, approved):
     response = client.post(create_url(w), decision_data(w, signed_on="10/12/2024"))
     assert response.status_code == 302
     assert Decision.objects.get().signed_on == D(2024, 12, 10)
+
+
+def test_the_rights_read_for_a_page_are_those_of_the_whole_register(decided):
+    """`set_rights` (the register's page) answers as `_with_rights` (its export) for every
+    award and every user: staff of the province, the head, a member, another province's
+    staff, a district whose organiser ended, and a superuser."""
+    from django.contrib.auth import get_user_model
+
+    from awards.views.register import _register_rows, _with_rights, set_rights
+    from clusters.models import Officer, OrganizationKind
+
+    w = decided
+    other = OrganizationFactory(kind=OrganizationKind.PROVINCIAL)
+    other_decision = Decision.objects.create(
+        organizer=other, year=2024, number="9/QĐ-LĐLĐ", signed_on=D(2025, 2, 1), signer="A"
+    )
+    members = [OrganizationFactory(parent=other) for _ in range(3)]
+    make_award(
+        ClusterYearFactory(
+            cluster=ClusterFactory(organizer=other), year=2024, head=members[0], members=members
+        ),
+        members[1],
+        w.certificate,
+        other_decision,
+    )
+    # A district of the province that ended: its cluster is kept by the province's staff.
+    district = OrganizationFactory(parent=w.province, valid_to=D(2025, 6, 30))
+    units = [OrganizationFactory(parent=district) for _ in range(2)]
+    make_award(
+        ClusterYearFactory(
+            cluster=ClusterFactory(organizer=district), year=2024, head=units[0], members=units
+        ),
+        units[1],
+        w.certificate,
+        w.decision,
+    )
+    OfficerFactory(organization=other)
+    OfficerFactory(organization=members[1])
+    users = [officer.user for officer in Officer.objects.select_related("user")]
+    users.append(get_user_model().objects.create_superuser("quan-tri", password="x"))
+    checked = 0
+    for user in users:
+        whole = {
+            award.pk: (award.can_revoke, award.decision_readable)
+            for award in _with_rights(Award.objects.all(), user)
+        }
+        page = list(_register_rows(Award.objects.all()))
+        set_rights(page, user)
+        assert {a.pk: (a.can_revoke, a.decision_readable) for a in page} == whole, user
+        checked += sum(1 for value in whole.values() if any(value))
+    assert checked  # some award was revocable or its decision readable for someone
