@@ -1,5 +1,6 @@
 """Shared pieces for the django-tables2 lists: exports that are safe to open in Excel."""
 
+from django.db.models import QuerySet
 from django_tables2.export.export import TableExport
 from django_tables2.export.views import ExportMixin
 from tablib import Dataset
@@ -32,6 +33,14 @@ class SafeExportMixin(ExportMixin):
     export_class = SafeTableExport
     export_formats = (TableExport.XLSX, TableExport.CSV)
     export_trigger_param = "_export"
+
+    def get_paginate_by(self, data):
+        """The table paginates (django-tables2 asks with its TableData); the list view's own
+        pagination (asked with the queryset) is left out – it counted every row a second
+        time, half a second for the confederation's organisation list."""
+        if isinstance(data, QuerySet):
+            return None
+        return super().get_paginate_by(data)
 
 
 def page_records(table, load) -> list | None:

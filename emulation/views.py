@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from awards.services.dashboard import dashboard_context
+from awards.services.year_state import submitted_year_states
 from clusters.models import Cluster, ClusterYear, ClusterYearStatus, Membership
 from clusters.permissions import access_for, cluster_years_for, managed_briefings
 from clusters.services.briefings import briefing_progress, open_conclusions
@@ -61,6 +62,16 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 Q(year=this_year) | ~Q(status=ClusterYearStatus.CLOSED)
             )
         )
+        # A submitted year says what became of its dossier (decided, approved, under review).
+        rows = [
+            *context["headed"],
+            *context["headed_before"],
+            *context["member_years"],
+            *context["organised_years"],
+        ]
+        states = submitted_year_states(rows)
+        for row in rows:
+            row.state_label = states.get(row.pk, "")
         context["organised_count"] = organised.count()
         # Clusters still running this year with no next year recorded: staff prepare it.
         context["unprepared_count"] = (

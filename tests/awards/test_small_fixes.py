@@ -43,6 +43,11 @@ def test_a_submitted_year_says_whether_it_is_decided(client, approval):  # noqa:
     client.force_login(w.head)
     page = client.get(reverse("clusters:cluster_year", args=["bt-1", 2024]))
     assert "125/QĐ-LĐLĐ" in page.content.decode()
+    # The dashboard's lists say it too, for the head and for the organiser's staff.
+    for user in (w.head, w.staff):
+        client.force_login(user)
+        dashboard = client.get(reverse("dashboard")).content.decode()
+        assert "Đã có quyết định khen thưởng – Quyết định số 125/QĐ-LĐLĐ" in dashboard
 
 
 def test_the_submitter_is_shown_by_full_name(client, approval):  # noqa: F811
