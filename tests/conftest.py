@@ -48,6 +48,17 @@ def _rights_read_on_every_request(settings, request):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what one test kept (the top of the tree, the
+    rights' epoch) never leaks into the next, whose rows were rolled back."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded evidence goes to a temporary folder, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -900,6 +900,10 @@ def seed_scale(*, scale: float = 1.0, progress: Callable[[str], None] = lambda t
     # that take minutes instead of milliseconds (as after any bulk load, e.g. pg_restore).
     progress("updating the planner's statistics")
     builder.w.analyze()
+    # Written in bulk, without signals: the rights kept in sessions and caches are read again.
+    from clusters.permissions import rights_changed
+
+    rights_changed()
     built = Built(counts=dict(builder.w.counts), personas=dict(PERSONAS))
     built.seconds = time.perf_counter() - started
     return built
