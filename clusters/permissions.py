@@ -278,16 +278,19 @@ RIGHTS_EPOCH_KEY = "emulation:rights-epoch"
 
 def top_level_ids() -> frozenset[int]:
     """The organisations at the top of the tree (never under another), kept in the cache
-    until the structure changes (the rights' epoch) or a minute has passed."""
+    until the structure changes (the rights' epoch) or RIGHTS_SESSION_SECONDS have passed
+    (read on every request when that is 0)."""
+    seconds = settings.RIGHTS_SESSION_SECONDS
     key = f"emulation:top-level:{cache.get(RIGHTS_EPOCH_KEY)}"
-    ids = cache.get(key)
+    ids = cache.get(key) if seconds > 0 else None
     if ids is None:
         ids = list(
             Organization.objects.filter(
                 ~Exists(ParentPeriod.objects.filter(organization=OuterRef("pk")))
             ).values_list("pk", flat=True)
         )
-        cache.set(key, ids, 60)
+        if seconds > 0:
+            cache.set(key, ids, seconds)
     return frozenset(ids)
 
 
@@ -645,7 +648,10 @@ def sees_all_results(user, cluster_year: ClusterYear) -> bool:
         return True
     from .models import EmulationProgram, Visibility
 
-    program = EmulationProgram.for_cluster_year(cluster_year)
+    # The programme the view read in this request, if it did (`remember_program`).
+    program = cluster_year.__dict__.get("_request_program") or EmulationProgram.for_cluster_year(
+        cluster_year
+    )
     visibility = program.visibility if program else Visibility.AFTER_REVIEW
     if visibility == Visibility.ALWAYS:
         return True

@@ -461,6 +461,8 @@ def _load(request, cluster_year, org_code):
     program = result.program if result else _program_or_none(cluster_year)
     if program is None:
         raise Http404(_("The organiser has not set up the programme of this year."))
+    # The rules asked later in this request (sees_all_results) read it from here.
+    cluster_year.__dict__["_request_program"] = program
     return organization, result, load_table(program), rights
 
 
