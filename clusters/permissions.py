@@ -26,6 +26,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -72,7 +73,20 @@ class Access:
         key = ("everything",)
         if key not in self._memo:
             tops = top_level_ids()
-            self._memo[key] = bool(tops) and tops <= self.read_root_ids
+            # Below every top at some time is not enough (the links are dated: a unit that
+            # joined a parent only after that parent left the top is below no top): no
+            # organisation outside the subtree, asked once per change or per minute.
+            self._memo[key] = (
+                bool(tops)
+                and tops <= self.read_root_ids
+                and _remembered(
+                    "emulation:everything:" + ",".join(map(str, sorted(self.read_root_ids))),
+                    lambda: int(
+                        not Organization.objects.exclude(pk__in=self.read_subtree).exists()
+                    ),
+                )
+                == 1
+            )
         return self._memo[key]
 
     @property
@@ -269,34 +283,56 @@ def forget_access(user) -> None:
 
 # The rights read from the officer records are kept in the session for a short while, so a
 # page costs no query for them (the floor of every page). A change of roles, organisations or
-# successions bumps the epoch in the cache, which makes every session read them again; with
-# the default per-process cache another worker sees it only once its own copy is older than
-# RIGHTS_SESSION_SECONDS (a shared cache – DJANGO_REDIS_URL – makes it immediate).
+# successions records its time in the cache (at once, and again once committed); rights read
+# before the last change a process knows of are read again. With the default per-process
+# cache another worker learns of a change only once its own copy is older than
+# RIGHTS_SESSION_SECONDS; a cache shared by the workers would make it immediate.
 RIGHTS_SESSION_KEY = "_emulation_rights"
-RIGHTS_EPOCH_KEY = "emulation:rights-epoch"
+RIGHTS_CHANGED_KEY = "emulation:rights-changed"
+
+
+def _last_change() -> int:
+    return cache.get(RIGHTS_CHANGED_KEY) or 0
+
+
+def _remembered(key: str, compute):
+    """`compute()` kept in the cache for RIGHTS_SESSION_SECONDS, or until the structure
+    changes; computed every time when that is 0 (the tests' setting)."""
+    seconds = settings.RIGHTS_SESSION_SECONDS
+    if seconds <= 0:
+        return compute()
+    key = f"{key}:{_last_change()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
 
 
 def top_level_ids() -> frozenset[int]:
-    """The organisations at the top of the tree (never under another), kept in the cache
-    until the structure changes (the rights' epoch) or RIGHTS_SESSION_SECONDS have passed
-    (read on every request when that is 0)."""
-    seconds = settings.RIGHTS_SESSION_SECONDS
-    key = f"emulation:top-level:{cache.get(RIGHTS_EPOCH_KEY)}"
-    ids = cache.get(key) if seconds > 0 else None
-    if ids is None:
-        ids = list(
-            Organization.objects.filter(
-                ~Exists(ParentPeriod.objects.filter(organization=OuterRef("pk")))
-            ).values_list("pk", flat=True)
+    """The organisations at the top of the tree (never under another)."""
+    return frozenset(
+        _remembered(
+            "emulation:top-level",
+            lambda: list(
+                Organization.objects.filter(
+                    ~Exists(ParentPeriod.objects.filter(organization=OuterRef("pk")))
+                ).values_list("pk", flat=True)
+            ),
         )
-        if seconds > 0:
-            cache.set(key, ids, seconds)
-    return frozenset(ids)
+    )
+
+
+def _mark_changed() -> None:
+    cache.set(RIGHTS_CHANGED_KEY, time.time_ns(), None)
 
 
 def rights_changed(*args, **kwargs) -> None:
-    """Signal receiver: the officer records, organisations or successions changed."""
-    cache.set(RIGHTS_EPOCH_KEY, time.time_ns(), None)
+    """Signal receiver: the officer records, organisations or successions changed. Marked
+    now (this process's next request sees it) and again on commit (a request that read the
+    rights meanwhile, before the change was visible, reads them again)."""
+    _mark_changed()
+    transaction.on_commit(_mark_changed)
 
 
 def _from_session(user) -> Access | None:
@@ -306,15 +342,15 @@ def _from_session(user) -> Access | None:
     stored = session.get(RIGHTS_SESSION_KEY)
     if not stored or stored.get("user") != user.pk:
         return None
-    epoch = cache.get(RIGHTS_EPOCH_KEY)
     today = timezone.localdate()
+    read_at = stored.get("read_ns", 0)
     if (
         stored.get("today") != today.isoformat()
-        or time.time() - stored.get("at", 0) >= settings.RIGHTS_SESSION_SECONDS
-        or (epoch is not None and stored.get("epoch") != epoch)
+        or time.time_ns() - read_at >= settings.RIGHTS_SESSION_SECONDS * 1_000_000_000
+        or read_at <= _last_change()
     ):
         return None
-    return Access(
+    access = Access(
         today=today,
         officer_org_ids=set(stored["officer"]),
         write_org_ids=set(stored["write"]),
@@ -322,21 +358,24 @@ def _from_session(user) -> Access | None:
         read_root_ids=set(stored["read"]),
         is_superuser=user.is_superuser,
     )
+    access._memo[("everything",)] = bool(stored.get("everything"))
+    return access
 
 
-def _to_session(user, access: Access) -> None:
+def _to_session(user, access: Access, read_ns: int) -> None:
+    """Keep `access`, read from the records from `read_ns` on, in the user's session."""
     session = getattr(user, "_emulation_session", None)
     if session is None or settings.RIGHTS_SESSION_SECONDS <= 0:
         return
     session[RIGHTS_SESSION_KEY] = {
         "user": user.pk,
         "today": access.today.isoformat(),
-        "at": int(time.time()),
-        "epoch": cache.get(RIGHTS_EPOCH_KEY),
+        "read_ns": read_ns,
         "officer": sorted(access.officer_org_ids),
         "write": sorted(access.write_org_ids),
         "staff": sorted(access.staff_root_ids),
         "read": sorted(access.read_root_ids),
+        "everything": access.reads_everything if access.officer_org_ids else False,
     }
 
 
@@ -364,6 +403,7 @@ def access_for(user) -> Access:
         if stored is not None:
             user._emulation_access = stored
             return stored
+    read_ns = time.time_ns()  # before the records are read: a change after it is seen
     today = timezone.localdate()
     # Roles that have begun: a role that ended keeps reading what its organisation did (as an
     # ended organisation's officers do); only a current role writes – until its last day.
@@ -386,7 +426,7 @@ def access_for(user) -> Access:
         is_superuser=user.is_superuser,
     )
     user._emulation_access = access
-    _to_session(user, access)
+    _to_session(user, access, read_ns)
     return access
 
 

@@ -123,8 +123,7 @@ def _records_decisions(user, ids) -> set[int]:
 
 def _chosen_organizer(user, code: str | None) -> Organization | None:
     """The organiser asked for (404 unless the user records its decisions), or else the one
-    with the most nominations on record, so the page opens on data: among the user's own
-    organisations first, then among the 50 organisers with the most nominations."""
+    with the most nominations on record among those it records, so the page opens on data."""
     if code:
         organizer = Organization.objects.filter(code=code).first()
         if organizer is None or not _records_decisions(user, {organizer.pk}):
@@ -132,28 +131,29 @@ def _chosen_organizer(user, code: str | None) -> Organization | None:
         return organizer
 
     def most_nominated(organizers):
-        return list(
+        """(pk, nominations) of the first of `organizers` by nominations, then name."""
+        return (
             organizers.annotate(n=Count("organized_clusters__years__nominations"))
             .order_by("-n", "name", "pk")
-            .values_list("pk", flat=True)
+            .values_list("pk", "n")
+            .first()
         )
 
-    own = _records_decisions(user, access_for(user).staff_root_ids)
-    if own:
-        return Organization.objects.get(
-            pk=most_nominated(Organization.objects.filter(pk__in=own))[0]
-        )
-    top = [
-        row["cluster_year__cluster__organizer"]
-        for row in Nomination.objects.values("cluster_year__cluster__organizer")
+    # Among the 50 organisers with the most nominations and the user's own organisations,
+    # those it records; exact when the best of them has more nominations than any organiser
+    # left out could have (the 50th's count), else asked of all it records (rare).
+    counts = list(
+        Nomination.objects.values("cluster_year__cluster__organizer")
         .annotate(n=Count("pk"))
         .order_by("-n", "cluster_year__cluster__organizer")[:50]
-    ]
-    kept = _records_decisions(user, top)
-    for pk in top:
-        if pk in kept:
-            return Organization.objects.get(pk=pk)
-    return decision_organizers(user).order_by("name", "pk").first()
+    )
+    top = {row["cluster_year__cluster__organizer"] for row in counts}
+    floor = counts[-1]["n"] if len(counts) == 50 else 0
+    candidates = _records_decisions(user, top | access_for(user).staff_root_ids)
+    best = most_nominated(Organization.objects.filter(pk__in=candidates)) if candidates else None
+    if best is None or best[1] <= floor:
+        best = most_nominated(decision_organizers(user))
+    return Organization.objects.get(pk=best[0]) if best else None
 
 
 @login_required

@@ -100,6 +100,8 @@ class TypedRow:
     level: str
     note: str
     version: int
+    # The verifier confirms the row as it stands (the head unit's own, typed by the head).
+    confirm: bool = False
 
 
 VERIFIED_STATUSES = (ResultStatus.VERIFIED, ResultStatus.LOCKED)
@@ -117,10 +119,15 @@ def typed_total(result: AnnualResult | None) -> Decimal | None:
 
 def _differs(result: AnnualResult | None, row: TypedRow, *, verifying: bool) -> bool:
     """Whether saving `row` changes anything. For the one who verifies it, a row not yet
-    verified is a change: saving it verifies it as typed."""
+    verified and confirmed as it stands is a change: saving it verifies it as typed."""
     if result is None:
         return row.total is not None or bool(row.level) or bool(row.note)
-    if verifying and result.status not in VERIFIED_STATUSES and row.total is not None:
+    if (
+        verifying
+        and row.confirm
+        and result.status not in VERIFIED_STATUSES
+        and row.total is not None
+    ):
         return True
     return (
         typed_total(result) != row.total
@@ -243,10 +250,15 @@ def save_typed_totals(
             report.beyond_cap = over
             return report
         now = timezone.now()
+        any_newly_top = any(
+            row.level == Level.EXCELLENT and (result is None or result.level != Level.EXCELLENT)
+            for _entry, result, row, _verifying in changes
+        )
         for entry, result, row, verifying in changes:
             if result is None:
                 result = result_for(cluster_year, entry.organization, by=by)
             newly_top = row.level == Level.EXCELLENT and result.level != Level.EXCELLENT
+            level_changed = (result.level or "") != row.level
             result.level = row.level
             result.suggested_level = row.level
             result.note = row.note
@@ -261,13 +273,14 @@ def save_typed_totals(
                 # The head unit's own row: as the papers give it, for the staff to verify.
                 result.self_total = row.total
                 result.verified_total = None
+                result.verified_at = result.verified_by = None
                 result.status = ResultStatus.SUBMITTED
                 result.submitted_at = now
                 report.awaiting_staff += 1
             result.version += 1
             result.updated_by = by
             history = reason or _("Total and classification typed from the papers")
-            if over and newly_top:
+            if over and (newly_top or (not any_newly_top and level_changed)):
                 history = _("Beyond the cap (%(cap)s): %(reason)s") % {
                     "cap": over_cap_text(program, cluster_year, entries, results, changes),
                     "reason": cap_reason,
@@ -315,12 +328,14 @@ def over_cap_text(program, cluster_year, entries, results, changes) -> str:
 
 def _beyond_cap(program, cluster_year, entries, results, changes) -> str:
     """ "" when the typed classifications keep within the programme's cap, or when none of the
-    changes puts a unit at the top level; else the message asking for the reason."""
-    adds_top = any(
-        row.level == Level.EXCELLENT and (result is None or result.level != Level.EXCELLENT)
+    changes touches a classification; else the message asking for the reason (a unit put at
+    the top level, or – on the classified units – one marked not classified, which lowers
+    the cap)."""
+    touches_level = any(
+        row.level != ((result.level or "") if result is not None else "")
         for _entry, result, row, _verifying in changes
     )
-    if not adds_top:
+    if not touches_level:
         return ""
     levels = _levels_after(cluster_year, entries, results, changes)
     top = sum(1 for level in levels.values() if level == Level.EXCELLENT)

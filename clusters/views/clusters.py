@@ -45,8 +45,10 @@ class ClusterListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Fil
         """An export (every row), or a list sorted by a year column: the year columns come
         with the rows, as subqueries (seconds on a national list: asked for, never the
         default)."""
-        sort = str(self.request.GET.get("sort", "")).lstrip("-")
-        return bool(self.request.GET.get(self.export_trigger_param)) or sort in self.YEAR_COLUMNS
+        sorts = {str(sort).lstrip("-") for sort in self.request.GET.getlist("sort")}
+        return bool(self.request.GET.get(self.export_trigger_param)) or bool(
+            sorts & set(self.YEAR_COLUMNS)
+        )
 
     def get_table_data(self):
         data = super().get_table_data()

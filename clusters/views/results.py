@@ -69,6 +69,7 @@ from ..services.results import (
 from ..services.results_import import import_results
 from ..services.scoring import compute_totals, load_table, suggest_level
 from ..services.totals import (
+    VERIFIED_STATUSES,
     TypedRow,
     build_totals_template,
     import_totals,
@@ -461,8 +462,13 @@ def _load(request, cluster_year, org_code):
     program = result.program if result else _program_or_none(cluster_year)
     if program is None:
         raise Http404(_("The organiser has not set up the programme of this year."))
-    # The rules asked later in this request (sees_all_results) read it from here.
-    cluster_year.__dict__["_request_program"] = program
+    # The rules asked later in this request (sees_all_results) read it from here – when it
+    # is the one they would read (the organiser's programme of the year).
+    if (program.organizer_id, program.year) == (
+        cluster_year.cluster.organizer_id,
+        cluster_year.year,
+    ):
+        cluster_year.__dict__["_request_program"] = program
     return organization, result, load_table(program), rights
 
 
@@ -899,6 +905,11 @@ def _typed_lines(request, cluster_year, standings):
                 "version": request.POST.get(f"{prefix}-version", "")
                 if posted
                 else (result.version if result else 0),
+                # The head unit's own row, typed by the head: the staff confirm it.
+                "to_confirm": rights.verify
+                and result is not None
+                and result.status not in VERIFIED_STATUSES,
+                "confirm": posted and request.POST.get(f"{prefix}-confirm") == "1",
                 "errors": [],
             }
         )
@@ -947,6 +958,7 @@ def results_typed(request, cluster_year):
                     level,
                     (line["note"] or "").strip()[:300],
                     int(version) if version.isdigit() else -1,
+                    confirm=line["confirm"],
                 )
             )
         if not errors:

@@ -113,10 +113,16 @@ def test_the_head_types_its_own_units_row_for_the_staff_to_verify(paper):
         None,
         Level.GOOD,
     )
-    # The staff save the row as it stands: verified.
+    # Saved by the staff without confirming it: nothing changes.
+    unconfirmed = TypedRow(own, Decimal(95), Level.GOOD, "", result.version)
+    report = save_typed_totals(
+        w.cluster_year, [unconfirmed], by=w.staff, can_verify_org_ids={own, *w.others}
+    )
+    assert report.ok and report.changed == 0
+    # Confirmed as it stands: verified.
     report = save_typed_totals(
         w.cluster_year,
-        [TypedRow(own, Decimal(95), Level.GOOD, "", result.version)],
+        [TypedRow(own, Decimal(95), Level.GOOD, "", result.version, confirm=True)],
         by=w.staff,
         can_verify_org_ids={own, *w.others},
     )
@@ -211,6 +217,30 @@ def test_a_second_top_level_beyond_the_cap_asks_once_and_a_note_alone_never_asks
         can_verify_org_ids=w.others,
     )
     assert report.ok and not report.beyond_cap and report.changed == 1
+
+
+def test_marking_a_unit_not_classified_on_the_classified_basis_asks_when_it_lowers_the_cap(
+    paper,
+):
+    w = paper  # 20 % of the classified units, rounded down
+    w.program.cap_basis = CapBasis.CLASSIFIED
+    w.program.save()
+    save_typed_totals(
+        w.cluster_year,
+        _typed(w, {"ldld-tuy-phong": Level.EXCELLENT, "ldld-phu-quy": Level.GOOD}),
+        by=w.head,
+        can_verify_org_ids=w.others,
+    )  # 5 classified: 1 unit at the top
+    result = AnnualResult.objects.get(organization=w.units["ldld-phu-quy"])
+    kxl = [TypedRow(result.organization_id, None, Level.NONE, "đang củng cố", result.version)]
+    report = save_typed_totals(w.cluster_year, kxl, by=w.head, can_verify_org_ids=w.others)
+    assert report.beyond_cap and report.changed == 0  # 4 classified: none at the top
+    report = save_typed_totals(
+        w.cluster_year, kxl, by=w.head, can_verify_org_ids=w.others, cap_reason="Theo QĐ 3"
+    )
+    assert report.changed == 1
+    result.refresh_from_db()
+    assert "Theo QĐ 3" in result.history.first().history_change_reason
 
 
 def test_an_import_beyond_the_cap_takes_one_reason_for_the_file(paper):

@@ -63,8 +63,8 @@ def test_the_kept_rights_are_read_again_after_their_time(client, staff, settings
     _response, kept = queries(client, FLOOR)
     import clusters.permissions as permissions
 
-    later = permissions.time.time() + settings.RIGHTS_SESSION_SECONDS + 1
-    monkeypatch.setattr(permissions.time, "time", lambda: later)
+    later = permissions.time.time_ns() + (settings.RIGHTS_SESSION_SECONDS + 1) * 10**9
+    monkeypatch.setattr(permissions.time, "time_ns", lambda: later)
     _response, again = queries(client, FLOOR)
     assert again > kept
 
@@ -79,3 +79,29 @@ def test_rights_kept_for_another_user_are_never_used(client, staff):
     session.save()
     page = reverse("structure:organization_detail", args=["tinh"])
     assert client.get(page).status_code == 200
+
+
+def test_the_confederation_reads_everything_only_when_every_unit_stands_below_it(client):
+    """The links are dated: a unit that joined a parent only after that parent left the top
+    is below no top – the confederation's staff do not read it (no shortcut to everything)."""
+    import datetime
+
+    from clusters.models import ParentPeriod
+
+    top = OrganizationFactory(code="tld", kind=OrganizationKind.CONFEDERATION)
+    province = OrganizationFactory(code="tinh-le", kind=OrganizationKind.PROVINCIAL, parent=None)
+    ParentPeriod.objects.create(
+        organization=province, parent=top, valid_to=datetime.date(2022, 6, 30)
+    )
+    stray = OrganizationFactory(code="don-vi-le", parent=None)
+    ParentPeriod.objects.create(
+        organization=stray, parent=province, valid_from=datetime.date(2023, 1, 1)
+    )
+    officer = OfficerFactory(organization=top)
+    client.force_login(officer.user)
+    assert client.get(reverse("structure:organization_detail", args=["tinh-le"])).status_code == 200
+    assert (
+        client.get(reverse("structure:organization_detail", args=["don-vi-le"])).status_code == 404
+    )
+    listed = client.get(reverse("structure:organization_list")).content.decode()
+    assert "don-vi-le" not in listed

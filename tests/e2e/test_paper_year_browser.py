@@ -160,6 +160,7 @@ def test_a_federation_enters_a_paper_year_and_runs_its_review(page, paper_cluste
     page.goto(f"{base}/clusters/cum-giay/2023/results/")
     page.get_by_role("link", name="Nhập tổng điểm").click()
     expect(page.get_by_label(f"Tổng điểm – {units[6].name}")).to_have_value("95")
+    page.locator(f"#u{units[6].pk}-confirm").check()
     page.get_by_role("button", name="Lưu", exact=True).click()
     expect(page.locator(".alert-success")).to_be_visible()
     own.refresh_from_db()
