@@ -104,35 +104,21 @@ class Access:
         roots = self.staff_root_ids
         if not roots:
             return Organization.objects.none().values("pk")
-        today = self.today
-        links = OrganizationLink.objects
-        now = (
-            links.filter(ancestor_id__in=roots, depth__gt=0)
-            .overlapping(today, today)
-            .values("descendant_id")
-        )
-        ever = links.below(roots)
-        # An ended unit counts when its last parent was one of ours.
-        last_parent = (
-            ParentPeriod.objects.filter(organization=OuterRef("pk"))
-            .order_by(F("valid_from").desc(nulls_last=True), "-pk")
-            .values("parent_id")[:1]
-        )
-        ended = (
-            Organization.objects.exclude(window_q(today))
-            .filter(pk__in=ever)
-            .annotate(last_parent=Subquery(last_parent))
-            .filter(last_parent__in=ever)
-            .order_by()
-            .values("pk")
-        )
+        now = self._below_now().values("descendant_id")
         own = Organization.objects.filter(pk__in=roots).order_by().values("pk")
         return (
-            Organization.objects.filter(pk__in=now.union(ended, own))
+            Organization.objects.filter(pk__in=now.union(self.kept_among_query(), own))
             .exclude(pk__in=self.write_org_ids)
             .order_by()
             .values("pk")
         )
+
+    def _below_now(self) -> QuerySet:
+        """The links from the user's staff roots down to what stands below them today."""
+        today = self.today
+        return OrganizationLink.objects.filter(
+            ancestor_id__in=self.staff_root_ids, depth__gt=0
+        ).overlapping(today, today)
 
     def keeps_any_cluster_year(self) -> bool:
         """Whether some cluster-year's organiser is among `kept_organizers` (remembered): a
@@ -147,13 +133,7 @@ class Access:
         elif not roots:
             found = False
         else:
-            today = self.today
-            links = OrganizationLink.objects
-            now = (
-                links.filter(ancestor_id__in=roots, depth__gt=0)
-                .overlapping(today, today)
-                .values("descendant_id")
-            )
+            now = self._below_now().values("descendant_id")
             found = (
                 years.filter(cluster__organizer_id__in=roots).exists()
                 or years.filter(cluster__organizer_id__in=now).exists()
@@ -162,23 +142,23 @@ class Access:
         self._memo[key] = found
         return found
 
-    def kept_among_query(self, candidates) -> QuerySet:
-        """Those of `candidates` (ids or a subquery) kept as ended organisations (the part of
-        `managed` that is not below the user's organisations today), as a queryset."""
-        roots = self.staff_root_ids
-        today = self.today
-        links = OrganizationLink.objects
+    def kept_among_query(self, candidates=None) -> QuerySet:
+        """Ids (a queryset) of the ended organisations the user keeps – those that ended while
+        below its staff roots, their last parent among them (the part of `managed` that is not
+        below them today) –, among `candidates` (ids or a subquery) when given."""
+        ever = OrganizationLink.objects.below(self.staff_root_ids)
         last_parent = (
             ParentPeriod.objects.filter(organization=OuterRef("pk"))
             .order_by(F("valid_from").desc(nulls_last=True), "-pk")
             .values("parent_id")[:1]
         )
+        ended = Organization.objects.exclude(window_q(self.today))
+        if candidates is not None:
+            ended = ended.filter(pk__in=candidates)
         return (
-            Organization.objects.filter(pk__in=candidates)
-            .exclude(window_q(today))
-            .filter(pk__in=links.below(roots))
+            ended.filter(pk__in=ever)
             .annotate(last_parent=Subquery(last_parent))
-            .filter(last_parent__in=links.below(roots))
+            .filter(last_parent__in=ever)
             .order_by()
             .values("pk")
         )
@@ -191,13 +171,10 @@ class Access:
         roots = self.staff_root_ids
         if not roots:
             return Organization.objects.none().values("pk")
-        today = self.today
         own = Organization.objects.filter(pk__in=roots).filter(pk__in=candidates).values("pk")
         # Driven from the candidates (a lookup of each in the tree), not from the tree below
         # the roots (125,000 links for the confederation).
-        below_now = OrganizationLink.objects.filter(
-            ancestor_id__in=roots, depth__gt=0, descendant_id=OuterRef("pk")
-        ).overlapping(today, today)
+        below_now = self._below_now().filter(descendant_id=OuterRef("pk"))
         now = Organization.objects.filter(pk__in=candidates).filter(Exists(below_now)).values("pk")
         return own.order_by().union(now.order_by(), self.kept_among_query(candidates))
 
@@ -207,23 +184,10 @@ class Access:
         ids = set(ids)
         if self.is_superuser:
             return ids
-        roots = self.staff_root_ids
-        if not roots or not ids:
+        if not self.staff_root_ids or not ids:
             return set()
-        kept = ids & roots
-        rest = ids - roots - self.write_org_ids
-        if not rest:
-            return kept
-        today = self.today
-        links = OrganizationLink.objects
-        now = (
-            links.filter(ancestor_id__in=roots, depth__gt=0, descendant_id__in=rest)
-            .overlapping(today, today)
-            .values("descendant_id")
-        )
-        ended = self.kept_among_query(rest)
-        return kept | set(
-            Organization.objects.filter(pk__in=now.union(ended)).values_list("pk", flat=True)
+        return set(
+            Organization.objects.filter(pk__in=self.kept_query(ids)).values_list("pk", flat=True)
         )
 
     @property

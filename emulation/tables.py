@@ -43,16 +43,20 @@ class SafeExportMixin(ExportMixin):
         return super().get_paginate_by(data)
 
 
-def page_records(table, load) -> list | None:
-    """The records of the page a paginated table shows, read in two steps: the ids of the
-    page in the list's order (joining only what the order needs), then `load(ids)` – those
-    rows with everything selected and prefetched. Joined before the sort, a national register
+def page_records(table, load=None) -> list | None:
+    """The records of the page a paginated table shows, as a list the caller may complete
+    (columns asked of these rows only). With `load`, read in two steps: the ids of the page
+    in the list's order (joining only what the order needs), then `load(ids)` – those rows
+    with everything selected and prefetched; joined before the sort, a national register
     (24,000 awards) was read whole for every page. Sets the page's rows to the list and
     returns it (None when the table is not paginated)."""
     page = getattr(table, "page", None)
     if page is None:
         return None
     rows = page.object_list
+    if load is None:
+        rows.data = list(rows.data)
+        return rows.data
     ids = list(rows.data.values_list("pk", flat=True))
     by_pk = {record.pk: record for record in load(ids)} if ids else {}
     rows.data = [by_pk[pk] for pk in ids if pk in by_pk]

@@ -28,6 +28,7 @@ from ..models import (
 )
 from ..permissions import (
     decision_organizers,
+    decision_organizers_among,
     keeps_clusters,
 )
 
@@ -110,23 +111,12 @@ def _span(request, data_years: list[int]) -> tuple[int, int]:
     return max(first, last - 14), last
 
 
-def _records_decisions(user, ids) -> set[int]:
-    """Those of `ids` among `decision_organizers(user)` – asked of these ids only."""
-    kept = access_for(user).kept_among(ids)
-    return set(
-        Cluster.objects.filter(organizer_id__in=kept)
-        .order_by()
-        .values_list("organizer_id", flat=True)
-        .distinct()
-    )
-
-
 def _chosen_organizer(user, code: str | None) -> Organization | None:
     """The organiser asked for (404 unless the user records its decisions), or else the one
     with the most nominations on record among those it records, so the page opens on data."""
     if code:
         organizer = Organization.objects.filter(code=code).first()
-        if organizer is None or not _records_decisions(user, {organizer.pk}):
+        if organizer is None or not decision_organizers_among(user, {organizer.pk}):
             raise Http404
         return organizer
 
@@ -149,7 +139,7 @@ def _chosen_organizer(user, code: str | None) -> Organization | None:
     )
     top = {row["cluster_year__cluster__organizer"] for row in counts}
     floor = counts[-1]["n"] if len(counts) == 50 else 0
-    candidates = _records_decisions(user, top | access_for(user).staff_root_ids)
+    candidates = decision_organizers_among(user, top | access_for(user).staff_root_ids)
     best = most_nominated(Organization.objects.filter(pk__in=candidates)) if candidates else None
     if best is None or best[1] <= floor:
         best = most_nominated(decision_organizers(user))

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from clusters.models import Cluster, Organization, year_end
+from clusters.models import Organization, year_end
 from clusters.permissions import (
     StaffOnlyMixin,
     access_for,
@@ -49,6 +49,7 @@ from ..permissions import (
     conferring_organizers,
     decidable_nominations,
     decision_organizers,
+    decision_organizers_among,
     keeps_clusters,
     managed_cluster_years,
     readable_awards,
@@ -92,23 +93,21 @@ def set_rights(awards: list, user) -> None:
     access = access_for(user)
     cluster_organizers = {award.cluster_year.cluster.organizer_id for award in awards}
     decision_organizers = {award.decision.organizer_id for award in awards if award.decision_id}
-    asked = cluster_organizers | decision_organizers
-    kept = access.kept_among(asked)
-    conferring = set(conferring_organizers(user).filter(pk__in=asked).values_list("pk", flat=True))
-    organising = set(
-        Cluster.objects.filter(organizer_id__in=decision_organizers - conferring)
-        .values_list("organizer_id", flat=True)
-        .distinct()
+    kept = access.kept_among(cluster_organizers)
+    conferring = set(
+        conferring_organizers(user)
+        .filter(pk__in=cluster_organizers | decision_organizers)
+        .values_list("pk", flat=True)
     )
+    # Decisions of the organisers it confers for, or whose clusters' decisions it records.
+    readable = conferring | decision_organizers_among(user, decision_organizers - conferring)
     for award in awards:
         decision_organizer = award.decision.organizer_id if award.decision_id else None
         award.can_revoke = (
             award.cluster_year.cluster.organizer_id in kept and decision_organizer in conferring
         )
         award.decision_readable = decision_organizer is not None and (
-            access.is_superuser
-            or decision_organizer in conferring
-            or (decision_organizer in kept and decision_organizer in organising)
+            access.is_superuser or decision_organizer in readable
         )
 
 
@@ -324,15 +323,7 @@ def honour_roll_links(user, awards) -> list[RollLink]:
     )
     # The organisers whose decisions the user records (`decision_organizers`), asked of these
     # organisers only: the whole of them took a third of a second for the confederation.
-    staff_of = set()
-    if may_keep_structure(user):
-        kept = access_for(user).kept_among(organizer_ids)
-        staff_of = set(
-            Cluster.objects.filter(organizer_id__in=kept)
-            .order_by()
-            .values_list("organizer_id", flat=True)
-            .distinct()
-        )
+    staff_of = decision_organizers_among(user, organizer_ids)
     organizers = {
         o.pk: o
         for o in Organization.objects.filter(pk__in=organizer_ids).prefetch_related("former_names")

@@ -501,14 +501,7 @@ class Standings:
         rounded down: 6 units"."""
         if self.table is None:
             return ""
-        program = self.table.program
-        return _("%(share)s%% of %(basis)s (%(count)s), %(rounding)s: %(quota)s units") % {
-            "share": format_number(program.top_share_percent),
-            "basis": program.get_cap_basis_display(),
-            "count": self.cap_basis_count,
-            "rounding": program.get_cap_rounding_display(),
-            "quota": self.quota,
-        }
+        return cap_text(self.table.program, self.cap_basis_count, self.quota)
 
     def excellent_beyond_cap(self, organization_id: int) -> bool:
         """Whether one more unit classified at the top level would exceed the cap."""
@@ -620,31 +613,21 @@ def cluster_standings(cluster_year: ClusterYear, table: Table | None = None) -> 
     ranks = competition_ranks(keys)
     for row in standings.rows:
         row.rank = ranks.get(row.organization_id)
-    if table is not None and table.program.totals_only:
-        # The classification is typed as the papers give it: no suggestion; the cap is
-        # checked when it is typed (clusters.services.totals), on the programme's basis.
-        program = table.program
-        if program.cap_basis == CapBasis.CLASSIFIED:
-            basis = sum(1 for r in standings.rows if r.member_at_end and r.level != Level.NONE)
-        else:
-            basis = sum(1 for r in standings.rows if r.member_at_end)
-        standings.cap_basis_count = basis
-        standings.quota = top_level_quota(basis, program.top_share_percent, program.cap_rounding)
-    elif table is not None:
+    if table is None:
+        standings.quota = top_level_quota(0, Decimal(0))
+        return standings
+    program = table.program
+    basis, quota = cap_of(program, [r.level for r in standings.rows if r.member_at_end])
+    standings.cap_basis_count, standings.quota = basis, quota
+    if not program.totals_only:
+        # (A totals-only year's classification is typed as the papers give it: no suggestion;
+        # the cap is checked when it is typed – clusters.services.totals.)
         classified = [
             (r.organization_id, r.rank, r.suggested)
             for r in standings.rows
             if r.rank is not None and r.level != Level.NONE
         ]
-        program = table.program
-        members = sum(1 for r in standings.rows if r.member_at_end)
-        if program.cap_basis == CapBasis.CLASSIFIED:
-            # Every member at the year's end is to be classified, unless marked otherwise.
-            basis = sum(1 for r in standings.rows if r.member_at_end and r.level != Level.NONE)
-        else:
-            basis = members
-        standings.cap_basis_count = basis
-        capped, standings.quota = apply_cap(
+        capped, _quota = apply_cap(
             classified, program.top_share_percent, basis, program.cap_rounding
         )
         for row in standings.rows:
@@ -654,9 +637,31 @@ def cluster_standings(cluster_year: ClusterYear, table: Table | None = None) -> 
                 row.suggestion.reasons.append(
                     _("Beyond the cap on the top level: %(cap)s.") % {"cap": standings.cap_text}
                 )
-    else:
-        standings.quota = top_level_quota(0, Decimal(0))
     return standings
+
+
+def cap_of(program, levels) -> tuple[int, int]:
+    """(basis, quota) of the programme's cap over `levels`, the classifications of the
+    members at the year's end: a share of all of them, or of the classified ones (every
+    member is to be classified unless marked not classified), rounded as it says."""
+    levels = list(levels)
+    if program.cap_basis == CapBasis.CLASSIFIED:
+        basis = sum(1 for level in levels if level != Level.NONE)
+    else:
+        basis = len(levels)
+    return basis, top_level_quota(basis, program.top_share_percent, program.cap_rounding)
+
+
+def cap_text(program, basis: int, quota: int) -> str:
+    """The cap as the programme computes it, e.g. "20% of all the member units (30),
+    rounded down: 6 units"."""
+    return _("%(share)s%% of %(basis)s (%(count)s), %(rounding)s: %(quota)s units") % {
+        "share": format_number(program.top_share_percent),
+        "basis": program.get_cap_basis_display(),
+        "count": basis,
+        "rounding": program.get_cap_rounding_display(),
+        "quota": quota,
+    }
 
 
 def _stored_ranks(at_end, table: Table | None) -> tuple[dict[int, int], int]:

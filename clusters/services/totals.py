@@ -25,20 +25,18 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from emulation.documents.xlsx import safe_cell
-from emulation.text import fold, format_number
+from emulation.text import fold
 
 from ..models import (
     LEVEL_ABBREVIATIONS,
     AnnualResult,
-    CapBasis,
     ClusterYear,
     ClusterYearStatus,
     Level,
     ResultStatus,
 )
 from .history import stamp
-from .results import result_for
-from .scoring import top_level_quota
+from .results import cap_of, cap_text, result_for
 
 TOTALS_SHEET = "Tổng điểm"
 VERSION_HEADER = "Phiên bản (không sửa)"
@@ -243,7 +241,7 @@ def save_typed_totals(
         if report.errors:
             transaction.set_rollback(True)
             return report
-        over = _beyond_cap(program, cluster_year, entries, results, changes)
+        over, cap = _beyond_cap(program, cluster_year, entries, results, changes)
         cap_reason = cap_reason.strip()
         if over and not cap_reason:
             transaction.set_rollback(True)
@@ -282,7 +280,7 @@ def save_typed_totals(
             history = reason or _("Total and classification typed from the papers")
             if over and (newly_top or (not any_newly_top and level_changed)):
                 history = _("Beyond the cap (%(cap)s): %(reason)s") % {
-                    "cap": over_cap_text(program, cluster_year, entries, results, changes),
+                    "cap": cap,
                     "reason": cap_reason,
                 }
             stamp(result, by, history[:250])
@@ -305,51 +303,28 @@ def _levels_after(cluster_year, entries, results, changes) -> dict[int, str]:
     return levels
 
 
-def _cap(program, levels: dict[int, str]) -> tuple[int, int]:
-    """(basis, quota) of the programme's cap over `levels`: a share of all the members at
-    the year's end or of the classified ones, rounded as the programme says."""
-    if program.cap_basis == CapBasis.CLASSIFIED:
-        basis = sum(1 for level in levels.values() if level != Level.NONE)
-    else:
-        basis = len(levels)
-    return basis, top_level_quota(basis, program.top_share_percent, program.cap_rounding)
-
-
-def over_cap_text(program, cluster_year, entries, results, changes) -> str:
-    basis, quota = _cap(program, _levels_after(cluster_year, entries, results, changes))
-    return _("%(share)s%% of %(basis)s (%(count)s), %(rounding)s: %(quota)s units") % {
-        "share": format_number(program.top_share_percent),
-        "basis": program.get_cap_basis_display(),
-        "count": basis,
-        "rounding": program.get_cap_rounding_display(),
-        "quota": quota,
-    }
-
-
-def _beyond_cap(program, cluster_year, entries, results, changes) -> str:
-    """ "" when the typed classifications keep within the programme's cap, or when none of the
-    changes touches a classification; else the message asking for the reason (a unit put at
-    the top level, or – on the classified units – one marked not classified, which lowers
-    the cap)."""
+def _beyond_cap(program, cluster_year, entries, results, changes) -> tuple[str, str]:
+    """("", "") when the typed classifications keep within the programme's cap, or when none
+    of the changes touches a classification; else the message asking for the reason (a unit
+    put at the top level, or – on the classified units – one marked not classified, which
+    lowers the cap) and the cap's text for the history."""
     touches_level = any(
         row.level != ((result.level or "") if result is not None else "")
         for _entry, result, row, _verifying in changes
     )
     if not touches_level:
-        return ""
-    levels = _levels_after(cluster_year, entries, results, changes)
-    top = sum(1 for level in levels.values() if level == Level.EXCELLENT)
-    _basis, quota = _cap(program, levels)
+        return "", ""
+    levels = _levels_after(cluster_year, entries, results, changes).values()
+    top = sum(1 for level in levels if level == Level.EXCELLENT)
+    basis, quota = cap_of(program, levels)
     if top <= quota:
-        return ""
-    return _(
+        return "", ""
+    cap = cap_text(program, basis, quota)
+    message = _(
         "%(count)s units %(level)s beyond the cap (%(cap)s). Give the reason (e.g. what the "
         "decision says) to record them all the same."
-    ) % {
-        "count": top,
-        "level": LEVEL_ABBREVIATIONS[Level.EXCELLENT],
-        "cap": over_cap_text(program, cluster_year, entries, results, changes),
-    }
+    ) % {"count": top, "level": LEVEL_ABBREVIATIONS[Level.EXCELLENT], "cap": cap}
+    return message, cap
 
 
 # The template and its import ----------------------------------------------------------------

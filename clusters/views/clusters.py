@@ -11,7 +11,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from emulation.forms import style_form
-from emulation.tables import SafeExportMixin
+from emulation.tables import SafeExportMixin, page_records
 
 from ..documents.admin_format import header_for
 from ..filters.clusters import ClusterFilter
@@ -59,11 +59,10 @@ class ClusterListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Fil
         whole list, the latest readable year of every cluster the user reads took seconds for
         a federation's staff at national size."""
         table = super().get_table(**kwargs)
-        page = getattr(table, "page", None)
-        if page is not None and not self._whole_list():
-            rows = page.object_list
-            rows.data = list(rows.data)
-            self.filterset.set_year_columns(rows.data)
+        if not self._whole_list():
+            records = page_records(table)
+            if records is not None:
+                self.filterset.set_year_columns(records)
         return table
 
 

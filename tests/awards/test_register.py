@@ -348,10 +348,13 @@ def make_award(cluster_year, organization, award_type, decision, status=AwardSta
     )
 
 
-def add_cluster_with_award(w, decision):
-    members = [OrganizationFactory(parent=w.province) for _ in range(3)]
+def add_cluster_with_award(w, decision, organizer=None):
+    """A 2024 cluster of three new units of `organizer` (the province by default), the second
+    awarded by `decision`."""
+    organizer = organizer or w.province
+    members = [OrganizationFactory(parent=organizer) for _ in range(3)]
     cluster_year = ClusterYearFactory(
-        cluster=ClusterFactory(organizer=w.province),
+        cluster=ClusterFactory(organizer=organizer),
         year=2024,
         head=members[0],
         members=members,
@@ -638,28 +641,12 @@ def test_the_rights_read_for_a_page_are_those_of_the_whole_register(decided):
     other_decision = Decision.objects.create(
         organizer=other, year=2024, number="9/QĐ-LĐLĐ", signed_on=D(2025, 2, 1), signer="A"
     )
-    members = [OrganizationFactory(parent=other) for _ in range(3)]
-    make_award(
-        ClusterYearFactory(
-            cluster=ClusterFactory(organizer=other), year=2024, head=members[0], members=members
-        ),
-        members[1],
-        w.certificate,
-        other_decision,
-    )
+    awarded = add_cluster_with_award(w, other_decision, organizer=other)
     # A district of the province that ended: its cluster is kept by the province's staff.
     district = OrganizationFactory(parent=w.province, valid_to=D(2025, 6, 30))
-    units = [OrganizationFactory(parent=district) for _ in range(2)]
-    make_award(
-        ClusterYearFactory(
-            cluster=ClusterFactory(organizer=district), year=2024, head=units[0], members=units
-        ),
-        units[1],
-        w.certificate,
-        w.decision,
-    )
+    add_cluster_with_award(w, w.decision, organizer=district)
     OfficerFactory(organization=other)
-    OfficerFactory(organization=members[1])
+    OfficerFactory(organization=awarded.awards.get().organization)
     users = [officer.user for officer in Officer.objects.select_related("user")]
     users.append(get_user_model().objects.create_superuser("quan-tri", password="x"))
     checked = 0
