@@ -36,11 +36,12 @@ def _letters(text: str):
             yield base, None
 
 
-def vi_sort_key(text: str | None) -> tuple:
-    """A key that sorts names as a Vietnamese reader expects (Đ after D, not after Z)."""
+def _spelled_key(text: str) -> tuple:
+    """`vi_sort_key` spelled out mark by mark: for text whose combining marks do not all
+    compose into single characters (the fast path reads one character at a time)."""
     letters: list[list] = []
     tones: list[int] = []
-    for base, mark in _letters(text or ""):
+    for base, mark in _letters(text):
         if base is not None:
             letters.append([base])
             tones.append(0)
@@ -54,6 +55,42 @@ def vi_sort_key(text: str | None) -> tuple:
         letter = unicodedata.normalize("NFC", "".join(parts))
         primary.append((_LETTER_RANK.get(letter, 100 + ord(letter[0])), letter))
     return (tuple(primary), tuple(tones))
+
+
+_CHARACTER_KEYS: dict[str, tuple | None] = {}
+
+
+def _character_key(character: str) -> tuple | None:
+    """((rank, letter), tone) of one lower-case NFC character, None for a combining mark."""
+    try:
+        return _CHARACTER_KEYS[character]
+    except KeyError:
+        pass
+    if unicodedata.combining(character):
+        key = None
+    else:
+        (primary,), (tone,) = _spelled_key(character)
+        key = (primary, tone)
+    _CHARACTER_KEYS[character] = key
+    return key
+
+
+def vi_sort_key(text: str | None) -> tuple:
+    """A key that sorts names as a Vietnamese reader expects (Đ after D, not after Z).
+
+    Read one composed character at a time, each character's key remembered: a federation's
+    lists sort thousands of names per page."""
+    if not text:
+        return ((), ())
+    known = _CHARACTER_KEYS.get
+    keys = [
+        known(character) or _character_key(character)
+        for character in unicodedata.normalize("NFC", text.lower())
+    ]
+    if None in keys:
+        return _spelled_key(text)
+    primary, tones = zip(*keys, strict=True)
+    return (primary, tones)
 
 
 def format_number(value, places: int | None = None) -> str:
