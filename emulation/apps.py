@@ -11,6 +11,8 @@ class EmulationConfig(AppConfig):
 
         from .forms import install_input_rules
         from .middleware import start_activity
+        from .tables import remember_cell_signatures
 
         install_input_rules()
+        remember_cell_signatures()
         user_logged_in.connect(start_activity, dispatch_uid="emulation.start_activity")

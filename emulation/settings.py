@@ -215,7 +215,7 @@ UPLOAD_REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024  # the file and the fo
 # Reasons quote decision references, which run longer than simple_history's 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 # Mail: EMAIL_URL (smtp://user:pass@host:587?tls=1) or the individual EMAIL_* variables.

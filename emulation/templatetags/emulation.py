@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 
+from emulation.tables import td_attributes
 from emulation.text import format_number
 
 register = template.Library()
@@ -36,3 +37,9 @@ def page_query(context, number, param="page"):
     params = context.request.GET.copy()
     params[param] = number
     return f"?{params.urlencode()}"
+
+
+@register.filter
+def td_attrs(bound_column):
+    """A list cell's `<td>` attributes, worked out once per column (`td_attributes`)."""
+    return td_attributes(bound_column)
