@@ -14,7 +14,7 @@ from ..models import AwardStatus, AwardType
 
 
 def _years(queryset) -> list[tuple[int, str]]:
-    years = sorted(set(queryset.order_by().values_list("year", flat=True)), reverse=True)
+    years = sorted(set(queryset.order_by().values_list("year", flat=True).distinct()), reverse=True)
     return [(y, str(y)) for y in years]
 
 

@@ -459,6 +459,43 @@ def test_the_register_links_to_the_honour_rolls(client, decided):
     assert honour_url(w) in register(client).content.decode()
 
 
+def test_the_register_pages_its_honour_roll_links_latest_year_first(client, decided):
+    """24 more years of decisions: 25 honour rolls, 20 on the first page (2024 down to 2005),
+    the other five on the second – the confederation reads about 1,500 of them."""
+    w = decided
+    members = [OrganizationFactory(parent=w.province) for _ in range(2)]
+    cluster = ClusterFactory(organizer=w.province)
+    for year in range(2000, 2024):
+        cluster_year = ClusterYearFactory(
+            cluster=cluster, year=year, head=members[0], members=members
+        )
+        decision = Decision.objects.create(
+            organizer=w.province,
+            year=year,
+            number=f"{year}/QĐ-LĐLĐ",
+            signed_on=D(year + 1, 1, 20),
+            signer="Nguyễn Văn Bình",
+        )
+        make_award(cluster_year, members[1], w.certificate, decision)
+    english(client, w.staff)
+
+    def years_linked(body):
+        return [
+            year
+            for year in range(2000, 2025)
+            if reverse("awards:honour_roll", args=[w.province.code, year]) in body
+        ]
+
+    first = register(client).content.decode()
+    assert years_linked(first) == list(range(2005, 2025))
+    assert "Honour rolls <span class=\"text-muted small\">(25)</span>" in first
+    assert "rolls=2" in first
+    second = register(client, "?rolls=2").content.decode()
+    assert years_linked(second) == list(range(2000, 2005))
+    # Latest year first on the page.
+    assert second.index(f"/{w.province.code}/2004/") < second.index(f"/{w.province.code}/2000/")
+
+
 def test_the_honour_roll_queries_do_not_grow_with_the_awards(client, decided):
     w = decided
     HonourRoll.objects.create(organizer=w.province, year=2024, published=True)
