@@ -55,9 +55,10 @@ def _require_staff(user) -> None:
 def _result_annotations() -> dict:
     """The nominee's result of the cluster-year, as columns of the row (one query for the
     whole table)."""
+    # Without the model's ordering: it joined four tables into each subquery.
     result = AnnualResult.objects.filter(
         cluster_year_id=OuterRef("cluster_year_id"), organization_id=OuterRef("organization_id")
-    )
+    ).order_by()
     return {
         "result_level": Subquery(
             result.annotate(

@@ -29,7 +29,10 @@ def _default_year(organizer) -> int:
     if organizer is None:
         return this_year - 1
     years = set(
-        ClusterYear.objects.filter(cluster__organizer=organizer).values_list("year", flat=True)
+        ClusterYear.objects.filter(cluster__organizer=organizer)
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
     )
     past = [year for year in years if year < this_year]
     if past:
