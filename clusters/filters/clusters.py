@@ -56,7 +56,10 @@ class ClusterFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         user = self.request.user
         self.visible_years = cluster_years_for(user)
-        years = sorted(set(self.visible_years.values_list("year", flat=True)), reverse=True)
+        years = sorted(
+            set(self.visible_years.order_by().values_list("year", flat=True).distinct()),
+            reverse=True,
+        )
         self.filters["year"].extra["choices"] = [(y, str(y)) for y in years]
         # The columns show the chosen year (or each cluster's latest), filtered or not.
         raw = str((self.data or {}).get("year") or "")

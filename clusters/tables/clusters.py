@@ -12,7 +12,8 @@ from ..models import (
 class ClusterTable(tables.Table):
     name = tables.Column(
         verbose_name=_("Cluster"),
-        order_by=("organizer__name", "kind", "number"),
+        # `organizer_sort` (ClusterListView): the organiser's name read per cluster.
+        order_by=("organizer_sort", "kind", "number"),
         attrs={"td": {"class": "text-nowrap"}},
     )
     # The year columns are computed for the page shown (ClusterListView.get_table), or for

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -16,7 +17,7 @@ from emulation.tables import SafeExportMixin, page_records
 from ..documents.admin_format import header_for
 from ..filters.clusters import ClusterFilter
 from ..forms.clusters import HeadSettingsForm
-from ..models import ClusterYear, Meeting, MeetingKind, MeetingStatus
+from ..models import ClusterYear, Meeting, MeetingKind, MeetingStatus, Organization
 from ..permissions import (
     ClusterYearRuleMixin,
     can_act_as_head,
@@ -37,7 +38,18 @@ class ClusterListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Fil
     export_name = "cum-thi-dua"
 
     def get_queryset(self):
-        return clusters_for(self.request.user).select_related("organizer")
+        # Sorted by the organiser's name read cluster by cluster: joined, PostgreSQL walked
+        # the 125,000 organisations by name looking for those that organise clusters (80 ms
+        # for the confederation).
+        return (
+            clusters_for(self.request.user)
+            .select_related("organizer")
+            .annotate(
+                organizer_sort=Subquery(
+                    Organization.objects.filter(pk=OuterRef("organizer_id")).values("name")
+                )
+            )
+        )
 
     YEAR_COLUMNS = ("organizer_name", "shown_year", "head_name", "member_count", "year_status")
 
