@@ -28,7 +28,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -435,20 +435,25 @@ def run_bench(options: Options) -> dict:
     }
     listed = pages(setting)
     rows = []
-    for persona, user in users.items():
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(user)
-        for name, path in listed:
-            say(f"in process: {persona} {name}")
-            rows.append(
-                {
-                    "persona": persona,
-                    "user": user.get_username(),
-                    "name": name,
-                    "path": path,
-                    **in_process(client, path, options.runs),
-                }
-            )
+    # In process with DEBUG off, as production serves the pages (`make bench` runs with
+    # DJANGO_DEBUG=1): no SQL kept for the debug log, templates compiled without their debug
+    # information (Django renews the template engines when DEBUG changes).
+    result["in_process_debug"] = False
+    with override_settings(DEBUG=False):
+        for persona, user in users.items():
+            client = Client(HTTP_HOST="127.0.0.1")
+            client.force_login(user)
+            for name, path in listed:
+                say(f"in process: {persona} {name}")
+                rows.append(
+                    {
+                        "persona": persona,
+                        "user": user.get_username(),
+                        "name": name,
+                        "path": path,
+                        **in_process(client, path, options.runs),
+                    }
+                )
 
     tool_name, tool = load_tool()
     say(f"under load ({tool_name}, {options.connections} connections)")
