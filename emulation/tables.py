@@ -2,6 +2,7 @@
 the cells drawn without asking the same question once per cell."""
 
 import functools
+import inspect
 
 from django.db.models import QuerySet
 from django_tables2 import utils as tables_utils
@@ -81,11 +82,25 @@ def remember_cell_signatures() -> None:
     def of_function(function):
         return original(function)
 
+    @functools.lru_cache(maxsize=4096)
+    def of_method(function):
+        """The signature of `function` bound to an object: without its first argument – when
+        it has one (`def render(*args, record)` keeps them all, as inspect gives them)."""
+        parameters = list(inspect.signature(function).parameters.values())
+        positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        if not parameters or parameters[0].kind not in positional:
+            return None
+        arguments, keywords = original(function)
+        return arguments[1:], keywords
+
     def signature(fn):
         function = getattr(fn, "__func__", None)
         if function is not None and getattr(fn, "__self__", None) is not None:
-            arguments, keywords = of_function(function)
-            return arguments[1:], keywords
+            try:
+                remembered = of_method(function)
+            except TypeError:  # a callable that cannot be a key
+                remembered = None
+            return remembered if remembered is not None else original(fn)
         try:
             return of_function(fn)
         except TypeError:  # a callable that cannot be a key

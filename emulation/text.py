@@ -66,11 +66,14 @@ def _character_key(character: str) -> tuple | None:
         return _CHARACTER_KEYS[character]
     except KeyError:
         pass
-    if unicodedata.combining(character):
-        key = None
-    else:
-        (primary,), (tone,) = _spelled_key(character)
-        key = (primary, tone)
+    primary, tones = _spelled_key(character)
+    # A combining mark, or a character that is more than one letter (a Hangul syllable): the
+    # text is spelled out whole.
+    key = (
+        (primary[0], tones[0])
+        if len(primary) == 1 and not unicodedata.combining(character)
+        else None
+    )
     _CHARACTER_KEYS[character] = key
     return key
 

@@ -335,30 +335,24 @@ def honour_roll_links(user, awards, page_number=None) -> Page:
     # organisers only: the whole of them took a third of a second for the confederation.
     staff_of = decision_organizers_among(user, organizer_ids) if organizer_ids else set()
     shown = [pair for pair in pairs if pair in published or pair[0] in staff_of]
-    names = dict(
-        Organization.objects.filter(pk__in={org_id for org_id, _y in shown}).values_list(
-            "pk", "name"
-        )
-    )
-    shown.sort(key=lambda pair: (-pair[1], vi_sort_key(names.get(pair[0], "")), pair[0]))
-    page = Paginator(shown, ROLLS_PER_PAGE).get_page(page_number)
-    # The names they bore at the end of the year, for the rolls of the page only.
+    # Sorted by the name each organiser bore at the end of the year, as the links read.
     organizers = {
         o.pk: o
-        for o in Organization.objects.filter(
-            pk__in={org_id for org_id, _y in page.object_list}
-        ).prefetch_related("former_names")
+        for o in Organization.objects.filter(pk__in={org_id for org_id, _y in shown})
+        .only("pk", "code", "name")
+        .prefetch_related("former_names")
     }
-    page.object_list = [
+    links = [
         RollLink(
             organizers[org_id].code,
             organizers[org_id].name_on(year_end(year)),
             year,
             (org_id, year) in published,
         )
-        for org_id, year in page.object_list
+        for org_id, year in shown
     ]
-    return page
+    links.sort(key=lambda link: (-link.year, vi_sort_key(link.organizer_name), link.organizer_code))
+    return Paginator(links, ROLLS_PER_PAGE).get_page(page_number)
 
 
 class RegisterView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):

@@ -488,7 +488,7 @@ def test_the_register_pages_its_honour_roll_links_latest_year_first(client, deci
 
     first = register(client).content.decode()
     assert years_linked(first) == list(range(2005, 2025))
-    assert "Honour rolls <span class=\"text-muted small\">(25)</span>" in first
+    assert 'Honour rolls <span class="text-muted small">(25)</span>' in first
     assert "rolls=2" in first
     second = register(client, "?rolls=2").content.decode()
     assert years_linked(second) == list(range(2000, 2005))

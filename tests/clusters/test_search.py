@@ -1,13 +1,12 @@
 """Search folds case and diacritics, đ included, the same way on SQLite and PostgreSQL."""
 
 import datetime
+import random
+import unicodedata
 
 import pytest
 
 from clusters.models import Cluster, OrganizationName
-import random
-import unicodedata
-
 from emulation.text import _spelled_key, fold, vi_sort_key
 from tests.factories import ClusterFactory, ClusterYearFactory, OrganizationFactory
 
@@ -33,6 +32,9 @@ def test_the_sort_key_read_per_character_is_the_one_spelled_out_mark_by_mark():
     marks = "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b"
     generator = random.Random(18)
     texts = ["", " ", "Công đoàn cơ sở Trường THPT Nguyễn Huệ", "x\u0300y", "q\u0323\u0302"]
+    # Characters that are several letters, or none: a Hangul syllable, Bengali and Tibetan
+    # vowel signs.
+    texts += ["Công đoàn Công ty TNHH 한국", "\u09cb", "a\u0f73b"]
     for _ in range(3000):
         texts.append(
             "".join(generator.choice(letters + marks) for _ in range(generator.randint(1, 30)))

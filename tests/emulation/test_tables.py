@@ -32,6 +32,18 @@ def test_a_render_method_gets_the_arguments_it_names_with_its_signature_remember
     assert signature(lambda **kwargs: 1) == ((), "kwargs")
     assert [row.get_cell("name") for row in table.rows] == ["An (1)", "Bình (2)"]
 
+    class Loud(tables.Table):
+        name = tables.Column()
+
+        def render_name(*args, record):  # self among the *args: nothing to drop
+            return record.name.upper()
+
+    loud = Loud([Row(1, "An")])
+    assert (
+        signature(loud.render_name) == signature.original(loud.render_name) == (("record",), None)
+    )
+    assert [row.get_cell("name") for row in loud.rows] == ["AN"]
+
 
 def test_a_static_td_is_worked_out_once_and_a_computed_one_per_record():
     table = People([Row(1, "An"), Row(2, "Bình")])
