@@ -534,7 +534,7 @@ def bench_document(cluster: str, year: int, runs: int) -> dict:
 
     from emulation.documents.pdf import DOCUMENT_BASE_URL, _fetcher_class
     from emulation.documents.registry import get_spec
-    from emulation.management.commands.bench_documents import median_seconds
+    from emulation.management.commands.bench_documents import median_seconds_side_by_side
 
     cluster_year = ClusterYear.objects.get(cluster__code=cluster, year=year)
     reader = get_user_model().objects.filter(is_superuser=True, is_active=True).first()
@@ -560,8 +560,7 @@ def bench_document(cluster: str, year: int, runs: int) -> dict:
     def weasyprint_alone():
         HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=_fetcher_class()()).write_pdf()
 
-    app = median_seconds(through_the_app, runs)
-    engine = median_seconds(weasyprint_alone, runs)
+    app, engine = median_seconds_side_by_side(through_the_app, weasyprint_alone, runs)
     return {
         "name": "summary",
         "cluster": cluster,

@@ -26,14 +26,19 @@ from emulation.documents.registry import get_spec
 URL_NAMES = {"summary": "awards:summary_pdf", "minutes": "awards:minutes_pdf"}
 
 
-def median_seconds(action, runs: int) -> float:
-    action()  # warm-up: templates, fonts, caches
-    times = []
+def median_seconds_side_by_side(first, second, runs: int) -> tuple[float, float]:
+    """The medians of `first` and `second`, run in turns (first, second, first, …) so that
+    whatever else the machine does weighs on both alike – measured one after the other, a
+    busy minute during either made their ratio swing between 0.8 and 1.5."""
+    first()  # warm-up: templates, fonts, caches
+    second()
+    times: tuple[list, list] = ([], [])
     for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for index, action in enumerate((first, second)):
+            start = time.perf_counter()
+            action()
+            times[index].append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def bench_structure_import(rows: int) -> dict:
@@ -113,8 +118,7 @@ class Command(BaseCommand):
                 string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=_fetcher_class()()
             ).write_pdf()
 
-        app = median_seconds(through_the_app, runs)
-        engine = median_seconds(weasyprint_alone, runs)
+        app, engine = median_seconds_side_by_side(through_the_app, weasyprint_alone, runs)
         result = {
             "documents": [
                 {
