@@ -115,12 +115,14 @@ def td_attributes(bound_column) -> str:
     """The `<td>` attributes of a column as HTML – what `column.attrs.td.as_html` gives, which
     django-tables2 computes again for every cell. Kept on the bound column (one table's, one
     request's) when neither the table's nor the column's attributes are computed per record."""
-    cached = bound_column.__dict__.get("_td_html")
-    if cached is not None:
-        return cached
+    remembered = bound_column.__dict__
+    if "_td_html" in remembered:
+        return remembered["_td_html"]
     html = bound_column.attrs["td"].as_html()
-    if _static_attrs(bound_column):
-        bound_column.__dict__["_td_html"] = html
+    if "_td_static" not in remembered:  # asked once per column, not once per cell
+        remembered["_td_static"] = _static_attrs(bound_column)
+    if remembered["_td_static"]:
+        remembered["_td_html"] = html
     return html
 
 

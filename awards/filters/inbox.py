@@ -55,7 +55,8 @@ class InboxFilter(django_filters.FilterSet):
         # Choices come from the rows the user decides on, never from the whole table.
         rows = self.queryset
         years = sorted(
-            set(rows.values_list("cluster_year__year", flat=True).order_by()), reverse=True
+            set(rows.values_list("cluster_year__year", flat=True).order_by().distinct()),
+            reverse=True,
         )
         self.filters["year"].extra["choices"] = [(y, str(y)) for y in years]
         self.filters["cluster"].queryset = Cluster.objects.filter(

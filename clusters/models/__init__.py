@@ -62,6 +62,7 @@ from .structure import (  # noqa: F401
     as_of_day,
     in_window,
     member_at_end,
+    organization_column,
     window_q,
     year_end,
 )

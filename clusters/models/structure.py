@@ -536,6 +536,13 @@ class ClusterYearStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+def organization_column(org_field: str, column: str = "name"):
+    """A column of the organisation in `org_field`, read row by row from its primary key (a
+    subquery): to sort a list by that organisation's name without joining the 125,000
+    organisations, which PostgreSQL scans or walks whole to sort."""
+    return Subquery(Organization.objects.filter(pk=OuterRef(org_field)).order_by().values(column))
+
+
 def _name_as_of(org_field: str):
     """The name of the organisation in `org_field` as of the row's `as_of_day`."""
     former = (

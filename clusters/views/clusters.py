@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -17,7 +16,7 @@ from emulation.tables import SafeExportMixin, page_records
 from ..documents.admin_format import header_for
 from ..filters.clusters import ClusterFilter
 from ..forms.clusters import HeadSettingsForm
-from ..models import ClusterYear, Meeting, MeetingKind, MeetingStatus, Organization
+from ..models import ClusterYear, Meeting, MeetingKind, MeetingStatus, organization_column
 from ..permissions import (
     ClusterYearRuleMixin,
     can_act_as_head,
@@ -44,11 +43,7 @@ class ClusterListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Fil
         return (
             clusters_for(self.request.user)
             .select_related("organizer")
-            .annotate(
-                organizer_sort=Subquery(
-                    Organization.objects.filter(pk=OuterRef("organizer_id")).values("name")
-                )
-            )
+            .annotate(organizer_sort=organization_column("organizer_id"))
         )
 
     YEAR_COLUMNS = ("organizer_name", "shown_year", "head_name", "member_count", "year_status")

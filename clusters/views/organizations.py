@@ -41,6 +41,7 @@ from ..models import (
     OrganizationName,
     ParentPeriod,
     Restructuring,
+    organization_column,
     window_q,
 )
 from ..permissions import (
@@ -152,7 +153,6 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
         # A province has thousands of units below and decades of clusters: each list is
         # paginated with its own parameter, those below in force today first.
         below = ParentPeriod.objects.filter(parent=org)
-        unit = Organization.objects.filter(pk=OuterRef("organization_id")).order_by()
         children = _page(
             self.request,
             "units",
@@ -160,8 +160,8 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             # joined, the whole organisation table was scanned for the thousands of a
             # province's units (35–60 ms).
             below.annotate(
-                unit_name=Subquery(unit.values("name")),
-                unit_code=Subquery(unit.values("code")),
+                unit_name=organization_column("organization_id"),
+                unit_code=organization_column("organization_id", "code"),
                 now=Case(When(window_q(today), then=1), default=0),
                 # Counted with the page itself (a window over the whole list).
                 in_force=Window(Sum(Case(When(window_q(today), then=1), default=0))),
