@@ -179,6 +179,13 @@ SESSION_ACTIVITY_RESOLUTION = 300
 # every request.
 RIGHTS_SESSION_SECONDS = int(os.environ.get("DJANGO_RIGHTS_SECONDS", "60"))
 
+# The garbage collector's thresholds in a serving process (emulation/serving.py): a page
+# allocates hundreds of thousands of objects, and Python's defaults (700, 10, 10) collected
+# hundreds of times per page. Empty ("") keeps Python's defaults and freezes nothing.
+GC_THRESHOLD = [
+    int(part) for part in os.environ.get("DJANGO_GC_THRESHOLD", "20000,50,100").split(",") if part
+]
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import AnnualResult, Cluster, ClusterYear, Officer, Organization
+from emulation.serving import tune_garbage_collector
 
 from .national import CONFEDERATION, PERSONAS, PROVINCE_YEARS
 
@@ -439,6 +440,8 @@ def run_bench(options: Options) -> dict:
     # DJANGO_DEBUG=1): no SQL kept for the debug log, templates compiled without their debug
     # information (Django renews the template engines when DEBUG changes).
     result["in_process_debug"] = False
+    # The garbage collector set up as the WSGI entry point sets it up (emulation/serving.py).
+    result["in_process_gc_threshold"] = tune_garbage_collector()
     with override_settings(DEBUG=False):
         for persona, user in users.items():
             client = Client(HTTP_HOST="127.0.0.1")
