@@ -336,16 +336,11 @@ def honour_roll_links(user, awards, page_number=None) -> Page:
     staff_of = decision_organizers_among(user, organizer_ids) if organizer_ids else set()
     shown = [pair for pair in pairs if pair in published or pair[0] in staff_of]
     # Sorted by the name each organiser bore at the end of the year, as the links read.
-    organizers = {
-        o.pk: o
-        for o in Organization.objects.filter(pk__in={org_id for org_id, _y in shown})
-        .only("pk", "code", "name")
-        .prefetch_related("former_names")
-    }
+    organizers = Organization.objects.filter(pk__in={org_id for org_id, _y in shown}).name_records()
     links = [
         RollLink(
             organizers[org_id].code,
-            organizers[org_id].name_on(year_end(year)),
+            organizers[org_id].on(year_end(year)),
             year,
             (org_id, year) in published,
         )

@@ -73,6 +73,23 @@ class OrganizationStatus(models.TextChoices):
     DISSOLVED = "dissolved", _("Dissolved")
 
 
+@dataclass(frozen=True)
+class NameRecord:
+    """An organisation's code, name and former names ((used until, name), oldest first):
+    enough to name it on any day without a query (`OrganizationQuerySet.name_records`)."""
+
+    code: str
+    name: str
+    former: tuple = ()
+
+    def on(self, day: datetime.date) -> str:
+        """The name borne on `day`, as `Organization.name_on` gives it."""
+        for used_until, name in self.former:
+            if used_until >= day:
+                return name
+        return self.name
+
+
 class OrganizationQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date):
         return self.filter(window_q(day))
@@ -82,7 +99,22 @@ class OrganizationQuerySet(models.QuerySet):
 
     def names_on(self, day: datetime.date) -> dict[int, str]:
         """{id: name as of `day`} for these organisations, in two queries."""
-        return {org.pk: org.name_on(day) for org in self.prefetch_related("former_names")}
+        return {pk: record.on(day) for pk, record in self.name_records().items()}
+
+    def name_records(self) -> dict[int, NameRecord]:
+        """{id: its code, name and former names} for these organisations, in two queries of
+        plain rows: prefetching the former names built a queryset per organisation (50 ms
+        for the confederation's 740 organisers)."""
+        rows = list(self.order_by().values_list("pk", "code", "name"))
+        former: dict[int, list] = {pk: [] for pk, _code, _name in rows}
+        if rows:
+            for pk, used_until, name in (
+                OrganizationName.objects.filter(organization_id__in=self.order_by().values("pk"))
+                .order_by("organization_id", "used_until")
+                .values_list("organization_id", "used_until", "name")
+            ):
+                former[pk].append((used_until, name))
+        return {pk: NameRecord(code, name, tuple(former[pk])) for pk, code, name in rows}
 
     def predecessor_ids(self, ids) -> set[int]:
         """Every ended organisation these succeeded, directly or through a chain of ended
