@@ -762,18 +762,21 @@ class ClusterYear(models.Model):
         """Every membership of the year with its unit's name and parent as of the year, head
         and deputy first, then in Vietnamese order – in four queries whatever the size."""
         as_of = self.as_of
-        memberships = list(
-            self.memberships.select_related("organization").prefetch_related(
-                "organization__former_names"
-            )
-        )
+        memberships = list(self.memberships.select_related("organization"))
         ids = [m.organization_id for m in memberships]
-        names = {m.organization_id: m.organization.name_on(as_of) for m in memberships}
-        parents = ParentPeriod.objects.parents_on(ids, as_of)
+        # The parents as of the year, then the names of the units and parents as plain rows
+        # (`name_records`): prefetched, they built two querysets per member.
+        parents = dict(
+            ParentPeriod.objects.covering(as_of)
+            .filter(organization_id__in=ids)
+            .order_by("organization_id", "valid_from")
+            .values_list("organization_id", "parent_id")
+        )
+        names = Organization.objects.filter(pk__in={*ids, *parents.values()}).names_on(as_of)
         entries = []
         for membership in memberships:
             org_id = membership.organization_id
-            parent = parents.get(org_id)
+            parent_id = parents.get(org_id)
             role = (
                 "head" if org_id == self.head_id else "deputy" if org_id == self.deputy_id else ""
             )
@@ -781,7 +784,7 @@ class ClusterYear(models.Model):
                 MemberEntry(
                     membership=membership,
                     name=names[org_id],
-                    parent=parent.name_on(as_of) if parent else "",
+                    parent=names.get(parent_id, "") if parent_id else "",
                     role=role,
                 )
             )
