@@ -79,7 +79,7 @@ class Access:
             self._memo[key] = (
                 bool(tops)
                 and tops <= self.read_root_ids
-                and _remembered(
+                and remembered(
                     "emulation:everything:" + ",".join(map(str, sorted(self.read_root_ids))),
                     # NOT EXISTS, an anti-join: as NOT IN over the 125,000 ids PostgreSQL
                     # could compare each organisation with the whole list (minutes).
@@ -263,7 +263,7 @@ def _last_change() -> int:
     return cache.get(RIGHTS_CHANGED_KEY) or 0
 
 
-def _remembered(key: str, compute):
+def remembered(key: str, compute):
     """`compute()` kept in the cache for RIGHTS_SESSION_SECONDS, or until the structure
     changes; computed every time when that is 0 (the tests' setting)."""
     seconds = settings.RIGHTS_SESSION_SECONDS
@@ -280,7 +280,7 @@ def _remembered(key: str, compute):
 def top_level_ids() -> frozenset[int]:
     """The organisations at the top of the tree (never under another)."""
     return frozenset(
-        _remembered(
+        remembered(
             "emulation:top-level",
             lambda: list(
                 Organization.objects.filter(
