@@ -35,6 +35,17 @@ def env_list(name):
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def env_gc_threshold(name, default):
+    raw = os.environ.get(name, default).replace(" ", "")
+    parts = raw.split(",") if raw else []
+    if len(parts) > 3 or not all(part.isdigit() and int(part) > 0 for part in parts):
+        raise ImproperlyConfigured(
+            f"{name} must be up to three positive whole numbers such as 5000,10,10 (0 would "
+            f"turn the collector off), or empty for Python's defaults; not {raw!r}"
+        )
+    return [int(part) for part in parts]
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -179,12 +190,11 @@ SESSION_ACTIVITY_RESOLUTION = 300
 # every request.
 RIGHTS_SESSION_SECONDS = int(os.environ.get("DJANGO_RIGHTS_SECONDS", "60"))
 
+
 # The garbage collector's thresholds in a serving process (emulation/serving.py): a page
 # allocates hundreds of thousands of objects, and Python's defaults (700, 10, 10) collected
 # hundreds of times per page. Empty ("") keeps Python's defaults and freezes nothing.
-GC_THRESHOLD = [
-    int(part) for part in os.environ.get("DJANGO_GC_THRESHOLD", "20000,50,100").split(",") if part
-]
+GC_THRESHOLD = env_gc_threshold("DJANGO_GC_THRESHOLD", "5000,10,10")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
