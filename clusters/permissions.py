@@ -265,7 +265,9 @@ def _last_change() -> int:
 
 def remembered(key: str, compute):
     """`compute()` kept in the cache for RIGHTS_SESSION_SECONDS, or until the structure
-    changes; computed every time when that is 0 (the tests' setting)."""
+    changes; computed every time when that is 0 (the tests' setting). For what may lag that
+    long behind other changes: the structure's answers, and the fairness page's choice of
+    the organiser it opens on."""
     seconds = settings.RIGHTS_SESSION_SECONDS
     if seconds <= 0:
         return compute()

@@ -212,10 +212,14 @@ def fairness(request):
         .select_related("award_type")
         if n.pk not in awarded_nominations
     ]
-    results = list(
+    # In the order the page lists the cluster-years (a unit's first result of a year is the
+    # one its gaps show), sorted here rather than by the models' ordering and its four joins.
+    listed = {pk: position for position, pk in enumerate(ids)}
+    results = sorted(
         AnnualResult.objects.filter(cluster_year_id__in=ids)
-        .order_by("cluster_year_id", "pk")  # deterministic, without the models' four joins
-        .values_list("cluster_year_id", "organization_id", "self_total", "verified_total")
+        .order_by()
+        .values_list("cluster_year_id", "organization_id", "self_total", "verified_total"),
+        key=lambda row: listed[row[0]],
     )
     unit_ids = {org for pairs in members.values() for org, _y in pairs}
     unit_ids |= {a.organization_id for a in awards} | {n.organization_id for n in nominations}

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from clusters.models import Organization, OrganizationName, ParentPeriod
-from tests.factories import OrganizationFactory
+from tests.factories import ClusterYearFactory, MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -44,6 +44,49 @@ def test_several_former_names_pick_the_one_in_use(moved):
     unit = Organization.objects.get(pk=unit.pk)
     assert unit.name_on(D(2009, 1, 1)) == "Tên đầu tiên"
     assert unit.name_on(D(2010, 6, 1)) == "Công đoàn cơ sở Xí nghiệp Cũ"
+
+
+def test_name_records_name_each_organisation_on_any_day_as_name_on_does(moved):
+    province, district, unit = moved
+    # Created out of order: the records sort the former names by their last day.
+    OrganizationName.objects.create(organization=unit, name="Tên giữa", used_until=D(2015, 3, 31))
+    OrganizationName.objects.create(
+        organization=unit, name="Tên đầu tiên", used_until=D(2010, 5, 31)
+    )
+    OrganizationName.objects.create(
+        organization=district, name="Liên đoàn Lao động thị xã B", used_until=D(2012, 12, 31)
+    )
+    records = Organization.objects.filter(pk__in=[province.pk, district.pk, unit.pk]).name_records()
+    assert records[unit.pk].code == "u"
+    assert [name for _day, name in records[unit.pk].former] == [
+        "Tên đầu tiên",
+        "Tên giữa",
+        "Công đoàn cơ sở Xí nghiệp Cũ",
+    ]
+    for org in (province, district, unit):
+        org = Organization.objects.prefetch_related("former_names").get(pk=org.pk)
+        for day in (D(2009, 1, 1), D(2010, 5, 31), D(2010, 6, 1), D(2015, 4, 1), D(2024, 1, 1)):
+            assert records[org.pk].on(day) == org.name_on(day), (org.code, day)
+    assert records[unit.pk].on(D(2012, 1, 1)) == "Tên giữa"
+    # A page of a list: sliced, named from its own rows.
+    sliced = Organization.objects.filter(code__in=["d", "u"]).order_by("code")[:1]
+    assert sliced.names_on(D(2012, 1, 1)) == {district.pk: "Liên đoàn Lao động thị xã B"}
+
+
+def test_members_are_named_with_their_parents_as_of_the_year(moved):
+    province, district, unit = moved
+    OrganizationName.objects.create(
+        organization=district, name="Liên đoàn Lao động thị xã B", used_until=D(2019, 12, 31)
+    )
+    for year, name, parent in (
+        (2019, "Công đoàn cơ sở Xí nghiệp Cũ", "Liên đoàn Lao động thị xã B"),
+        (2024, "Công đoàn cơ sở Công ty Cổ phần Mới", "Liên đoàn Lao động huyện B"),
+        (2025, "Công đoàn cơ sở Công ty Cổ phần Mới", "Liên đoàn Lao động tỉnh A"),
+    ):
+        cluster_year = ClusterYearFactory(year=year)
+        MembershipFactory(cluster_year=cluster_year, organization=unit)
+        (entry,) = cluster_year.member_entries()
+        assert (entry.name, entry.parent) == (name, parent), year
 
 
 def test_parent_as_of_a_date(moved):
