@@ -17,6 +17,7 @@ from awards.models import (
     NominationStatus,
 )
 from awards.services.approval import approve, downgrade, record_decision, submit
+from awards.tables.register import REVOKE_FORM_STAND_IN
 from awards.views.fairness import rotation_runs
 from clusters.models import AnnualResult, ClusterYearStatus
 from tests.awards.conftest import approval  # noqa: F401
@@ -322,6 +323,15 @@ def test_the_register_exports_and_a_member_reads_it_without_revoking(client, dec
     staff_page = register(client).content.decode()
     assert reverse("awards:award_revoke", args=[w.flag_award.pk]) in staff_page
     assert reverse("awards:decision_detail", args=[w.decision.pk]) in staff_page
+    # Each row's revoke form (drawn once per table) is that award's, with its own fields.
+    active = list(Award.objects.filter(status=AwardStatus.ACTIVE))
+    assert len(active) >= 2
+    for award in active:
+        assert f'action="{reverse("awards:award_revoke", args=[award.pk])}"' in staff_page
+        assert f'<label class="form-label small mb-0" for="revoke-reason-{award.pk}">' in staff_page
+        assert f'id="revoke-decision-{award.pk}"' in staff_page
+    assert staff_page.count('name="csrfmiddlewaretoken"') >= len(active)
+    assert str(REVOKE_FORM_STAND_IN) not in staff_page
 
     english(client, w.tuy_phong)
     page = register(client).content.decode()
