@@ -26,3 +26,40 @@ def page_of(queryset: QuerySet, number, per_page: int) -> Page:
         # Past the end (an old link): the last page, counted and read on its own.
         return paginator.get_page(number)
     return Page(rows, number, paginator)
+
+
+class CountedWithPage(Paginator):
+    """The paginator of a django-tables2 table whose rows cost as much to count as to sort
+    (a scope that is a union of subqueries): the page read with its rows counted alongside
+    (COUNT(*) OVER ()), the whole list evaluated once instead of twice. A queryset the window
+    would count wrongly (DISTINCT, a union, a slice), an empty list or a page past the end is
+    counted on its own, as Django's paginator does."""
+
+    def page(self, number):
+        rows = self.object_list  # the table's BoundRows over its TableQuerysetData
+        data = getattr(rows, "data", None)
+        queryset = getattr(data, "data", None)
+        if (
+            not isinstance(queryset, QuerySet)
+            or queryset.query.distinct
+            or queryset.query.combinator
+            or queryset.query.is_sliced
+            or any((getattr(rows, "pinned_data", None) or {}).values())
+        ):
+            return super().page(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return super().page(number)
+        if number < 1:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        records = list(
+            queryset.annotate(rows_in_list=Window(Count("pk")))[bottom : bottom + self.per_page]
+        )
+        if not records:
+            return super().page(number)
+        count = records[0].rows_in_list
+        data._length = count  # what the table reports as its length
+        self.__dict__["count"] = count  # Paginator.count, a cached property
+        return self._get_page(type(rows)(data=records, table=rows.table), number, self)

@@ -4,6 +4,8 @@ every list."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clusters.models import (
@@ -55,6 +57,43 @@ def test_organisation_list_queries_do_not_grow_with_rows(client, world, persona)
     assert rows() == [rows_in_few[0] + 20, rows_in_few[1] + 10]
     assert count_queries(client, url) == few
     assert count_queries(client, searched) == few_searched
+
+
+def test_a_federations_organisation_list_counts_its_rows_with_the_page(client, world):
+    """A federation's scope is a union: its rows are counted with the page they are read
+    with (emulation.pagination.CountedWithPage), and the pages still add up."""
+    client.force_login(world.users["staff"])
+    url = reverse("structure:organization_list")
+    add_units(world, 30)  # sixty more units below the province
+    total = client.get(url).context["table"].paginator.count
+    assert total > 60
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url)
+    assert not [
+        q
+        for q in queries
+        if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "clusters_organization"')
+    ]
+    table = first.context["table"]
+    assert table.paginator.count == total and len(table.page.object_list) == 50
+    assert table.paginator.num_pages == 2
+    second = client.get(url + "?page=2").context["table"]
+    assert len(second.page.object_list) == total - 50
+    names = [row.record.name for row in table.page.object_list] + [
+        row.record.name for row in second.page.object_list
+    ]
+    assert len(set(names)) == total  # every unit once, none left out
+    # An old link past the end: the last page, as before.
+    assert client.get(url + "?page=99").context["table"].page.number == 2
+    # The confederation-wide list (the administrator's) is counted on its own.
+    client.force_login(world.users["admin"])
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert [
+        q
+        for q in queries
+        if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "clusters_organization"')
+    ]
 
 
 def test_restructuring_list_queries_do_not_grow_with_rows(client, world):
