@@ -31,9 +31,9 @@ def page_of(queryset: QuerySet, number, per_page: int) -> Page:
 class CountedWithPage(Paginator):
     """The paginator of a django-tables2 table whose rows cost as much to count as to sort
     (a scope that is a union of subqueries): the page read with its rows counted alongside
-    (COUNT(*) OVER ()), the whole list evaluated once instead of twice. A queryset the window
-    would count wrongly (DISTINCT, a union, a slice), an empty list or a page past the end is
-    counted on its own, as Django's paginator does."""
+    (COUNT(*) OVER ()), the whole list evaluated once instead of twice; an empty first page
+    counts none. A queryset the window would count wrongly (DISTINCT, a union, a slice) or a
+    page past the end is counted on its own, as Django's paginator does."""
 
     def page(self, number):
         rows = self.object_list  # the table's BoundRows over its TableQuerysetData
@@ -57,9 +57,9 @@ class CountedWithPage(Paginator):
         records = list(
             queryset.annotate(rows_in_list=Window(Count("pk")))[bottom : bottom + self.per_page]
         )
-        if not records:
-            return super().page(number)
-        count = records[0].rows_in_list
+        if not records and (number > 1 or not self.allow_empty_first_page):
+            return super().page(number)  # past the end (an old link): counted, the last page
+        count = records[0].rows_in_list if records else 0
         data._length = count  # what the table reports as its length
         self.__dict__["count"] = count  # Paginator.count, a cached property
         return self._get_page(type(rows)(data=records, table=rows.table), number, self)

@@ -27,6 +27,7 @@ from clusters.models import LEVEL_ABBREVIATIONS, AnnualResult, CriterionKind, Le
 from clusters.permissions import can_manage_cluster_year
 from clusters.services.results import stored_rank
 from clusters.services.scoring import compute_totals, load_table
+from emulation.pagination import CountedWithPage
 from emulation.tables import SafeExportMixin
 
 from ..filters.inbox import NOT_SENT, PENDING, InboxFilter
@@ -103,7 +104,9 @@ class InboxView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, FilterVie
     table_class = InboxTable
     filterset_class = InboxFilter
     # The table paginates; FilterView's own pagination would count the rows a second time.
-    table_pagination = {"per_page": 50}
+    # The rows are counted with the page: the scope (the organisers kept) is a union that
+    # PostgreSQL built whole to sort the page and again to count it.
+    table_pagination = {"per_page": 50, "paginator_class": CountedWithPage}
     export_name = "de-nghi-khen-thuong"
 
     def dispatch(self, request, *args, **kwargs):

@@ -85,6 +85,15 @@ def test_a_federations_organisation_list_counts_its_rows_with_the_page(client, w
     assert len(set(names)) == total  # every unit once, none left out
     # An old link past the end: the last page, as before.
     assert client.get(url + "?page=99").context["table"].page.number == 2
+    # Nothing found: an empty first page, counted as none without a second query.
+    with CaptureQueriesContext(connection) as queries:
+        empty = client.get(url + "?q=khong+co+don+vi+nao").context["table"]
+    assert empty.paginator.count == 0 and list(empty.page.object_list) == []
+    assert not [
+        q
+        for q in queries
+        if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "clusters_organization"')
+    ]
     # The confederation-wide list (the administrator's) is counted on its own.
     client.force_login(world.users["admin"])
     with CaptureQueriesContext(connection) as queries:
