@@ -7,6 +7,10 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
+# Beyond this a page number is past the end of any list (and its offset past what a database
+# takes): counted and answered with the last page, as Django's paginator does.
+LAST_PAGE_ASKED = 10**9
+
 
 def page_of(queryset: QuerySet, number, per_page: int) -> Page:
     """The page `number` (as asked for: a string, or None for the first) of `queryset`; a
@@ -16,6 +20,8 @@ def page_of(queryset: QuerySet, number, per_page: int) -> Page:
     except (TypeError, ValueError):
         number = 1
     paginator = Paginator(queryset, per_page)
+    if number > LAST_PAGE_ASKED:
+        return paginator.get_page(number)
     bottom = (number - 1) * per_page
     rows = list(queryset.annotate(rows_in_list=Window(Count("pk")))[bottom : bottom + per_page])
     if rows:
@@ -32,8 +38,9 @@ class CountedWithPage(Paginator):
     """The paginator of a django-tables2 table whose rows cost as much to count as to sort
     (a scope that is a union of subqueries): the page read with its rows counted alongside
     (COUNT(*) OVER ()), the whole list evaluated once instead of twice; an empty first page
-    counts none. A queryset the window would count wrongly (DISTINCT, a union, a slice) or a
-    page past the end is counted on its own, as Django's paginator does."""
+    counts none. A queryset the window would count wrongly (DISTINCT, a union, a slice), a
+    paginator with orphans or a page past the end is counted on its own, as Django's
+    paginator does."""
 
     def page(self, number):
         rows = self.object_list  # the table's BoundRows over its TableQuerysetData
@@ -51,7 +58,7 @@ class CountedWithPage(Paginator):
             number = int(number)
         except (TypeError, ValueError):
             return super().page(number)
-        if number < 1:
+        if number < 1 or number > LAST_PAGE_ASKED or self.orphans:
             return super().page(number)
         bottom = (number - 1) * self.per_page
         records = list(

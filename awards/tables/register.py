@@ -13,8 +13,9 @@ from clusters.models import year_end
 from ..models import Award, AwardStatus, Decision
 
 END = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
-# The number of the award the revoke form is drawn for once per table (no award has it; the
-# way back, a path of this site, holds no 18-digit number).
+# The number of the award the revoke form is drawn for once per table: no award has it, and
+# the form holds no other long number (the way back holds it only if the visitor typed it
+# into their own link, whose digits it then changes).
 REVOKE_FORM_STAND_IN = 918273645546372819
 
 

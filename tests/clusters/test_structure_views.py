@@ -17,6 +17,7 @@ from clusters.models import (
     ParentPeriod,
     Restructuring,
 )
+from emulation.pagination import page_of
 from tests.clusters.test_views import count_queries
 from tests.factories import ClusterFactory, ClusterYearFactory, OrganizationFactory
 
@@ -83,8 +84,9 @@ def test_a_federations_organisation_list_counts_its_rows_with_the_page(client, w
         row.record.name for row in second.page.object_list
     ]
     assert len(set(names)) == total  # every unit once, none left out
-    # An old link past the end: the last page, as before.
-    assert client.get(url + "?page=99").context["table"].page.number == 2
+    # An old link past the end, however far: the last page, as before.
+    for far in ("99", str(10**18), str(10**30)):
+        assert client.get(url + f"?page={far}").context["table"].page.number == 2
     # Nothing found: an empty first page, counted as none without a second query.
     with CaptureQueriesContext(connection) as queries:
         empty = client.get(url + "?q=khong+co+don+vi+nao").context["table"]
@@ -554,3 +556,12 @@ def test_an_organisation_page_lists_the_restructurings_that_touched_it(client):
         response = client.get(reverse("structure:organization_detail", args=[org.code]))
         assert response.status_code == 200, org
         assert (record in response.context["restructurings"]) is listed, org
+
+
+def test_a_page_asked_for_far_past_the_end_is_the_last_page(world):
+    units = Organization.objects.order_by("pk")
+    per_page = 2
+    last = (units.count() + per_page - 1) // per_page
+    for far in (str(last + 1), str(10**18), str(10**30)):
+        page = page_of(units, far, per_page)
+        assert page.number == last and list(page.object_list)
