@@ -12,6 +12,18 @@ from django.db.models import Count, QuerySet, Window
 LAST_PAGE_ASKED = 10**9
 
 
+def _counted_page(queryset: QuerySet, number: int, per_page: int) -> tuple[list, int] | None:
+    """(the rows of page `number`, the number of rows in the list), read in one query; None
+    when the page lies past the end (an old link), which the caller counts on its own."""
+    if number > LAST_PAGE_ASKED:
+        return None
+    bottom = (number - 1) * per_page
+    rows = list(queryset.annotate(rows_in_list=Window(Count("pk")))[bottom : bottom + per_page])
+    if rows:
+        return rows, rows[0].rows_in_list
+    return ([], 0) if number == 1 else None
+
+
 def page_of(queryset: QuerySet, number, per_page: int) -> Page:
     """The page `number` (as asked for: a string, or None for the first) of `queryset`; a
     number past the end gives the last page, as `Paginator.get_page` does."""
@@ -20,17 +32,11 @@ def page_of(queryset: QuerySet, number, per_page: int) -> Page:
     except (TypeError, ValueError):
         number = 1
     paginator = Paginator(queryset, per_page)
-    if number > LAST_PAGE_ASKED:
-        return paginator.get_page(number)
-    bottom = (number - 1) * per_page
-    rows = list(queryset.annotate(rows_in_list=Window(Count("pk")))[bottom : bottom + per_page])
-    if rows:
-        paginator.count = rows[0].rows_in_list
-    elif number == 1:
-        paginator.count = 0
-    else:
+    counted = _counted_page(queryset, number, per_page)
+    if counted is None:
         # Past the end (an old link): the last page, counted and read on its own.
         return paginator.get_page(number)
+    rows, paginator.count = counted
     return Page(rows, number, paginator)
 
 
@@ -52,21 +58,17 @@ class CountedWithPage(Paginator):
             or queryset.query.combinator
             or queryset.query.is_sliced
             or any((getattr(rows, "pinned_data", None) or {}).values())
+            or self.orphans
         ):
             return super().page(number)
         try:
             number = int(number)
         except (TypeError, ValueError):
             return super().page(number)
-        if number < 1 or number > LAST_PAGE_ASKED or self.orphans:
+        counted = _counted_page(queryset, number, self.per_page) if number >= 1 else None
+        if counted is None or not (counted[0] or self.allow_empty_first_page):
             return super().page(number)
-        bottom = (number - 1) * self.per_page
-        records = list(
-            queryset.annotate(rows_in_list=Window(Count("pk")))[bottom : bottom + self.per_page]
-        )
-        if not records and (number > 1 or not self.allow_empty_first_page):
-            return super().page(number)  # past the end (an old link): counted, the last page
-        count = records[0].rows_in_list if records else 0
+        records, count = counted
         data._length = count  # what the table reports as its length
         self.__dict__["count"] = count  # Paginator.count, a cached property
         return self._get_page(type(rows)(data=records, table=rows.table), number, self)
