@@ -6,6 +6,9 @@ from decimal import Decimal, InvalidOperation
 from functools import wraps
 
 from django import forms
+from django.forms import renderers
+from django.forms.renderers import BaseRenderer
+from django.template import TemplateDoesNotExist
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
@@ -119,3 +122,20 @@ class FigureField(forms.DecimalField):
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
             return format_number(value)
         return super().prepare_value(value)
+
+
+class FormRenderer(BaseRenderer):
+    """Django's form templates in Jinja2 where Django ships them (every built-in widget and
+    form layout), else in Django's template language (the widgets of django-filter and
+    django-autocomplete-light). A scoring form draws about 150 widgets, each through three
+    nested templates: in Django's template language that was 40 of its 130 ms."""
+
+    def __init__(self):
+        self.jinja2 = renderers.Jinja2()
+        self.django = renderers.DjangoTemplates()
+
+    def get_template(self, template_name):
+        try:
+            return self.jinja2.get_template(template_name)
+        except TemplateDoesNotExist:
+            return self.django.get_template(template_name)

@@ -141,6 +141,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms and widgets drawn from Django's Jinja2 templates (emulation/forms.py says why).
+FORM_RENDERER = "emulation.forms.FormRenderer"
+
 WSGI_APPLICATION = "emulation.wsgi.application"
 
 # Persistent connections in production (a new PostgreSQL connection per request halves the
