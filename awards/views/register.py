@@ -346,7 +346,9 @@ def honour_roll_links(user, awards, page_number=None) -> Page:
         )
         for org_id, year in shown
     ]
-    links.sort(key=lambda link: (-link.year, vi_sort_key(link.organizer_name), link.organizer_code))
+    # One key per name: an organiser's name is mostly the same in both years it is listed.
+    keys = {name: vi_sort_key(name) for name in {link.organizer_name for link in links}}
+    links.sort(key=lambda link: (-link.year, keys[link.organizer_name], link.organizer_code))
     return Paginator(links, ROLLS_PER_PAGE).get_page(page_number)
 
 
