@@ -907,9 +907,9 @@ def readable_organization_ids(user, ids) -> set[int]:
     )
     heads = ClusterYear.objects.filter(head_id__in=ids, pk__in=years).order_by().values("head_id")
     return set(
-        Organization.objects.filter(pk__in=below.union(above, members, heads)).values_list(
-            "pk", flat=True
-        )
+        Organization.objects.filter(pk__in=below.union(above, members, heads))
+        .order_by()
+        .values_list("pk", flat=True)
     )
 
 

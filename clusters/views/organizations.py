@@ -106,10 +106,12 @@ class OrganizationListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin
         return context
 
 
-def _restructurings_of(user, org) -> list[Restructuring]:
+def _restructurings_of(org) -> tuple[list[Restructuring], list[tuple[int, int]]]:
     """The restructurings that ended the organisation, one it succeeded, or a parent it stood
-    under – those the user reads (`restructurings_for`, asked of these few). Each part a
-    subquery: joined outright, a province's thousands of periods multiplied the rows."""
+    under, with the (restructuring, organisation it ended) pairs: the user reads those that
+    ended an organisation it reads (`restructurings_for`, asked of these few, together with
+    the page's other names). Each part a subquery: joined outright, a province's thousands
+    of periods multiplied the rows."""
     related = list(
         Restructuring.objects.filter(
             Q(ended=org)
@@ -125,16 +127,12 @@ def _restructurings_of(user, org) -> list[Restructuring]:
         .distinct()
         .order_by("-last_day")
     )
-    if not related or access_for(user).is_superuser:
-        return related
     ended = list(
         Restructuring.ended.through.objects.filter(
             restructuring_id__in=[r.pk for r in related]
         ).values_list("restructuring_id", "organization_id")
     )
-    readable = readable_organization_ids(user, {org_id for _r, org_id in ended})
-    shown = {r_id for r_id, org_id in ended if org_id in readable}
-    return [r for r in related if r.pk in shown]
+    return related, ended
 
 
 class OrganizationDetailView(LoginRequiredMixin, TemplateView):
@@ -228,6 +226,19 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
         )
         successors = [o for o in linked if o.is_successor]
         predecessors = [o for o in linked if o.is_predecessor]
+        restructurings, ended = _restructurings_of(org)
+        # Names of organisations the reader may not open print without a link; a
+        # restructuring shows to who reads an organisation it ended. One question for all.
+        readable = readable_organization_ids(
+            user,
+            [p.parent_id for p in parents]
+            + [o.pk for o in successors + predecessors]
+            + [p.organization_id for p in children]
+            + [org_id for _r, org_id in ended],
+        )
+        if not access_for(user).is_superuser:
+            shown = {r_id for r_id, org_id in ended if org_id in readable}
+            restructurings = [r for r in restructurings if r.pk in shown]
         context.update(
             organization=org,
             names=names,
@@ -241,7 +252,7 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             predecessors=predecessors,
             # Those that ended it, one it succeeded, or a parent it stood under – each as a
             # subquery: joined outright, a province's thousands of periods multiplied the rows.
-            restructurings=_restructurings_of(user, org),
+            restructurings=restructurings,
             history=merged_history(
                 (org.history.select_related("history_user"), lambda e: _("Organisation")),
                 (
@@ -265,13 +276,7 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             shows_award_forms=access_for(user).is_superuser
             or org.pk in access_for(user).officer_org_ids
             or org.pk in access_for(user).staff_root_ids,
-            # Names of organisations the reader may not open print without a link.
-            readable=readable_organization_ids(
-                user,
-                [p.parent_id for p in parents]
-                + [o.pk for o in successors + predecessors]
-                + [p.organization_id for p in children],
-            ),
+            readable=readable,
             managed_cluster_ids={c.pk for c in own_clusters} if keeps_its_clusters else set(),
             today=today,
         )
