@@ -383,11 +383,12 @@ class RegisterView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Filter
         return {"request": self.request}
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["honour_rolls"] = honour_roll_links(
-            user, readable_awards(user), self.request.GET.get("rolls")
-        )
+        # Before the table: the rights it reads for its page's organisers are then among
+        # those the honour rolls asked (`decision_organizers_among` remembers them).
+        honour_rolls = honour_roll_links(user, readable_awards(user), self.request.GET.get("rolls"))
+        context = super().get_context_data(**kwargs)
+        context["honour_rolls"] = honour_rolls
         context["is_staff"] = keeps_clusters(user)
         organization = (
             self.filterset.form.cleaned_data.get("organization")

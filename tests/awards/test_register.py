@@ -707,3 +707,25 @@ def test_the_rights_read_for_a_page_are_those_of_the_whole_register(decided):
         assert {a.pk: (a.can_revoke, a.decision_readable) for a in page} == whole, user
         checked += sum(1 for value in whole.values() if any(value))
     assert checked  # some award was revocable or its decision readable for someone
+
+
+def test_the_decision_organisers_asked_again_in_a_request_cost_no_query(
+    decided, django_assert_num_queries
+):
+    """The register's table asks of its page's organisers after the honour rolls asked of all
+    of them: remembered for the request, the answers are the same without a query."""
+    from awards.permissions import decision_organizers_among
+    from clusters.permissions import access_for
+
+    w = decided
+    other = OrganizationFactory(name="LĐLĐ tỉnh khác")
+    asked = {w.province.pk, other.pk}
+    first = decision_organizers_among(w.staff, asked)
+    assert first == {w.province.pk}
+    with django_assert_num_queries(0):
+        assert decision_organizers_among(w.staff, {w.province.pk}) == {w.province.pk}
+        assert decision_organizers_among(w.staff, {other.pk}) == set()
+    # A new request (a new reading of the rights) asks again.
+    w.staff._emulation_access = None
+    access_for(w.staff)
+    assert decision_organizers_among(w.staff, asked) == first
