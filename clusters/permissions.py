@@ -415,9 +415,19 @@ def cluster_years_for(user) -> QuerySet[ClusterYear]:
     qs = ClusterYear.objects.all()
     if reads_every_cluster_year(user):
         return qs
+    return qs.filter(pk__in=cluster_year_ids_for(user))
+
+
+def cluster_year_ids_for(user) -> QuerySet:
+    """Ids (a subquery) of `cluster_years_for(user)`. Asked as a subquery of its own (`id IN
+    (…)`), it is the union itself: `cluster_years_for(…).values("pk")` joins every
+    cluster-year to it first (5 ms for a province, twice in each question of which units a
+    page's reader opens)."""
+    if reads_every_cluster_year(user):
+        return ClusterYear.objects.order_by().values("pk")
     access = access_for(user)
     if not access.officer_org_ids:
-        return qs.none()
+        return ClusterYear.objects.none().values("pk")
     own = access.officer_org_ids
     # One subquery, a union of four indexed lookups: as OR-ed conditions PostgreSQL scanned
     # every cluster-year (150 ms for a member unit at national size; 0.3 ms as a union).
@@ -429,7 +439,7 @@ def cluster_years_for(user) -> QuerySet[ClusterYear]:
     headed = ClusterYear.objects.filter(head_id__in=own).order_by().values("pk")
     deputised = ClusterYear.objects.filter(deputy_id__in=own).order_by().values("pk")
     member = Membership.objects.filter(organization_id__in=own).order_by().values("cluster_year_id")
-    return qs.filter(pk__in=organised.union(headed, deputised, member))
+    return organised.union(headed, deputised, member)
 
 
 def clusters_for(user) -> QuerySet[Cluster]:
@@ -899,7 +909,7 @@ def readable_organization_ids(user, ids) -> set[int]:
         .order_by()
         .values("ancestor_id")
     )
-    years = cluster_years_for(user).order_by().values("pk")
+    years = cluster_year_ids_for(user)
     members = (
         Membership.objects.filter(organization_id__in=ids, cluster_year_id__in=years)
         .order_by()
