@@ -460,9 +460,12 @@ def organizations_for(user) -> QuerySet[Organization]:
         return Organization.objects.none()
     if access.reads_everything:
         return Organization.objects.all()
-    years = cluster_years_for(user)
-    members = Membership.objects.filter(cluster_year__in=years).order_by().values("organization_id")
-    heads = years.order_by().values("head_id")
+    members = (
+        Membership.objects.filter(cluster_year_id__in=cluster_year_ids_for(user))
+        .order_by()
+        .values("organization_id")
+    )
+    heads = cluster_years_for(user).order_by().values("head_id")
     return Organization.objects.filter(pk__in=access.read_orgs.union(members, heads))
 
 
