@@ -729,3 +729,46 @@ def test_the_decision_organisers_asked_again_in_a_request_cost_no_query(
     w.staff._emulation_access = None
     access_for(w.staff)
     assert decision_organizers_among(w.staff, asked) == first
+
+
+def test_the_fairness_cells_draw_awards_proposals_rotation_and_gaps():
+    """The grids' cells, drawn in Python (awards/templatetags/fairness.py), as the template
+    drew them: shading, badges with escaped labels, the rotation mark, the gaps' figures."""
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from awards.templatetags.fairness import award_cells, gap_cells
+    from awards.views.fairness import Cell, GapRow, UnitRow
+
+    class Type:
+        label = "Cờ <thi đua>"
+
+    row = UnitRow(
+        1,
+        "CĐCS A",
+        [
+            Cell(member=True, exists=True),
+            Cell(member=False, exists=True),
+            Cell(member=True, exists=False),
+            Cell(member=True, exists=True, awards=[Type()], rotating=True),
+            Cell(member=True, exists=True, proposals=[("BK", "Đã duyệt")]),
+        ],
+    )
+    with translation.override("vi"):
+        html = award_cells(row)
+    assert parse_html(html) == parse_html(
+        '<td class=""></td>'
+        '<td class="bg-light text-muted"></td>'
+        '<td class=""><span class="text-muted" title="Cụm không hoạt động năm này.">·</span></td>'
+        '<td class="table-warning"><span class="badge text-bg-success">Cờ &lt;thi đua&gt;</span> '
+        '<span class="visually-hidden">Luân phiên</span></td>'
+        '<td class=""><span class="badge text-bg-light border text-muted fw-normal" '
+        'title="Đã duyệt">BK (đã duyệt)</span> </td>'
+    )
+    gaps = GapRow("CĐCS A", [], [None, (Decimal("95.5"), Decimal("90"), Decimal("5.5"))], None)
+    with translation.override("vi"):
+        html = gap_cells(gaps)
+    assert parse_html(html) == parse_html(
+        '<td class="text-center"><span class="text-muted">–</span></td>'
+        '<td class="text-center">95,5 / 90<div class="text-danger">+5,5</div></td>'
+    )

@@ -1,0 +1,77 @@
+"""The cells of the fairness view's grids, drawn in Python: a page holds ten clusters' member ×
+year grids and their units' gaps – some 4,000 cells, which as template logic took most of its
+time. The HTML is the one the template drew (one `<td>` per year)."""
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from emulation.templatetags.emulation import num
+
+register = template.Library()
+
+NO_GAP = '<td class="text-center"><span class="text-muted">–</span></td>'
+
+
+@register.simple_tag
+def award_cells(row):
+    """A unit's row of a cluster's grid, one cell per year: the awards in force, the
+    proposals, the rotation mark; shaded where the unit was not a member."""
+    no_year = None
+    cells = []
+    for cell in row.cells:
+        if cell.rotating:
+            css = "table-warning"
+        elif not cell.member:
+            css = "bg-light text-muted"
+        else:
+            css = ""
+        if not cell.exists:
+            if no_year is None:
+                no_year = format_html(
+                    '<span class="text-muted" title="{}">·</span>',
+                    _("The cluster has no year here."),
+                )
+            inner = no_year
+        elif cell.awards or cell.proposals or cell.rotating:
+            inner = _marks(cell)
+        else:
+            inner = ""
+        cells.append(f'<td class="{css}">{inner}</td>')
+    return mark_safe("".join(cells))
+
+
+def _marks(cell) -> str:
+    marks = format_html_join(
+        "", '<span class="badge text-bg-success">{}</span> ', ((a.label,) for a in cell.awards)
+    ) + format_html_join(
+        "",
+        '<span class="badge text-bg-light border text-muted fw-normal" title="{}">{} ({})</span> ',
+        ((status, label, str(status).lower()) for label, status in cell.proposals),
+    )
+    if cell.rotating:
+        marks += format_html('<span class="visually-hidden">{}</span>', _("Rotation"))
+    return marks
+
+
+@register.simple_tag
+def gap_cells(row):
+    """A unit's row of the gaps, one cell per year: its self-assessed / verified totals and
+    their gap, or a dash."""
+    cells = []
+    for cell in row.cells:
+        if not cell:
+            cells.append(NO_GAP)
+            continue
+        own, verified, gap = cell
+        cells.append(
+            format_html(
+                '<td class="text-center">{} / {}<div class="{}">{}</div></td>',
+                num(own),
+                num(verified),
+                "text-danger" if gap > 0 else "text-muted",
+                num(gap, "signed"),
+            )
+        )
+    return mark_safe("".join(cells))
