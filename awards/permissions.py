@@ -20,7 +20,7 @@ from clusters.models import (
 )
 from clusters.permissions import (
     access_for,
-    cluster_years_for,
+    cluster_year_ids_for,
     managed_clusters,
     may_keep_structure,
     organizations_for,
@@ -83,7 +83,7 @@ def readable_nominations(user) -> QuerySet[Nomination]:
     # join of the 15,000 cluster-years to every list of the confederation's staff.
     if reads_every_cluster_year(user):
         return Nomination.objects.all()
-    return Nomination.objects.filter(cluster_year__in=cluster_years_for(user))
+    return Nomination.objects.filter(cluster_year_id__in=cluster_year_ids_for(user))
 
 
 def decision_organizers(user) -> QuerySet[Organization]:
@@ -129,7 +129,7 @@ def readable_awards(user) -> QuerySet[Award]:
     that is every one, as `readable_nominations`)."""
     if reads_every_cluster_year(user):
         return Award.objects.all()
-    return Award.objects.filter(cluster_year__in=cluster_years_for(user))
+    return Award.objects.filter(cluster_year_id__in=cluster_year_ids_for(user))
 
 
 @dataclass
