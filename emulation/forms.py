@@ -133,9 +133,12 @@ class FormRenderer(BaseRenderer):
     def __init__(self):
         self.jinja2 = renderers.Jinja2()
         self.django = renderers.DjangoTemplates()
+        self.not_in_jinja2: set[str] = set()  # Jinja2 does not remember what it did not find
 
     def get_template(self, template_name):
-        try:
-            return self.jinja2.get_template(template_name)
-        except TemplateDoesNotExist:
-            return self.django.get_template(template_name)
+        if template_name not in self.not_in_jinja2:
+            try:
+                return self.jinja2.get_template(template_name)
+            except TemplateDoesNotExist:
+                self.not_in_jinja2.add(template_name)
+        return self.django.get_template(template_name)

@@ -73,8 +73,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             .select_related("cluster")
             .in_bulk()
         )
-        for key in lists:
-            context[key] = [read[pk] for pk in context[key]]
+        for key in lists:  # (a year deleted meanwhile is left out)
+            context[key] = [read[pk] for pk in context[key] if pk in read]
         # A submitted year says what became of its dossier (decided, approved, under review).
         rows = list(read.values())
         states = submitted_year_states(rows)

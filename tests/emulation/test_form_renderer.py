@@ -3,6 +3,7 @@ template language (emulation/forms.py: FormRenderer), and read the same either w
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 from django import forms
 from django.forms.renderers import DjangoTemplates, get_default_renderer
@@ -83,3 +84,11 @@ class FormRendererTests(SimpleTestCase):
                 self.assertHTMLEqual(str(mine[name]), str(theirs[name]))
         self.assertTrue(ours[0].errors)
         self.assertIn("errorlist", str(ours[0]))
+
+    def test_a_template_jinja2_lacks_is_looked_for_there_once(self):
+        renderer = FormRenderer()
+        name = "django_filters/widgets/multiwidget.html"
+        renderer.get_template(name)
+        with mock.patch.object(renderer.jinja2, "get_template") as jinja2:
+            self.assertIsInstance(renderer.get_template(name), DjangoTemplate)
+        jinja2.assert_not_called()
