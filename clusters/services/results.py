@@ -581,7 +581,6 @@ class ValueRow(NamedTuple):
 
     target: Decimal | None
     actual: Decimal | None
-    qualifier: str
 
 
 def cluster_standings(cluster_year: ClusterYear, table: Table | None = None) -> Standings:
