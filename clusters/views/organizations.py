@@ -236,9 +236,8 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             + [p.organization_id for p in children]
             + [org_id for _r, org_id in ended],
         )
-        if not access_for(user).is_superuser:
-            shown = {r_id for r_id, org_id in ended if org_id in readable}
-            restructurings = [r for r in restructurings if r.pk in shown]
+        shown = {r_id for r_id, org_id in ended if org_id in readable}
+        restructurings = [r for r in restructurings if r.pk in shown]
         context.update(
             organization=org,
             names=names,
