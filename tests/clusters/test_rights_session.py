@@ -105,3 +105,40 @@ def test_the_confederation_reads_everything_only_when_every_unit_stands_below_it
     )
     listed = client.get(reverse("structure:organization_list")).content.decode()
     assert "don-vi-le" not in listed
+
+
+def test_the_confederation_keeps_everything_only_when_every_unit_is_kept(settings):
+    """The shortcut of the confederation's staff (`keeps_everything`: what it keeps needs no
+    subquery of the tree) answers as the tree does – and is not taken while one unit stands
+    outside what it keeps (here a province that left the top and stands under nothing)."""
+    import datetime
+
+    from clusters.models import Organization, ParentPeriod
+    from clusters.permissions import access_for
+
+    settings.RIGHTS_SESSION_SECONDS = 60  # remembered, as in production
+    top = OrganizationFactory(code="tld", kind=OrganizationKind.CONFEDERATION)
+    province = OrganizationFactory(code="tinh", kind=OrganizationKind.PROVINCIAL, parent=top)
+    unit = OrganizationFactory(code="don-vi", parent=province)
+    officer = OfficerFactory(organization=top)
+    everyone = set(Organization.objects.values_list("pk", flat=True))
+
+    access = access_for(officer.user)
+    assert access.keeps_everything
+    assert access.kept_among(everyone) == everyone
+    assert set(access.kept_organizers.values_list("pk", flat=True)) == everyone
+    assert set(access.managed.values_list("pk", flat=True)) == everyone - {top.pk}
+    assert access.manages(unit.pk) and not access.manages(top.pk)
+    # The same as the tree answers without the shortcut.
+    assert set(access._kept_organizers().values_list("pk", flat=True)) == everyone
+
+    stray = OrganizationFactory(code="tinh-le", kind=OrganizationKind.PROVINCIAL, parent=None)
+    ParentPeriod.objects.create(
+        organization=stray, parent=top, valid_to=datetime.date(2022, 6, 30)
+    )
+    # A new request (the user read again); the structure changed since.
+    access = access_for(type(officer.user).objects.get(pk=officer.user.pk))
+    assert not access.keeps_everything
+    assert access.kept_among({stray.pk, unit.pk}) == {unit.pk}
+    assert not access.manages(stray.pk)
+    assert stray.pk not in set(access.kept_organizers.values_list("pk", flat=True))
