@@ -133,9 +133,7 @@ def test_the_confederation_keeps_everything_only_when_every_unit_is_kept(setting
     assert set(access._kept_organizers().values_list("pk", flat=True)) == everyone
 
     stray = OrganizationFactory(code="tinh-le", kind=OrganizationKind.PROVINCIAL, parent=None)
-    ParentPeriod.objects.create(
-        organization=stray, parent=top, valid_to=datetime.date(2022, 6, 30)
-    )
+    ParentPeriod.objects.create(organization=stray, parent=top, valid_to=datetime.date(2022, 6, 30))
     # A new request (the user read again); the structure changed since.
     access = access_for(type(officer.user).objects.get(pk=officer.user.pk))
     assert not access.keeps_everything
