@@ -3,6 +3,10 @@
 from decimal import Decimal
 
 from django import template
+from django.template.base import render_value_in_context
+from django.templatetags.l10n import localize, unlocalize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from emulation.tables import td_attributes
 from emulation.text import format_number
@@ -39,7 +43,25 @@ def page_query(context, number, param="page"):
     return f"?{params.urlencode()}"
 
 
-@register.filter
-def td_attrs(bound_column):
-    """A list cell's `<td>` attributes, worked out once per column (`td_attributes`)."""
-    return td_attributes(bound_column)
+@register.simple_tag(takes_context=True)
+def table_rows(context, table):
+    """The rows of a list's table (its page), as django-tables2's Bootstrap template draws
+    them – each row's attributes, each cell with its column's `<td>` attributes (worked out
+    once per column, `td_attributes`) and localized as the column asks –, drawn here rather
+    than by two nested template loops: 50 rows of 12 cells cost the template language a
+    block, a loop step and three lookups per cell."""
+    rows = []
+    for row in table.paginated_rows:
+        cells = []
+        for column, cell in row.items():
+            if column.localize is not None:
+                cell = localize(cell) if column.localize else unlocalize(cell)
+            cells.append(
+                f"<td {td_attributes(column)}>{render_value_in_context(cell, context)}</td>"
+            )
+        rows.append(f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>")
+    if not rows and table.empty_text:
+        rows.append(
+            f'<tr><td colspan="{len(table.columns)}">{conditional_escape(table.empty_text)}</td></tr>'
+        )
+    return mark_safe("\n".join(rows))
