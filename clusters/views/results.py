@@ -149,7 +149,8 @@ def results(request, cluster_year):
             }
             for row in rows
         ],
-        "levels": Level.choices,
+        # Named once for every row's classification form.
+        "levels": [(value, str(label)) for value, label in Level.choices],
         # A top level beyond the cap, sent back to be confirmed with a reason.
         "confirm_unit": request.GET.get("confirm", ""),
         "confirm_level": request.GET.get("level", ""),
