@@ -21,7 +21,8 @@ from django.db.models import (
     When,
     Window,
 )
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -62,7 +63,7 @@ from ..services import (
     rename_organization,
 )
 from ..tables.organizations import OrganizationTable
-from .base import managed_organization, merged_history, organization_or_404, save_with_reason
+from .base import managed_organization, merged_history, save_with_reason
 
 # Organisations ------------------------------------------------------------------------------
 
@@ -144,7 +145,9 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        org = organization_or_404(user, kwargs["code"])
+        # Whether the user opens it is asked below, with the other names of the page (one
+        # question instead of two); nothing of it is shown before.
+        org = get_object_or_404(Organization, code=kwargs["code"])
         today = timezone.localdate()
         readable = cluster_years_for(user)
         former = list(org.former_names.order_by("used_until"))
@@ -231,11 +234,14 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
         # restructuring shows to who reads an organisation it ended. One question for all.
         readable = readable_organization_ids(
             user,
-            [p.parent_id for p in parents]
+            [org.pk]
+            + [p.parent_id for p in parents]
             + [o.pk for o in successors + predecessors]
             + [p.organization_id for p in children]
             + [org_id for _r, org_id in ended],
         )
+        if org.pk not in readable:
+            raise Http404
         shown = {r_id for r_id, org_id in ended if org_id in readable}
         restructurings = [r for r in restructurings if r.pk in shown]
         context.update(
