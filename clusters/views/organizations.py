@@ -52,7 +52,6 @@ from ..permissions import (
     can_place_under,
     cluster_years_for,
     may_keep_structure,
-    next_year_organizers,
     officer_rights,
     organizations_for,
     organizer_choices,
@@ -276,7 +275,10 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
             can_manage=can_manage_organization(user, org),
             officer_rights=officer_rights(user, org),
             can_place=can_place_under(user, org),
-            can_prepare=next_year_organizers(user).filter(pk=org.pk).exists(),
+            # `next_year_organizers` asked of this organiser: one it keeps, with a running
+            # cluster (whether it keeps it is known already).
+            can_prepare=keeps_its_clusters
+            and Cluster.objects.filter(organizer=org, ended_on__isnull=True).exists(),
             # The award forms it confers (an awards page): for its own officers and staff.
             shows_award_forms=access_for(user).is_superuser
             or org.pk in access_for(user).officer_org_ids

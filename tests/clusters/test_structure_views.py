@@ -565,3 +565,25 @@ def test_a_page_asked_for_far_past_the_end_is_the_last_page(world):
     for far in (str(last + 1), str(10**18), str(10**30)):
         page = page_of(units, far, per_page)
         assert page.number == last and list(page.object_list)
+
+
+def test_the_organisation_page_offers_next_year_to_who_keeps_its_running_clusters(client, world):
+    """ "Prepare next year" shows on an organiser's page to the users who keep its clusters
+    (`next_year_organizers`), while one of them still runs."""
+    from tests.conftest import fresh
+
+    def offered(persona, code):
+        client.force_login(fresh(world.users[persona]))
+        page = client.get(reverse("structure:organization_detail", args=[code]))
+        assert page.status_code == 200
+        return reverse("structure:prepare_next_year") + f"?organizer={code}" in (
+            page.content.decode()
+        )
+
+    assert offered("staff", "province") and offered("staff", "member-unit")
+    assert offered("admin", "member-unit")
+    assert offered("unit_officer", "member-unit")  # its own clusters
+    assert not offered("unit_officer", "province")
+    assert not offered("viewer", "province") and not offered("head_officer", "province")
+    Cluster.objects.filter(organizer=world.province).update(ended_on=D(2020, 12, 31))
+    assert not offered("staff", "province") and offered("staff", "member-unit")
