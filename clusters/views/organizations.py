@@ -144,9 +144,14 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        # Whether the user opens it is asked below, with the other names of the page (one
-        # question instead of two); nothing of it is shown before.
         org = get_object_or_404(Organization, code=kwargs["code"])
+        # 404 outside the scope before anything of the page is read: a unit at or below the
+        # user's is one lookup in the tree (staff), else the whole question of who opens it.
+        if not (
+            access_for(user).reads_below_any({org.pk})
+            or org.pk in readable_organization_ids(user, [org.pk])
+        ):
+            raise Http404
         today = timezone.localdate()
         readable = cluster_years_for(user)
         former = list(org.former_names.order_by("used_until"))
@@ -233,14 +238,11 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
         # restructuring shows to who reads an organisation it ended. One question for all.
         readable = readable_organization_ids(
             user,
-            [org.pk]
-            + [p.parent_id for p in parents]
+            [p.parent_id for p in parents]
             + [o.pk for o in successors + predecessors]
             + [p.organization_id for p in children]
             + [org_id for _r, org_id in ended],
         )
-        if org.pk not in readable:
-            raise Http404
         shown = {r_id for r_id, org_id in ended if org_id in readable}
         restructurings = [r for r in restructurings if r.pk in shown]
         context.update(

@@ -587,3 +587,26 @@ def test_the_organisation_page_offers_next_year_to_who_keeps_its_running_cluster
     assert not offered("viewer", "province") and not offered("head_officer", "province")
     Cluster.objects.filter(organizer=world.province).update(ended_on=D(2020, 12, 31))
     assert not offered("staff", "province") and offered("staff", "member-unit")
+
+
+def test_an_organisation_outside_the_scope_is_refused_before_its_page_is_read(client, world):
+    """404 outside the scope, asked before the page's lists and history are read: an
+    outsider learns nothing from how long the refusal takes, and costs the server little."""
+    add_units(world, 3)
+    client.force_login(world.users["outsider"])
+    url = reverse("structure:organization_detail", args=["province"])
+    with CaptureQueriesContext(connection) as refused:
+        assert client.get(url).status_code == 404
+    with CaptureQueriesContext(connection) as missing:
+        assert (
+            client.get(reverse("structure:organization_detail", args=["no-such"])).status_code
+            == 404
+        )
+    # Neither its paginated lists (counted with a window) nor its history were read.
+    assert not [q for q in refused if "OVER ()" in q["sql"] or "historical" in q["sql"]]
+    # The organisation, whether it stands below the user, whether the user reads it otherwise.
+    assert len(refused) <= len(missing) + 3
+    # Staff below whom it stands, and a member's officer reading it through its cluster.
+    for persona in ("staff", "head_officer"):
+        client.force_login(world.users[persona])
+        assert client.get(url).status_code == 200
