@@ -14,6 +14,7 @@ from ..models import (
     Organization,
 )
 from ..permissions import (
+    access_for,
     can_manage_cluster,
     can_manage_organization,
     readable_organization_ids,
@@ -69,9 +70,13 @@ def choose_organizer_and_year(request, organizers, default_year):
 
 def organization_or_404(user, code) -> Organization:
     """The organisation of `code` if the user may open it (`organizations_for`, asked of it
-    alone), else 404."""
+    alone), else 404. A unit at or below the user's own is one lookup in the tree (staff);
+    any other the whole question of who opens it."""
     org = get_object_or_404(Organization, code=code)
-    if org.pk not in readable_organization_ids(user, [org.pk]):
+    if not (
+        access_for(user).reads_below_any({org.pk})
+        or org.pk in readable_organization_ids(user, [org.pk])
+    ):
         raise Http404
     return org
 

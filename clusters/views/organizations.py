@@ -21,8 +21,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -62,7 +61,7 @@ from ..services import (
     rename_organization,
 )
 from ..tables.organizations import OrganizationTable
-from .base import managed_organization, merged_history, save_with_reason
+from .base import managed_organization, merged_history, organization_or_404, save_with_reason
 
 # Organisations ------------------------------------------------------------------------------
 
@@ -144,14 +143,8 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        org = get_object_or_404(Organization, code=kwargs["code"])
-        # 404 outside the scope before anything of the page is read: a unit at or below the
-        # user's is one lookup in the tree (staff), else the whole question of who opens it.
-        if not (
-            access_for(user).reads_below_any({org.pk})
-            or org.pk in readable_organization_ids(user, [org.pk])
-        ):
-            raise Http404
+        # 404 outside the scope before anything of the page is read.
+        org = organization_or_404(user, kwargs["code"])
         today = timezone.localdate()
         readable = cluster_years_for(user)
         former = list(org.former_names.order_by("used_until"))
