@@ -70,28 +70,20 @@ class Access:
         """Whether the user reads below every organisation at the top of the tree (the
         confederation's staff): then every organisation and cluster-year is in its scope,
         and the lists need no scope at all (remembered)."""
-        key = ("everything",)
-        if key not in self._memo:
-            tops = top_level_ids()
-            # Below every top at some time is not enough (the links are dated: a unit that
-            # joined a parent only after that parent left the top is below no top): no
-            # organisation outside the subtree, asked once per change or per minute.
-            self._memo[key] = (
-                bool(tops)
-                and tops <= self.read_root_ids
-                and remembered(
-                    "emulation:everything:" + ",".join(map(str, sorted(self.read_root_ids))),
-                    # NOT EXISTS, an anti-join: as NOT IN over the 125,000 ids PostgreSQL
-                    # could compare each organisation with the whole list (minutes).
-                    lambda: int(
-                        not Organization.objects.filter(
-                            ~Exists(self.read_subtree.filter(descendant_id=OuterRef("pk")))
-                        ).exists()
-                    ),
-                )
-                == 1
-            )
-        return self._memo[key]
+        # Below every top at some time is not enough (the links are dated: a unit that joined
+        # a parent only after that parent left the top is below no top): no organisation
+        # outside the subtree.
+        return self._every_top_and(
+            "everything",
+            self.read_root_ids,
+            # NOT EXISTS, an anti-join: as NOT IN over the 125,000 ids PostgreSQL could
+            # compare each organisation with the whole list (minutes).
+            lambda: int(
+                not Organization.objects.filter(
+                    ~Exists(self.read_subtree.filter(descendant_id=OuterRef("pk")))
+                ).exists()
+            ),
+        )
 
     @property
     def keeps_everything(self) -> bool:
@@ -100,20 +92,9 @@ class Access:
         questions of what it keeps need no subquery of the tree at all – which, asked of the
         734 organisers of the confederation's register, took 25 ms of SQL (remembered: one
         count of what it keeps, asked once per change or per minute)."""
-        key = ("keeps everything",)
-        if key not in self._memo:
-            tops = top_level_ids()
-            roots = self.staff_root_ids
-            self._memo[key] = (
-                bool(tops)
-                and tops <= roots
-                and remembered(
-                    f"emulation:keeps-everything:{self.today}:" + ",".join(map(str, sorted(roots))),
-                    lambda: self._keeps_every_organization(),
-                )
-                == 1
-            )
-        return self._memo[key]
+        return self._every_top_and(
+            f"keeps-everything:{self.today}", self.staff_root_ids, self._keeps_every_organization
+        )
 
     def _keeps_every_organization(self) -> int:
         # One query: every organisation, and those of them it keeps.
@@ -121,6 +102,21 @@ class Access:
             every=Count("pk"), kept=Count("pk", filter=Q(pk__in=self._kept_organizers()))
         )
         return int(counts["every"] == counts["kept"])
+
+    def _every_top_and(self, name: str, roots: set[int], compute) -> bool:
+        """Whether `roots` hold every organisation at the top of the tree and `compute()` is
+        1 – asked once per change of the structure or per minute (`remembered`, keyed by
+        `name` and the roots), then kept for the request."""
+        key = (name,)
+        if key not in self._memo:
+            tops = top_level_ids()
+            self._memo[key] = (
+                bool(tops)
+                and tops <= roots
+                and remembered(f"emulation:{name}:" + ",".join(map(str, sorted(roots))), compute)
+                == 1
+            )
+        return self._memo[key]
 
     @property
     def read_subtree(self) -> QuerySet:
@@ -134,7 +130,7 @@ class Access:
         organisation it works for (or one that organisation succeeded) today, those that ended
         while below it, and those predecessors themselves – never the user's own organisation.
         A unit that moved away is kept by its new parent's staff, not by the old one's."""
-        if self.staff_root_ids and self.keeps_everything:
+        if self.keeps_everything:
             return Organization.objects.exclude(pk__in=self.write_org_ids).order_by().values("pk")
         return self._managed()
 
@@ -166,7 +162,7 @@ class Access:
             return self._memo[key]
         years = ClusterYear.objects.order_by()
         roots = self.staff_root_ids
-        if self.is_superuser or (roots and self.keeps_everything):
+        if self.is_superuser or self.keeps_everything:
             found = years.exists()
         elif not roots:
             found = False
@@ -236,7 +232,7 @@ class Access:
     def kept_organizers(self) -> QuerySet:
         """Ids (a subquery) of the organisers whose clusters the user keeps: the ones it works
         for (or succeeded) and the ones whose records it keeps (`managed`)."""
-        if self.staff_root_ids and self.keeps_everything:
+        if self.keeps_everything:
             return Organization.objects.order_by().values("pk")
         return self._kept_organizers()
 
