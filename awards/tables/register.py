@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import year_end
+from emulation.tables import DateColumn
 
 from ..models import Award, AwardStatus, Decision
 
@@ -23,7 +24,7 @@ class DecisionTable(tables.Table):
     number = tables.Column(
         verbose_name=_("Number"), linkify=("awards:decision_detail", [tables.A("pk")])
     )
-    signed_on = tables.DateColumn(verbose_name=_("Date"), format="d/m/Y")
+    signed_on = DateColumn(verbose_name=_("Date"), format="d/m/Y")
     signer = tables.Column(verbose_name=_("Signed by"))
     organizer = tables.Column(verbose_name=_("Issued by"), order_by=("organizer__name",))
     year = tables.Column(verbose_name=_("Emulation year"), localize=False)

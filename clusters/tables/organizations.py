@@ -3,6 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from emulation.tables import DateColumn
+
 from ..models import (
     Organization,
 )
@@ -15,7 +17,7 @@ class OrganizationTable(tables.Table):
     parent_name = tables.Column(verbose_name=_("Directly under"), default="—")
     locality = tables.Column(verbose_name=_("Locality"), default="—")
     status = tables.Column(verbose_name=_("Status"))
-    valid_to = tables.DateColumn(verbose_name=_("Last day"), format="d/m/Y", default="—")
+    valid_to = DateColumn(verbose_name=_("Last day"), format="d/m/Y", default="—")
 
     class Meta:
         model = Organization

@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from emulation.tables import DateColumn
 from emulation.text import format_number
 
 from ..models import (
@@ -16,10 +17,10 @@ class ProgramTable(tables.Table):
     organizer = tables.Column(verbose_name=_("Organiser"), order_by=("organizer__name", "-year"))
     theme = tables.Column(verbose_name=_("Theme"), default="—")
     plan_reference = tables.Column(verbose_name=_("Plan"), default="—")
-    self_assessment_deadline = tables.DateColumn(
+    self_assessment_deadline = DateColumn(
         verbose_name=_("Self-assessment by"), format="d/m/Y", default="—"
     )
-    verification_deadline = tables.DateColumn(
+    verification_deadline = DateColumn(
         verbose_name=_("Verification by"), format="d/m/Y", default="—"
     )
     table_max = tables.Column(

@@ -3,6 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from emulation.tables import DateColumn, DateTimeColumn
+
 from ..models import (
     Restructuring,
 )
@@ -10,14 +12,14 @@ from ..models import (
 
 class RestructuringTable(tables.Table):
     decision = tables.Column(verbose_name=_("Decision"), linkify=True)
-    last_day = tables.DateColumn(verbose_name=_("Last day"), format="d/m/Y")
+    last_day = DateColumn(verbose_name=_("Last day"), format="d/m/Y")
     ended_count = tables.Column(
         verbose_name=_("Organisations ended"),
         attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
     )
     created_by = tables.Column(verbose_name=_("Recorded by"), default="—")
-    created_at = tables.DateTimeColumn(verbose_name=_("Recorded at"), format="d/m/Y H:i")
-    reverted_at = tables.DateTimeColumn(verbose_name=_("Reverted"), format="d/m/Y H:i", default="—")
+    created_at = DateTimeColumn(verbose_name=_("Recorded at"), format="d/m/Y H:i")
+    reverted_at = DateTimeColumn(verbose_name=_("Reverted"), format="d/m/Y H:i", default="—")
 
     class Meta:
         model = Restructuring

@@ -140,3 +140,56 @@ def test_an_empty_table_says_so_in_one_row_across_its_columns():
     ours, theirs = _both(Figures, [], empty_text="Chưa có <gì>")
     assert parse_html(ours) == parse_html(theirs)
     assert '<td colspan="6">Chưa có &lt;gì&gt;</td>' in ours
+
+
+class Dated:
+    def __init__(self, pk, day, moment):
+        self.pk, self.day, self.moment = pk, day, moment
+
+
+def _dated_tables():
+    from emulation.tables import DateColumn, DateTimeColumn
+
+    class Theirs(tables.Table):
+        day = tables.DateColumn(format="d/m/Y", default="—")
+        short = tables.DateColumn(accessor="day")
+        moment = tables.DateTimeColumn(format="d/m/Y H:i", default="—")
+        long = tables.DateTimeColumn(accessor="moment", short=False)
+
+    class Ours(tables.Table):
+        day = DateColumn(format="d/m/Y", default="—")
+        short = DateColumn(accessor="day")
+        moment = DateTimeColumn(format="d/m/Y H:i", default="—")
+        long = DateTimeColumn(accessor="moment", short=False)
+
+    return Ours, Theirs
+
+
+def test_the_date_columns_draw_what_django_tables2_draws_without_a_template_per_cell(
+    monkeypatch, settings
+):
+    import datetime
+
+    from django.template import base
+
+    settings.TIME_ZONE = "Asia/Ho_Chi_Minh"
+    # 23:30 UTC is the next day in Vietnam: the local date and time are shown.
+    moment = datetime.datetime(2025, 6, 30, 23, 30, tzinfo=datetime.UTC)
+    records = [Dated(1, datetime.date(2025, 6, 30), moment), Dated(2, None, None)]
+    Ours, Theirs = _dated_tables()
+    with translation.override("vi"):
+        theirs = [[cell for _column, cell in row.items()] for row in Theirs(records).rows]
+        compiled = []
+        original = base.Template.__init__
+
+        def counted(template, *args, **kwargs):
+            compiled.append(template)
+            original(template, *args, **kwargs)
+
+        monkeypatch.setattr(base.Template, "__init__", counted)
+        ours = [[cell for _column, cell in row.items()] for row in Ours(records * 25).rows]
+    assert ours[:2] == theirs
+    assert ours[0][0] == "30/06/2025" and ours[0][2] == "01/07/2025 06:30"
+    assert ours[1][0] == "—" and ours[1][2] == "—"
+    assert compiled == []  # django-tables2's own compiles a template for each of the 200
+    assert list(Ours(records).as_values()) == list(Theirs(records).as_values())  # the export
