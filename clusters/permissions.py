@@ -494,20 +494,30 @@ def organizations_for(user) -> QuerySet[Organization]:
     """The organisations whose page a user may open: those of `Access.read_orgs`, and the
     units of the cluster-years it reads – one subquery (a union), which PostgreSQL answers
     from the indexes."""
+    if not (access_for(user).officer_org_ids or access_for(user).is_superuser):
+        return Organization.objects.none()
+    ids = organization_ids_for(user)
+    if ids is None:
+        return Organization.objects.all()
+    return Organization.objects.filter(pk__in=ids)
+
+
+def organization_ids_for(user) -> QuerySet | None:
+    """Ids (a subquery) of `organizations_for(user)`; None when that is every organisation."""
     access = access_for(user)
     if access.is_superuser:
-        return Organization.objects.all()
+        return None
     if not access.officer_org_ids:
-        return Organization.objects.none()
+        return Organization.objects.none().values("pk")
     if access.reads_everything:
-        return Organization.objects.all()
+        return None
     members = (
         Membership.objects.filter(cluster_year_id__in=cluster_year_ids_for(user))
         .order_by()
         .values("organization_id")
     )
     heads = cluster_years_for(user).order_by().values("head_id")
-    return Organization.objects.filter(pk__in=access.read_orgs.union(members, heads))
+    return access.read_orgs.union(members, heads)
 
 
 def managed_organizations(user) -> QuerySet[Organization]:

@@ -66,4 +66,4 @@ from .structure import (  # noqa: F401
     window_q,
     year_end,
 )
-from .tree import OrganizationLink, OrganizationLinkQuerySet  # noqa: F401
+from .tree import AmongIds, OrganizationLink, OrganizationLinkQuerySet  # noqa: F401

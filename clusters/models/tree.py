@@ -9,13 +9,35 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Lookup, Q
 
 from .structure import Organization
 
 # Deeper than any real tree (confederation → province → district → commune → grassroots); a
 # guard against a cycle typed by mistake.
 MAX_DEPTH = 12
+
+
+class AmongIds(Lookup):
+    """`AmongIds(F("pk"), ids)`: the rows whose `pk` is among `ids` (a subquery), asked on
+    PostgreSQL as `pk = ANY(ARRAY(ids))` – the ids worked out first, then each row read from
+    its index – where `pk IN (ids)` lets the planner guess how many a scope's union gives:
+    guessing ten times too many for a province (35,000 of 4,100), it scanned all 125,000
+    organisations to hash-join them (25 ms of the province's organisation list, 8 with the
+    array). For a scope that is a small part of a large table; `IN` elsewhere."""
+
+    lookup_name = "among_ids"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
 
 
 class OrganizationLinkQuerySet(models.QuerySet):

@@ -60,6 +60,28 @@ def test_organisation_list_queries_do_not_grow_with_rows(client, world, persona)
     assert count_queries(client, searched) == few_searched
 
 
+@pytest.mark.parametrize("persona", ["staff", "unit_officer", "head_officer"])
+def test_the_organisation_list_shows_the_scope_read_by_key_on_postgresql(client, world, persona):
+    """The list's rows are the organisations of the user's scope, its ids worked out first
+    (`AmongIds`: `= ANY(ARRAY(…))` on PostgreSQL, where `IN (…)` scanned every organisation
+    of the country for a province); the other databases ask `IN (…)`."""
+    from clusters.permissions import organizations_for
+
+    add_units(world, 5)
+    user = world.users[persona]
+    client.force_login(user)
+    url = reverse("structure:organization_list")
+    with CaptureQueriesContext(connection) as queries:
+        table = client.get(url).context["table"]
+    shown = {row.record.pk for row in table.page.object_list}
+    assert shown == set(organizations_for(user).values_list("pk", flat=True))
+    assert len(shown) == table.paginator.count <= 50  # all of them on the page
+    assert world.other_province.pk not in shown
+    (rows,) = [q["sql"] for q in queries if '"parent_name"' in q["sql"]]
+    among = '"clusters_organization"."id" = ANY(ARRAY(' in rows
+    assert among == (connection.vendor == "postgresql")
+
+
 def test_a_federations_organisation_list_counts_its_rows_with_the_page(client, world):
     """A federation's scope is a union: its rows are counted with the page they are read
     with (emulation.pagination.CountedWithPage), and the pages still add up."""
