@@ -1,15 +1,15 @@
 """The table of the organiser's proposals inbox."""
 
 from decimal import Decimal
+from functools import cached_property
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import LEVEL_ABBREVIATIONS
+from emulation.tables import cell_html, row_url
 from emulation.text import format_number
 
 from ..models import Nomination, NominationStatus, VoteMode
@@ -119,12 +119,22 @@ class InboxTable(tables.Table):
         empty_text = _("No nomination matches.")
         attrs = {"class": "table table-sm table-hover align-middle", "id": "inbox-table"}
 
+    # 600 cells a page: drawn with `cell_html` and `row_url`, the words translated once.
+
+    @cached_property
+    def select_label(self) -> str:
+        return gettext("Select %(unit)s – %(award)s")
+
+    @cached_property
+    def dossier_label(self) -> str:
+        return gettext("Open the dossier")
+
     def render_select(self, record):
-        label = gettext("Select %(unit)s – %(award)s") % {
+        label = self.select_label % {
             "unit": record.organization.name,
             "award": record.award_type.label,
         }
-        return format_html(
+        return cell_html(
             '<input class="form-check-input" type="checkbox" name="select" value="{}" '
             'form="inbox-bulk" aria-label="{}">',
             record.pk,
@@ -132,15 +142,14 @@ class InboxTable(tables.Table):
         )
 
     def render_nominee(self, record, value):
-        url = reverse("awards:dossier", args=[record.pk])
-        return format_html('<a href="{}">{}</a>', url, value)
+        return cell_html('<a href="{}">{}</a>', row_url("awards:dossier")(record.pk), value)
 
     def value_nominee(self, value):
         return value
 
     def render_award(self, record):
         if record.granted_type_id:
-            return format_html("<s>{}</s> → {}", record.award_type.label, record.granted_type.label)
+            return cell_html("<s>{}</s> → {}", record.award_type.label, record.granted_type.label)
         return record.award_type.label
 
     def value_award(self, record):
@@ -172,7 +181,7 @@ class InboxTable(tables.Table):
         lines = record.warning_lines
         if not lines:
             return "—"
-        return format_html(
+        return cell_html(
             '<span class="badge text-bg-warning" title="{}" tabindex="0">⚠ {}</span>',
             "\n".join(lines),
             len(lines),
@@ -182,7 +191,7 @@ class InboxTable(tables.Table):
         return "\n".join(record.warning_lines)
 
     def render_status(self, record):
-        return format_html(
+        return cell_html(
             '<span class="badge {}">{}</span>',
             STATUS_BADGES.get(record.status, "text-bg-secondary"),
             record.get_status_display(),
@@ -200,9 +209,8 @@ class InboxTable(tables.Table):
         return "" if days is None else days
 
     def render_dossier(self, record):
-        url = reverse("awards:dossier", args=[record.pk])
-        return format_html(
+        return cell_html(
             '<a class="btn btn-sm btn-outline-primary" href="{}">{}</a>',
-            url,
-            gettext("Open the dossier"),
+            row_url("awards:dossier")(record.pk),
+            self.dossier_label,
         )

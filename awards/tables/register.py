@@ -1,15 +1,18 @@
 """The lists of decisions and of the award register (sorting, pagination, XLSX/CSV export)."""
 
+from functools import cached_property
+
 import django_tables2 as tables
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import year_end
-from emulation.tables import DateColumn
+from emulation.tables import DateColumn, cell_html, row_url
 
 from ..models import Award, AwardStatus, Decision
 
@@ -102,12 +105,19 @@ class AwardTable(tables.Table):
         # The name the unit bore that year (former names prefetched: no query per row).
         return record.organization.name_on(year_end(record.year))
 
+    # 350 cells a page: drawn with `cell_html` and `row_url`, the words translated once.
+
+    @cached_property
+    def history_link(self) -> tuple[str, str]:
+        return reverse("awards:register"), gettext("The unit's award history")
+
     def render_organization(self, record):
-        url = reverse("awards:register") + f"?organization={record.organization_id}"
-        return format_html(
-            '<a href="{}" title="{}">{}</a>',
-            url,
-            _("The unit's award history"),
+        register, title = self.history_link
+        return cell_html(
+            '<a href="{}?organization={}" title="{}">{}</a>',
+            register,
+            record.organization_id,
+            title,
             self.unit_name(record),
         )
 
@@ -123,8 +133,8 @@ class AwardTable(tables.Table):
     def render_decision(self, record, value):
         text = str(value)
         if getattr(record, "decision_readable", False):
-            return format_html(
-                '<a href="{}">{}</a>', reverse("awards:decision_detail", args=[value.pk]), text
+            return cell_html(
+                '<a href="{}">{}</a>', row_url("awards:decision_detail")(value.pk), text
             )
         return text
 
@@ -133,14 +143,14 @@ class AwardTable(tables.Table):
 
     def render_status(self, record):
         if record.status == AwardStatus.REVOKED:
-            return format_html(
+            return cell_html(
                 '<span class="badge text-bg-danger">{}</span>'
                 '<div class="small">{}</div><div class="small text-muted">{}</div>',
                 record.get_status_display(),
                 record.revoked_reason,
                 record.revoked_by_decision,
             )
-        return format_html(
+        return cell_html(
             '<span class="badge text-bg-success">{}</span>', record.get_status_display()
         )
 

@@ -193,3 +193,32 @@ def test_the_date_columns_draw_what_django_tables2_draws_without_a_template_per_
     assert ours[1][0] == "—" and ours[1][2] == "—"
     assert compiled == []  # django-tables2's own compiles a template for each of the 200
     assert list(Ours(records).as_values()) == list(Theirs(records).as_values())  # the export
+
+
+def test_cell_html_escapes_as_format_html_does():
+    from django.utils.safestring import SafeString, mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from emulation.tables import cell_html
+
+    args = ('Công đoàn "Vĩnh Hảo" & <b>', mark_safe("<i>an</i>"), 7, gettext_lazy("Year"), None)
+    shape = "<a title='{}'>{}</a> {} {} {}"
+    ours = cell_html(shape, *args)
+    assert isinstance(ours, SafeString)
+    assert ours == format_html(shape, *args)
+    assert "&quot;Vĩnh Hảo&quot; &amp; &lt;b&gt;" in ours and "<i>an</i>" in ours
+
+
+def test_row_url_is_the_reversed_address_of_each_row():
+    from django.urls import reverse, set_script_prefix
+
+    from emulation.tables import row_url
+
+    for key in (1, 42, 918273645546372819, 10**20):
+        assert row_url("awards:dossier")(key) == reverse("awards:dossier", args=[key])
+    set_script_prefix("/thi-dua/")
+    try:
+        assert row_url("awards:dossier")(5) == reverse("awards:dossier", args=[5])
+        assert row_url("awards:dossier")(5).startswith("/thi-dua/")
+    finally:
+        set_script_prefix("/")
