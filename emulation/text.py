@@ -3,7 +3,10 @@
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import number_format
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language
 
 # Unicode decomposition strips the tone marks but leaves đ/Đ, which are letters of their own.
 # Ð/ð (U+00D0/U+00F0) stand in for them in text converted from legacy encodings.
@@ -109,4 +112,43 @@ def format_number(value, places: int | None = None) -> str:
     else:
         # Django's number_format cuts the digits off; round half up first (14,2857 → 14,3).
         value = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    separators = _separators(get_language())
+    if separators is None or not value.is_finite() or abs(value.adjusted()) > 100:
+        return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    # What Django's number_format gives for a value with `places` digits already (no digit
+    # to cut), grouped by three: Python's own grouping with the language's separators – a
+    # fifth of the time, for the grids and reports that print thousands of figures a page.
+    if not value:
+        value = abs(value)  # no "-0": Django's gives 0
+    return f"{value:,.{places}f}".translate(separators)
+
+
+_SEPARATORS: dict[str | None, dict | None] = {}
+
+
+@receiver(setting_changed)
+def _forget_separators(*, setting, **kwargs):
+    if setting in {"FORMAT_MODULE_PATH", "LANGUAGE_CODE", "DECIMAL_SEPARATOR"} or setting.endswith(
+        ("_SEPARATOR", "NUMBER_GROUPING")
+    ):
+        _SEPARATORS.clear()
+
+
+def _separators(language: str | None) -> dict | None:
+    """Python's "," and "." as `language` writes them (a table for `str.translate`) when it
+    groups digits by three, else None (Django's number_format is asked)."""
+    try:
+        return _SEPARATORS[language]
+    except KeyError:
+        pass
+    grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
+    found = (
+        {
+            ord("."): str(get_format("DECIMAL_SEPARATOR", language, use_l10n=True)),
+            ord(","): str(get_format("THOUSAND_SEPARATOR", language, use_l10n=True)),
+        }
+        if grouping == 3
+        else None
+    )
+    _SEPARATORS[language] = found
+    return found

@@ -44,3 +44,52 @@ def test_date_line_of_the_administrative_format():
         == "Phan Thiết, ngày 27 tháng 3 năm 2024"
     )
     assert document_number(5, "BC", "CTĐ") == "05/BC-CTĐ"
+
+
+def test_format_number_writes_what_djangos_number_format_writes():
+    """format_number groups by three with the language's marks itself (a fifth of the time of
+    Django's number_format, asked thousands of times by a grid): the same text, in both
+    languages, for every kind of figure a page prints."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from emulation.text import format_number
+
+    values = [0, 7, -7, 1234, -1234567, 10**15, Decimal("0.5"), Decimal("-0.5"), Decimal("95.50")]
+    values += [Decimal("127000"), Decimal("1234567.891"), Decimal("-0"), Decimal("-0.004")]
+    values += [Decimal("0.0001"), Decimal("-1234.5678"), 2.5, Decimal("1E+3"), Decimal("12.30")]
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for value in values:
+                for places in (None, 0, 1, 2, 3):
+                    figure = Decimal(value)
+                    if places is None:
+                        exact = figure == figure.to_integral()
+                        digits = 0 if exact else -figure.normalize().as_tuple().exponent
+                        figure = figure if digits else figure.quantize(Decimal(1))
+                    else:
+                        digits = places
+                        figure = figure.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+                    expected = formats.number_format(
+                        figure, decimal_pos=max(digits, 0), use_l10n=True, force_grouping=True
+                    )
+                    assert format_number(value, places) == expected, (language, value, places)
+    with translation.override("vi"):
+        assert format_number(Decimal("1234567.5")) == "1.234.567,5"
+        assert format_number(Decimal("-0.004"), 2) == "0,00"  # never "-0,00"
+    with translation.override("en"):
+        assert format_number(Decimal("1234567.5")) == "1,234,567.5"
+
+
+def test_format_number_does_not_ask_djangos_number_format_for_ordinary_figures(monkeypatch):
+    from decimal import Decimal
+
+    from emulation import text
+
+    def refused(*args, **kwargs):
+        raise AssertionError("number_format asked")
+
+    monkeypatch.setattr(text, "number_format", refused)
+    with translation.override("vi"):
+        assert text.format_number(Decimal("95.5")) == "95,5"
+        assert text.format_number(127000) == "127.000"
+        assert text.format_number(Decimal("14.2857"), 1) == "14,3"
