@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template import Context
 from django.urls import reverse
 
 from clusters.models import CapBasis, CapRounding, Level, OrganizationKind
@@ -193,3 +194,44 @@ def test_scoring_form_sends_a_top_level_beyond_the_cap_back_for_its_reason(clien
     assert 'name="beyond_cap"' in page and "Vượt giới hạn" in page
     client.post(action, {"level": Level.EXCELLENT, "reason": "QĐ 5/QĐ", "beyond_cap": "on"})
     assert c30.cluster_year.results.get(organization__code="u07").level == Level.EXCELLENT
+
+
+def test_the_grid_draws_each_classification_form_as_its_template_does(client, c30):
+    """The grid's forms are drawn once for a stand-in member, then given each row's code,
+    level and reason (`classify_form`): the same HTML as the template drawn for each row –
+    a reason with quotes and brackets, levels set and not, the row sent back to confirm."""
+    import re
+
+    from django.template import engines
+    from django.test.html import parse_html
+
+    use_cap(c30, CapBasis.MEMBERS)
+    classify(c30, c30.units[0], Level.NONE, reason='Theo "biên bản" <họp> & QĐ 5')
+    classify(c30, c30.units[1], Level.EXCELLENT)
+    classify(c30, c30.units[2], Level.GOOD, reason="Theo biên bản")
+    client.force_login(c30.head)
+    url = reverse("clusters:results", args=["cum-30", 2024])
+    for query in ("", f"?confirm=u04&level={Level.EXCELLENT}"):
+        response = client.get(url + query)
+        page = response.content.decode()
+        drawn = re.findall(
+            r"<details class=\"text-start small mt-1 classify\".*?</details>", page, re.S
+        )
+        context = response.context
+        template = engines["django"].engine.get_template("clusters/partials/results_classify.html")
+        expected = []
+        for item in context["rows"]:
+            if not item["classify"]:
+                continue
+            values = {
+                key: context[key]
+                for key in ("classify_url", "levels", "confirm_unit", "confirm_level", "standings")
+            }
+            values.update(row=item["row"], csrf_token=context["csrf_token"])
+            html = template.render(Context(values, autoescape=True))
+            expected.append(re.search(r"<details.*</details>", html, re.S).group(0))
+        assert len(drawn) == len(expected) == 29  # every member but the head's own unit
+        for ours, theirs in zip(drawn, expected, strict=True):
+            assert parse_html(ours) == parse_html(theirs)
+        assert "Theo &quot;biên bản&quot; &lt;họp&gt; &amp; QĐ 5" in page
+    assert 'name="beyond_cap"' in page  # the row sent back, drawn by the template
