@@ -1,14 +1,13 @@
 """The award-form picker (django-autocomplete-light): a search among the forms instead of a
 `<select>` of every conferring organisation's forms."""
 
-from dal import autocomplete
 from django.urls import reverse
 from django.utils.functional import lazy
 
-from clusters.forms.pickers import picker_attrs
+from clusters.forms.pickers import ModelSelect2, picker_attrs
 
 
 def award_type_picker():
-    return autocomplete.ModelSelect2(
+    return ModelSelect2(
         url=lazy(reverse, str)("awards:award_type_autocomplete"), attrs=picker_attrs(None)
     )

@@ -23,6 +23,27 @@ def _url(name: str, kwargs: dict, value: str, of: str | None = None) -> str:
 _lazy_url = lazy(_url, str)
 
 
+class _NothingChosen:
+    """A picker with nothing chosen renders its empty option only, without asking its
+    field's scoped queryset for no ids: django-autocomplete-light filtered it by the chosen
+    ids and iterated it, which built and compiled the scope (a union of subqueries) to
+    learn that an empty list of ids gives nothing – a millisecond or two per picker."""
+
+    def filter_choices_to_render(self, selected_choices):
+        if not any(selected_choices):
+            self.choices.queryset = self.choices.queryset.model._default_manager.none()
+            return
+        super().filter_choices_to_render(selected_choices)
+
+
+class ModelSelect2(_NothingChosen, autocomplete.ModelSelect2):
+    pass
+
+
+class ModelSelect2Multiple(_NothingChosen, autocomplete.ModelSelect2Multiple):
+    pass
+
+
 def picker_attrs(placeholder) -> dict:
     return {
         "data-placeholder": placeholder or _("Type to search (without diacritics too)"),
@@ -34,7 +55,7 @@ def picker_attrs(placeholder) -> dict:
 
 def unit_picker(scope: str, *, value: str = "pk", multiple=False, placeholder=None):
     """A picker among the organisations of `scope` (see clusters.views.autocomplete)."""
-    widget = autocomplete.ModelSelect2Multiple if multiple else autocomplete.ModelSelect2
+    widget = ModelSelect2Multiple if multiple else ModelSelect2
     return widget(
         url=_lazy_url("structure:organization_autocomplete", {"scope": scope}, value),
         attrs=picker_attrs(placeholder),
@@ -49,12 +70,12 @@ def candidate_picker(cluster_year, *, of=None, placeholder=None):
         "pk",
         of,
     )
-    return autocomplete.ModelSelect2(url=url, attrs=picker_attrs(placeholder))
+    return ModelSelect2(url=url, attrs=picker_attrs(placeholder))
 
 
 def member_picker(cluster_year):
     """A picker among the members of a cluster-year (its head and deputy)."""
-    return autocomplete.ModelSelect2(
+    return ModelSelect2(
         url=_lazy_url(
             "structure:member_autocomplete",
             {"code": cluster_year.cluster.code, "year": cluster_year.year},
@@ -78,7 +99,7 @@ def member_list_picker(cluster_year):
 
 
 def cluster_picker(scope: str):
-    return autocomplete.ModelSelect2(
+    return ModelSelect2(
         url=_lazy_url("structure:cluster_autocomplete", {"scope": scope}, "pk"),
         attrs=picker_attrs(None),
     )

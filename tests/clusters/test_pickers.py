@@ -136,3 +136,39 @@ def test_no_form_renders_a_select_of_every_unit(client, world):
         response = client.get(reverse(name, kwargs=kwargs or None), query)
         assert response.status_code == 200, name
         assert largest_select(response.content.decode()) < 100, name
+
+
+def test_a_picker_with_nothing_chosen_does_not_ask_its_scoped_queryset(world, monkeypatch):
+    """Nothing chosen: the empty option only, the field's (scoped) queryset never filtered
+    nor compiled; a chosen unit is read from it and drawn as the one option."""
+    from django import forms
+    from django.db.models import QuerySet
+
+    from clusters.forms.pickers import unit_picker
+    from clusters.permissions import organizations_for
+
+    class Form(forms.Form):
+        unit = forms.ModelChoiceField(queryset=Organization.objects.none(), widget=unit_picker("x"))
+
+    asked = []
+    original = QuerySet.filter
+
+    def filter(queryset, *args, **kwargs):
+        asked.append(kwargs)
+        return original(queryset, *args, **kwargs)
+
+    form = Form()
+    form.fields["unit"].queryset = organizations_for(world.users["staff"])
+    monkeypatch.setattr(QuerySet, "filter", filter)
+    html = str(form["unit"])
+    assert asked == []
+    assert re.findall(r"<option[^>]*>[^<]*</option>", html) == [
+        '<option value="" selected>---------</option>'
+    ]
+    chosen = Form(initial={"unit": world.member_unit.pk})
+    chosen.fields["unit"].queryset = organizations_for(world.users["staff"])
+    html = str(chosen["unit"])
+    assert asked  # the chosen unit, read from the scope
+    assert (
+        f'<option value="{world.member_unit.pk}" selected>{world.member_unit.name}</option>' in html
+    )
