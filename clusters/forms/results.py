@@ -10,7 +10,13 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from emulation.forms import FigureField, parse_figure
+from emulation.forms import (
+    DirectCheckboxInput,
+    DirectTextarea,
+    DirectTextInput,
+    FigureField,
+    parse_figure,
+)
 
 from ..models import IndicatorKind, Qualifier, ScoreEntry
 from ..services.results import score_errors
@@ -33,7 +39,7 @@ def _points_field(criterion, disabled: bool, **attrs) -> forms.DecimalField:
         decimal_places=1,
         localize=True,
         disabled=disabled,
-        widget=forms.TextInput(
+        widget=DirectTextInput(
             attrs={
                 "class": "form-control form-control-sm text-end score-input",
                 "inputmode": "decimal",
@@ -108,14 +114,14 @@ class ResultForm(forms.Form):
             self.fields[f"explanation_{pk}"] = forms.CharField(
                 required=False,
                 disabled=not can_verify,
-                widget=forms.Textarea(
+                widget=DirectTextarea(
                     attrs={"rows": 1, "class": "form-control form-control-sm explanation"}
                 ),
             )
             self.fields[f"na_{pk}"] = forms.BooleanField(
                 required=False,
                 disabled=not can_self,
-                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+                widget=DirectCheckboxInput(attrs={"class": "form-check-input"}),
             )
             verified = entry.verified_score
             if verified is None and can_verify and entry.self_score is not None:
@@ -150,7 +156,7 @@ class ResultForm(forms.Form):
                     decimal_places=2,
                     localize=True,
                     disabled=not can_self,
-                    widget=forms.TextInput(
+                    widget=DirectTextInput(
                         attrs={
                             "class": "form-control form-control-sm text-end",
                             "inputmode": "decimal",

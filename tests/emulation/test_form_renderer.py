@@ -92,3 +92,49 @@ class FormRendererTests(SimpleTestCase):
         with mock.patch.object(renderer.jinja2, "get_template") as jinja2:
             self.assertIsInstance(renderer.get_template(name), DjangoTemplate)
         jinja2.assert_not_called()
+
+
+class DirectWidgetsTests(SimpleTestCase):
+    """The widgets drawn in Python draw what Django's templates draw for the same widget:
+    values typed, stored and absent, localized figures, text to escape, ticked or not,
+    disabled, required and invalid fields."""
+
+    def test_the_same_html_as_the_templates(self):
+        from django.utils import translation
+
+        from emulation.forms import DirectCheckboxInput, DirectTextarea, DirectTextInput
+
+        attrs = {"class": "form-control text-end", "inputmode": "decimal", "data-max": "10"}
+        pairs = [
+            (DirectTextInput(attrs=attrs), forms.TextInput(attrs=attrs)),
+            (DirectTextarea(attrs={"rows": 1}), forms.Textarea(attrs={"rows": 1})),
+            (DirectCheckboxInput(attrs={"class": "c"}), forms.CheckboxInput(attrs={"class": "c"})),
+        ]
+        values = [None, "", "95,5", 'Theo "biên bản" <họp> & QĐ\'s', Decimal("1234.5"), 0, 7]
+        values += [True, False]
+        extra = [
+            None,
+            {"id": "id_x", "disabled": True, "required": False},
+            {"aria-invalid": "true"},
+        ]
+        with translation.override("vi"):
+            for ours, theirs in pairs:
+                for localize in (False, True):
+                    ours.is_localized = theirs.is_localized = localize
+                    for value in values:
+                        for more in extra:
+                            drawn = ours.render("self_7", value, more)
+                            expected = theirs.render("self_7", value, more, FormRenderer())
+                            self.assertEqual(drawn, expected, (type(theirs), value, more))
+                            self.assertHTMLEqual(
+                                drawn, theirs.render("self_7", value, more, DjangoTemplates())
+                            )
+
+    def test_the_scoring_form_draws_its_inputs_without_a_template(self):
+        with mock.patch.object(FormRenderer, "render", side_effect=AssertionError):
+            from emulation.forms import DirectTextInput
+
+            html = DirectTextInput().render("actual_1", "1.500.000", {"id": "id_actual_1"})
+        self.assertEqual(
+            html, '<input type="text" name="actual_1" value="1.500.000" id="id_actual_1">'
+        )
