@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from emulation.forms import style_form
+from emulation.pagination import CountedWithPage
 from emulation.tables import SafeExportMixin, page_records
 
 from ..documents.admin_format import header_for
@@ -23,6 +24,7 @@ from ..permissions import (
     can_manage_cluster_year,
     cluster_years_for,
     clusters_for,
+    reads_every_cluster_year,
     role_labels,
     sees_all_results,
 )
@@ -45,6 +47,15 @@ class ClusterListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Fil
             .select_related("organizer")
             .annotate(organizer_sort=organization_column("organizer_id"))
         )
+
+    def get_table_pagination(self, table):
+        """A federation's clusters are those of the cluster-years it reads (a union): counted
+        with the page, as the organisation list's (the count asked the union again). The
+        confederation's are every cluster with a year: counted on their own."""
+        options = super().get_table_pagination(table)
+        if options is not False and not reads_every_cluster_year(self.request.user):
+            options["paginator_class"] = CountedWithPage
+        return options
 
     YEAR_COLUMNS = ("organizer_name", "shown_year", "head_name", "member_count", "year_status")
 

@@ -57,6 +57,29 @@ def test_cluster_list_queries_do_not_grow_with_rows(client, world, persona):
     assert count_queries(client, searched) == few_searched
 
 
+@pytest.mark.parametrize("persona", ["staff", "head_officer"])
+def test_a_federations_cluster_list_counts_its_rows_with_the_page(client, world, persona):
+    """What a federation or a unit reads is a union of cluster-years: its clusters are
+    counted with the page they are read with (CountedWithPage), and the pages add up."""
+    client.force_login(world.users[persona])
+    url = reverse("clusters:cluster_list")
+    also = [world.head_unit] if persona == "head_officer" else []
+    add_clusters(world, 30, also)
+    with CaptureQueriesContext(connection) as queries:
+        table = client.get(url).context["table"]
+    assert not [
+        q
+        for q in queries
+        if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "clusters_cluster"')
+    ]
+    total = table.paginator.count
+    assert total >= 30 and len(table.page.object_list) == 25
+    second = client.get(url + "?page=2").context["table"]
+    codes = [row.record.code for row in table.page.object_list]
+    codes += [row.record.code for row in second.page.object_list]
+    assert len(set(codes)) == total  # every cluster once, none left out
+
+
 def test_dashboard_queries_do_not_grow_with_rows(client, world):
     client.force_login(world.users["staff"])
     add_clusters(world, 2)
