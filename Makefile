@@ -17,13 +17,17 @@ SYSTEM_LIBRARIES := fonts-liberation2 libcairo2
 
 .PHONY: run test lint bench bench-deps smoke backup system-deps messages check-deploy
 
+# What installs the environment talks on stderr: `make bench` prints its JSON alone on stdout,
+# even on a first run or after requirements.txt changed.
 $(VENV)/bin/activate:
-	$(PYTHON) -m venv $(VENV)
+	@echo "$(PYTHON) -m venv $(VENV)" >&2
+	@$(PYTHON) -m venv $(VENV) >&2
 
 $(VENV)/.installed: requirements.txt | $(VENV)/bin/activate
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	touch $@
+	@echo "Installing requirements.txt into $(VENV)" >&2
+	@$(PY) -m pip install --quiet --upgrade pip >&2
+	@$(PY) -m pip install --quiet -r requirements.txt >&2
+	@touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
