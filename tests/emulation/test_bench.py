@@ -96,3 +96,40 @@ def test_the_bench_prints_the_contract_json_on_the_demo(tmp_path):
     assert export["workers"] == 2 and export["seconds"] > 0 and export["one_worker_seconds"] > 0
     (imported,) = result["imports"]
     assert imported["name"] == "structure" and imported["rows"] == 50
+
+
+def test_the_warm_up_sends_the_page_to_every_worker_side_by_side(monkeypatch):
+    """Before a page is loaded, every worker serves it: requests go side by side, as many at
+    once as twice the workers (one after the other, they could all reach one worker and
+    leave the others to meet the page cold during the measurement)."""
+    import threading
+    import urllib.request
+
+    from emulation.scale.bench import Gunicorn
+
+    server = Gunicorn(workers=3)
+    together = threading.Barrier(6, timeout=10)  # broken if fewer are ever in flight at once
+    asked = []
+
+    class Answer:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def read(self):
+            return b""
+
+    def urlopen(request, timeout):
+        asked.append(request.full_url)
+        together.wait()
+        return Answer()
+
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    try:
+        server.warm_up("/de-nghi/", "sessionid=x")
+    finally:
+        server.__exit__()  # its static folder
+    assert len(asked) == 18 and not together.broken
+    assert all(url.endswith("/de-nghi/") for url in asked)
