@@ -27,7 +27,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,11 +97,18 @@ class Access:
         )
 
     def _keeps_every_organization(self) -> int:
-        # One query: every organisation, and those of them it keeps.
-        counts = Organization.objects.aggregate(
-            every=Count("pk"), kept=Count("pk", filter=Q(pk__in=self._kept_organizers()))
+        """1 when no organisation stands outside `kept_organizers`: none that is not one of
+        the roots, nor below them today, nor an ended one they keep – counted with an
+        anti-join (90 ms at national size, where counting what the user keeps took 300 ms,
+        paid by one request of each worker every minute; asked with `exists()`, its LIMIT 1
+        made PostgreSQL probe the tree once per organisation, 130 ms)."""
+        below_now = self._below_now().filter(descendant_id=OuterRef("pk"))
+        outside = (
+            Organization.objects.exclude(pk__in=self.staff_root_ids)
+            .filter(~Exists(below_now))
+            .exclude(pk__in=self.kept_among_query())
         )
-        return int(counts["every"] == counts["kept"])
+        return int(not outside.count())
 
     def _every_top_and(self, name: str, roots: set[int], compute) -> bool:
         """Whether `roots` hold every organisation at the top of the tree and `compute()` is
