@@ -634,7 +634,7 @@ def can_edit_member_entry(user, cluster_year: ClusterYear, organization: Organiz
 
 
 def can_view_cluster_year(user, cluster_year: ClusterYear) -> bool:
-    return cluster_years_for(user).filter(pk=cluster_year.pk).exists()
+    return readable_among(user, ClusterYear.objects.filter(pk=cluster_year.pk)).exists()
 
 
 def role_labels(user, cluster_year: ClusterYear, member_ids: set[int]) -> list[str]:
@@ -668,11 +668,40 @@ def role_labels(user, cluster_year: ClusterYear, member_ids: set[int]) -> list[s
 # Fetching through the scope, then checking the right ---------------------------------------
 
 
+def readable_row(user) -> Q | None:
+    """Whether a cluster-year row is among `cluster_years_for(user)`, as a condition on that
+    row – its organiser looked up in the tree, its head, deputy and members compared with
+    the user's organisations –, for a question about a few rows (one cluster-year, one
+    cluster's years): the union of `cluster_year_ids_for` is built whole (3 ms for a
+    province) to answer it. None when the user reads every cluster-year."""
+    if reads_every_cluster_year(user):
+        return None
+    access = access_for(user)
+    own = access.officer_org_ids
+    if not own:
+        return Q(pk__in=[])
+    organised = OrganizationLink.objects.filter(
+        ancestor_id__in=access.read_root_ids, descendant_id=OuterRef("cluster__organizer_id")
+    )
+    member = Membership.objects.filter(cluster_year_id=OuterRef("pk"), organization_id__in=own)
+    return Q(Exists(organised)) | Q(head_id__in=own) | Q(deputy_id__in=own) | Q(Exists(member))
+
+
+def readable_among(user, cluster_years: QuerySet[ClusterYear]) -> QuerySet[ClusterYear]:
+    """Those of a few `cluster_years` the user reads (`readable_row`)."""
+    condition = readable_row(user)
+    return cluster_years if condition is None else cluster_years.filter(condition)
+
+
 def get_cluster_year_or_404(user, code: str, year: int) -> ClusterYear:
+    """The cluster-year if the user reads it, else 404 – one query either way."""
     return get_object_or_404(
-        cluster_years_for(user).select_related("cluster__organizer", "head", "deputy"),
-        cluster__code=code,
-        year=year,
+        readable_among(
+            user,
+            ClusterYear.objects.filter(cluster__code=code, year=year).select_related(
+                "cluster__organizer", "head", "deputy"
+            ),
+        )
     )
 
 

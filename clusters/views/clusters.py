@@ -22,8 +22,8 @@ from ..permissions import (
     ClusterYearRuleMixin,
     can_act_as_head,
     can_manage_cluster_year,
-    cluster_years_for,
     clusters_for,
+    readable_among,
     reads_every_cluster_year,
     role_labels,
     sees_all_results,
@@ -88,7 +88,7 @@ class ClusterListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Fil
 def cluster_detail(request, code):
     """The cluster's page opens on its latest year up to the current one."""
     cluster = get_object_or_404(clusters_for(request.user), code=code)
-    years = cluster_years_for(request.user).filter(cluster=cluster)
+    years = readable_among(request.user, ClusterYear.objects.filter(cluster=cluster))
     this_year = timezone.localdate().year
     year = (
         years.filter(year__lte=this_year).order_by("-year").values_list("year", flat=True).first()
@@ -126,7 +126,9 @@ class ClusterYearDetailView(LoginRequiredMixin, ClusterYearRuleMixin, TemplateVi
         cluster_year = self.cluster_year
         cluster = cluster_year.cluster
         timeline = list(
-            cluster_years_for(user).filter(cluster=cluster).with_names().order_by("year")
+            readable_among(user, ClusterYear.objects.filter(cluster=cluster))
+            .with_names()
+            .order_by("year")
         )
         current = next(item for item in timeline if item.pk == cluster_year.pk)
         members = _member_rows(cluster_year)

@@ -177,3 +177,35 @@ def test_officers_of_an_ended_organiser_keep_reading_its_clusters(world):
         assert {world.cluster_year, world.district_cluster_year} <= set(cluster_years_for(user))
         assert not can_manage_cluster_year(user, world.cluster_year)
     assert world.users["viewer"].officer_roles.get().role == OfficerRole.VIEWER
+
+
+def test_a_cluster_year_is_read_by_its_row_as_by_the_scope(world, django_assert_max_num_queries):
+    """`readable_row` (one cluster-year, one cluster's years) answers as `cluster_years_for`
+    for every persona and cluster-year – an organiser below the reader's, a head, a deputy,
+    a member, none of them – and the page's cluster-year is found or refused (404) in one
+    query at most either way."""
+    from django.http import Http404
+
+    from clusters.models import ClusterYear
+    from clusters.permissions import cluster_years_for, get_cluster_year_or_404, readable_among
+
+    # A cluster-year elsewhere whose member is the member unit: read through its membership.
+    ClusterYearFactory(members=[world.member_unit], year=world.year)
+    nobody = UserFactory(username="nobody")
+    users = [*world.users.values(), nobody]
+    for user in users:
+        fresh(user)
+        scope = set(cluster_years_for(user).values_list("pk", flat=True))
+        rows = set(readable_among(user, ClusterYear.objects.all()).values_list("pk", flat=True))
+        assert rows == scope, user.username
+        for cluster_year in ClusterYear.objects.select_related("cluster"):
+            code, year = cluster_year.cluster.code, cluster_year.year
+            with django_assert_max_num_queries(1):
+                try:
+                    found = get_cluster_year_or_404(user, code, year)
+                except Http404:
+                    found = None
+            assert (found is not None) == (cluster_year.pk in scope), (user.username, code)
+    assert readable_among(world.users["outsider"], ClusterYear.objects.all()).count() < len(
+        ClusterYear.objects.all()
+    )
