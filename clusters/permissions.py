@@ -668,12 +668,13 @@ def role_labels(user, cluster_year: ClusterYear, member_ids: set[int]) -> list[s
 # Fetching through the scope, then checking the right ---------------------------------------
 
 
-def readable_row(user) -> Q | None:
-    """Whether a cluster-year row is among `cluster_years_for(user)`, as a condition on that
-    row – its organiser looked up in the tree, its head, deputy and members compared with
-    the user's organisations –, for a question about a few rows (one cluster-year, one
-    cluster's years): the union of `cluster_year_ids_for` is built whole (3 ms for a
-    province) to answer it. None when the user reads every cluster-year."""
+def readable_row(user, path: str = "") -> Q | None:
+    """Whether a cluster-year row – or the cluster-year at `path` of a row, e.g.
+    "cluster_year__" – is among `cluster_years_for(user)`, as a condition on that row: its
+    organiser looked up in the tree, its head, deputy and members compared with the user's
+    organisations. For a question about a few rows (one cluster-year, one cluster's years,
+    one nomination): the union of `cluster_year_ids_for` is built whole (3 ms for a province)
+    to answer it. None when the user reads every cluster-year."""
     if reads_every_cluster_year(user):
         return None
     access = access_for(user)
@@ -681,16 +682,24 @@ def readable_row(user) -> Q | None:
     if not own:
         return Q(pk__in=[])
     organised = OrganizationLink.objects.filter(
-        ancestor_id__in=access.read_root_ids, descendant_id=OuterRef("cluster__organizer_id")
+        ancestor_id__in=access.read_root_ids,
+        descendant_id=OuterRef(f"{path}cluster__organizer_id"),
     )
-    member = Membership.objects.filter(cluster_year_id=OuterRef("pk"), organization_id__in=own)
-    return Q(Exists(organised)) | Q(head_id__in=own) | Q(deputy_id__in=own) | Q(Exists(member))
+    key = f"{path[:-2]}_id" if path else "pk"  # "cluster_year__" → "cluster_year_id"
+    member = Membership.objects.filter(cluster_year_id=OuterRef(key), organization_id__in=own)
+    return (
+        Q(Exists(organised))
+        | Q(**{f"{path}head_id__in": own})
+        | Q(**{f"{path}deputy_id__in": own})
+        | Q(Exists(member))
+    )
 
 
-def readable_among(user, cluster_years: QuerySet[ClusterYear]) -> QuerySet[ClusterYear]:
-    """Those of a few `cluster_years` the user reads (`readable_row`)."""
-    condition = readable_row(user)
-    return cluster_years if condition is None else cluster_years.filter(condition)
+def readable_among(user, rows: QuerySet, path: str = "") -> QuerySet:
+    """Those of a few `rows` (cluster-years, or rows with one at `path`) the user reads
+    (`readable_row`)."""
+    condition = readable_row(user, path)
+    return rows if condition is None else rows.filter(condition)
 
 
 def get_cluster_year_or_404(user, code: str, year: int) -> ClusterYear:

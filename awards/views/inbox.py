@@ -24,7 +24,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from clusters.models import LEVEL_ABBREVIATIONS, AnnualResult, CriterionKind, Level
-from clusters.permissions import can_manage_cluster_year
+from clusters.permissions import can_manage_cluster_year, readable_among
 from clusters.services.results import stored_rank
 from clusters.services.scoring import compute_totals, load_table
 from emulation.pagination import CountedWithPage
@@ -205,8 +205,10 @@ def inbox_bulk(request):
 
 def _staff_nomination(request, pk: int) -> Nomination:
     """The nomination in the user's scope (404), on which it decides (403)."""
+    # Asked of this nomination's cluster-year only (`readable_among`), as `readable_nominations`
+    # would answer: that built the reader's whole union of cluster-years (9 ms for a province).
     nomination = get_object_or_404(
-        readable_nominations(request.user).select_related(
+        readable_among(request.user, Nomination.objects.all(), "cluster_year__").select_related(
             "cluster_year__cluster__organizer",
             "cluster_year__head",
             "organization",

@@ -209,3 +209,22 @@ def test_a_cluster_year_is_read_by_its_row_as_by_the_scope(world, django_assert_
     assert readable_among(world.users["outsider"], ClusterYear.objects.all()).count() < len(
         ClusterYear.objects.all()
     )
+    # The same of rows that hang from a cluster-year: a nomination of every cluster-year.
+    from awards.models import AwardKind, AwardType, Nomination
+    from awards.permissions import readable_nominations
+
+    form = AwardType.objects.create(
+        organizer=world.province, name="Cờ thi đua", kind=AwardKind.EXCELLENT_FLAG
+    )
+    for cluster_year in ClusterYear.objects.prefetch_related("memberships"):
+        for membership in cluster_year.memberships.all()[:1]:
+            Nomination.objects.create(
+                cluster_year=cluster_year,
+                organization_id=membership.organization_id,
+                award_type=form,
+            )
+    for user in users:
+        fresh(user)
+        expected = set(readable_nominations(user).values_list("pk", flat=True))
+        rows = readable_among(user, Nomination.objects.all(), "cluster_year__")
+        assert set(rows.values_list("pk", flat=True)) == expected, user.username
