@@ -37,6 +37,7 @@ from ..forms.organizations import MoveForm, OrganizationCreateForm, Organization
 from ..models import (
     AmongIds,
     Cluster,
+    ClusterYear,
     Membership,
     Organization,
     OrganizationName,
@@ -50,12 +51,12 @@ from ..permissions import (
     access_for,
     can_manage_organization,
     can_place_under,
-    cluster_years_for,
     may_keep_structure,
     officer_rights,
     organization_ids_for,
     organizations_for,
     organizer_choices,
+    readable_among,
     readable_organization_ids,
 )
 from ..services import (
@@ -156,7 +157,6 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
         # 404 outside the scope before anything of the page is read.
         org = organization_or_404(user, kwargs["code"])
         today = timezone.localdate()
-        readable = cluster_years_for(user)
         former = list(org.former_names.order_by("used_until"))
         names = []
         start = org.valid_from
@@ -186,17 +186,25 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
                 in_force=Window(Sum(Case(When(window_q(today), then=1), default=0))),
             ).order_by("-now", "unit_name", F("valid_from").asc(nulls_first=True), "pk"),
         )
+        # Its own memberships and clusters, a few rows each: asked whether the user reads
+        # each one's cluster-year (`readable_among`) rather than against the user's whole
+        # union of cluster-years; its clusters' years need no asking when it keeps them.
+        keeps_its_clusters = bool(access_for(user).kept_among({org.pk}))
         memberships = _page(
             self.request,
             "member_years",
-            Membership.objects.filter(organization=org, cluster_year__in=readable)
+            readable_among(user, Membership.objects.filter(organization=org), "cluster_year__")
             .select_related("cluster_year__cluster__organizer")
             .order_by("-cluster_year__year", "cluster_year__cluster__code", "pk"),
         )
         organised = _page(
             self.request,
             "organised",
-            readable.filter(cluster__organizer=org)
+            (
+                ClusterYear.objects.filter(cluster__organizer=org)
+                if keeps_its_clusters
+                else readable_among(user, ClusterYear.objects.filter(cluster__organizer=org))
+            )
             .with_names()
             .with_member_count()
             .select_related("cluster")
@@ -210,11 +218,12 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
         # Its clusters the user reads: all of them when it keeps them, else those with a year
         # it reads (`visible_clusters`, asked of this organiser only: as the whole scope OR-ed
         # with the kept organisers it took 35 ms for a head at national size).
-        keeps_its_clusters = bool(access_for(user).kept_among({org.pk}))
         own_clusters = Cluster.objects.filter(organizer=org)
         if not keeps_its_clusters:
             own_clusters = own_clusters.filter(
-                pk__in=readable.filter(cluster__organizer=org).order_by().values("cluster_id")
+                pk__in=readable_among(user, ClusterYear.objects.filter(cluster__organizer=org))
+                .order_by()
+                .values("cluster_id")
             )
         own_clusters = _page(
             self.request, "clusters", own_clusters.order_by("kind", "number", "pk")
