@@ -7,6 +7,7 @@ import html
 import inspect
 
 import django_tables2 as tables
+from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -105,7 +106,7 @@ def row_url(viewname: str):
     """A function of a row's key giving `reverse(viewname, args=[key])`, for the rows of a
     list: reversed once with a stand-in key that each row's then replaces (reversing costs a
     lookup of the patterns for each of a page's 50 rows, twice in the inbox)."""
-    return _row_url(viewname, get_script_prefix(), get_urlconf())
+    return _row_url(viewname, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
 @functools.lru_cache(maxsize=64)

@@ -32,7 +32,8 @@ def classify_form(context, row):
     level beyond the cap is drawn by the template itself."""
     template = context.template.engine.get_template(CLASSIFY_TEMPLATE)
     code = row.entry.organization.code
-    if context.get("confirm_unit") == code:
+    # The row sent back to confirm, drawn whole; every row so when that is the stand-in's.
+    if context.get("confirm_unit") in (code, CLASSIFY_CODE):
         with context.push(row=row):
             return template.render(context)
     drawn = context.render_context.get(CLASSIFY_TEMPLATE)

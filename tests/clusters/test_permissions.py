@@ -186,13 +186,27 @@ def test_a_cluster_year_is_read_by_its_row_as_by_the_scope(world, django_assert_
     query at most either way."""
     from django.http import Http404
 
-    from clusters.models import ClusterYear
-    from clusters.permissions import cluster_years_for, get_cluster_year_or_404, readable_among
+    from clusters.models import ClusterYear, Organization
+    from clusters.permissions import (
+        cluster_years_for,
+        get_cluster_year_or_404,
+        readable_among,
+        readable_row,
+    )
 
     # A cluster-year elsewhere whose member is the member unit: read through its membership.
     ClusterYearFactory(members=[world.member_unit], year=world.year)
+    # A unit that is only the deputy of a cluster-year elsewhere (not one of its members).
+    deputy_only = OrganizationFactory(code="pho-cum-rieng")
+    ClusterYearFactory(deputy=deputy_only, members=[world.grassroots], year=world.year)
+    deputy = OfficerFactory(organization=deputy_only).user
+    # Officers of every organisation at the top: they read every cluster-year.
+    everything = UserFactory(username="everything")
+    for top in Organization.objects.filter(parent_periods__isnull=True):
+        OfficerFactory(user=everything, organization=top)
+    assert readable_row(everything) is None
     nobody = UserFactory(username="nobody")
-    users = [*world.users.values(), nobody]
+    users = [*world.users.values(), deputy, everything, nobody]
     for user in users:
         fresh(user)
         scope = set(cluster_years_for(user).values_list("pk", flat=True))

@@ -120,6 +120,11 @@ def test_the_confederation_keeps_everything_only_when_every_unit_is_kept(setting
     top = OrganizationFactory(code="tld", kind=OrganizationKind.CONFEDERATION)
     province = OrganizationFactory(code="tinh", kind=OrganizationKind.PROVINCIAL, parent=top)
     unit = OrganizationFactory(code="don-vi", parent=province)
+    # A unit that ended below the province: below nothing today, kept all the same.
+    ended = OrganizationFactory(code="don-vi-cu", parent=None, valid_to=datetime.date(2024, 12, 31))
+    ParentPeriod.objects.create(
+        organization=ended, parent=province, valid_to=datetime.date(2024, 12, 31)
+    )
     officer = OfficerFactory(organization=top)
     everyone = set(Organization.objects.values_list("pk", flat=True))
 

@@ -93,3 +93,13 @@ def test_format_number_does_not_ask_djangos_number_format_for_ordinary_figures(m
         assert text.format_number(Decimal("95.5")) == "95,5"
         assert text.format_number(127000) == "127.000"
         assert text.format_number(Decimal("14.2857"), 1) == "14,3"
+
+
+def test_the_separators_are_looked_up_again_when_the_formats_change(settings):
+    from emulation import text
+
+    with translation.override("vi"):
+        text.format_number(1234)
+    assert text._SEPARATORS
+    settings.FORMAT_MODULE_PATH = ["emulation.formats"]  # setting_changed: forgotten
+    assert text._SEPARATORS == {}
