@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
+    AmongIds,
     Cluster,
     ClusterYear,
     ClusterYearStatus,
@@ -497,34 +498,29 @@ def clusters_for(user) -> QuerySet[Cluster]:
     return Cluster.objects.filter(pk__in=cluster_years_for(user).values("cluster_id"))
 
 
-def organizations_for(user) -> QuerySet[Organization]:
+def organizations_for(user, *, by_key: bool = False) -> QuerySet[Organization]:
     """The organisations whose page a user may open: those of `Access.read_orgs`, and the
     units of the cluster-years it reads – one subquery (a union), which PostgreSQL answers
-    from the indexes."""
-    if not (access_for(user).officer_org_ids or access_for(user).is_superuser):
-        return Organization.objects.none()
-    ids = organization_ids_for(user)
-    if ids is None:
-        return Organization.objects.all()
-    return Organization.objects.filter(pk__in=ids)
-
-
-def organization_ids_for(user) -> QuerySet | None:
-    """Ids (a subquery) of `organizations_for(user)`; None when that is every organisation."""
+    from the indexes. `by_key`: the union's ids worked out first, then each organisation
+    read by its key (`AmongIds`), for a list of the whole scope, whose size PostgreSQL
+    misjudges (a province's organisation list)."""
     access = access_for(user)
     if access.is_superuser:
-        return None
+        return Organization.objects.all()
     if not access.officer_org_ids:
-        return Organization.objects.none().values("pk")
+        return Organization.objects.none()
     if access.reads_everything:
-        return None
+        return Organization.objects.all()
     members = (
         Membership.objects.filter(cluster_year_id__in=cluster_year_ids_for(user))
         .order_by()
         .values("organization_id")
     )
     heads = cluster_years_for(user).order_by().values("head_id")
-    return access.read_orgs.union(members, heads)
+    ids = access.read_orgs.union(members, heads)
+    if by_key:
+        return Organization.objects.filter(AmongIds(F("pk"), ids))
+    return Organization.objects.filter(pk__in=ids)
 
 
 def managed_organizations(user) -> QuerySet[Organization]:

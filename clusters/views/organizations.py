@@ -35,7 +35,6 @@ from emulation.tables import SafeExportMixin
 from ..filters.organizations import OrganizationFilter
 from ..forms.organizations import MoveForm, OrganizationCreateForm, OrganizationEditForm, RenameForm
 from ..models import (
-    AmongIds,
     Cluster,
     ClusterYear,
     Membership,
@@ -53,7 +52,6 @@ from ..permissions import (
     can_place_under,
     may_keep_structure,
     officer_rights,
-    organization_ids_for,
     organizations_for,
     organizer_choices,
     readable_among,
@@ -89,15 +87,9 @@ class OrganizationListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin
             .order_by(F("valid_from").desc(nulls_last=True))
             .values("parent__name")[:1]
         )
-        user = self.request.user
-        ids = organization_ids_for(user)
-        scope = (
-            organizations_for(user)
-            if ids is None or not access_for(user).officer_org_ids
-            # The scope's ids first, then each organisation read by its key (`AmongIds`).
-            else Organization.objects.filter(AmongIds(F("pk"), ids))
+        return organizations_for(self.request.user, by_key=True).annotate(
+            parent_name=Subquery(latest_parent)
         )
-        return scope.annotate(parent_name=Subquery(latest_parent))
 
     def get_table_pagination(self, table):
         """A federation's scope is a union (its subtree, the members of the clusters it reads,
