@@ -128,7 +128,7 @@ _SEPARATORS: dict[str | None, dict | None] = {}
 
 @receiver(setting_changed)
 def _forget_separators(*, setting, **kwargs):
-    if setting in {"FORMAT_MODULE_PATH", "LANGUAGE_CODE", "DECIMAL_SEPARATOR"} or setting.endswith(
+    if setting in {"FORMAT_MODULE_PATH", "LANGUAGE_CODE"} or setting.endswith(
         ("_SEPARATOR", "NUMBER_GROUPING")
     ):
         _SEPARATORS.clear()
