@@ -28,10 +28,11 @@ class ClustersConfig(AppConfig):
         # The rights kept in sessions are read again after any change they depend on.
         from django.db.models.signals import m2m_changed
 
-        from .models import Officer
+        from .models import Cluster, Officer
         from .permissions import rights_changed
 
-        for model in (Officer, Organization, ParentPeriod):
+        # A cluster's organiser is among what is remembered of the clusters a user keeps.
+        for model in (Officer, Organization, ParentPeriod, Cluster):
             post_save.connect(rights_changed, sender=model, dispatch_uid=f"rights.{model}")
             post_delete.connect(rights_changed, sender=model, dispatch_uid=f"rights.d.{model}")
         m2m_changed.connect(

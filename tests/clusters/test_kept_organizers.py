@@ -1,0 +1,149 @@
+"""The organisers of clusters a user keeps, remembered (`Access.kept_cluster_organizer_ids`):
+the same answers as the tree's union (`kept_query`), for the lists of the clusters kept, the
+nominations decided on and the organisers whose decisions are recorded – and a new cluster,
+or a change of the structure, seen on the next request."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from awards.permissions import (
+    decidable_nominations,
+    decision_organizers,
+    decision_organizers_among,
+    readable_awards,
+)
+from clusters.models import Cluster, Organization, OrganizationKind, ParentPeriod
+from clusters.permissions import access_for, managed_clusters
+from tests.factories import ClusterFactory, OfficerFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+ENDED = datetime.date(2025, 6, 30)
+
+
+@pytest.fixture
+def tree():
+    """The confederation; a province with a district organising clusters, a district that
+    ended below it (its clusters kept by the province) and a grassroots unit; another
+    province with its own cluster."""
+    top = OrganizationFactory(code="tld", kind=OrganizationKind.CONFEDERATION)
+    province = OrganizationFactory(code="tinh", kind=OrganizationKind.PROVINCIAL, parent=top)
+    district = OrganizationFactory(code="huyen", parent=province)
+    ended = OrganizationFactory(code="huyen-cu", parent=None, valid_to=ENDED)
+    ParentPeriod.objects.create(organization=ended, parent=province, valid_to=ENDED)
+    unit = OrganizationFactory(code="co-so", kind=OrganizationKind.GRASSROOTS, parent=district)
+    other = OrganizationFactory(code="tinh-khac", kind=OrganizationKind.PROVINCIAL, parent=top)
+    for organizer in (province, district, ended, other):
+        ClusterFactory(organizer=organizer)
+    return {
+        "top": top,
+        "province": province,
+        "district": district,
+        "ended": ended,
+        "unit": unit,
+        "other": other,
+    }
+
+
+def fresh(user):
+    """The user as the next request reads it (its rights not yet read)."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def by_the_tree(user) -> set[int]:
+    """The organisers of clusters among those kept, as the tree's union answers."""
+    access = access_for(fresh(user))
+    organizers = Cluster.objects.order_by().values("organizer_id")
+    return set(
+        Organization.objects.filter(pk__in=access._kept_organizers())
+        .filter(pk__in=organizers)
+        .values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        ("province", {"province", "district", "ended"}),
+        ("district", {"district"}),
+        ("unit", set()),
+        ("other", {"other"}),
+    ],
+)
+def test_the_organisers_kept_are_those_of_the_tree(tree, who, expected):
+    user = OfficerFactory(organization=tree[who]).user
+    codes = {code: org.pk for code, org in tree.items()}
+    wanted = {codes[name] for name in expected}
+    assert by_the_tree(user) == wanted
+    access = access_for(fresh(user))
+    assert access.kept_cluster_organizer_ids() == wanted
+    assert set(managed_clusters(user).values_list("organizer_id", flat=True)) == wanted
+    assert set(decision_organizers(user).values_list("pk", flat=True)) == wanted
+    everyone = set(codes.values())
+    assert decision_organizers_among(fresh(user), everyone) == wanted
+    assert access.kept_cluster_organizers_among(everyone) == wanted
+    assert access.keeps_any_cluster_year() is False  # no cluster has a year yet
+
+
+def test_the_confederation_keeps_every_cluster_without_a_list(tree, settings):
+    settings.RIGHTS_SESSION_SECONDS = 60
+    user = OfficerFactory(organization=tree["top"]).user
+    access = access_for(user)
+    assert access.keeps_everything
+    every = set(Cluster.objects.values_list("pk", flat=True))
+    assert set(managed_clusters(user).values_list("pk", flat=True)) == every
+    # Neither the lists nor the nominations ask which organisers it keeps.
+    assert "WHERE" not in str(managed_clusters(user).query)
+    assert '"clusters_cluster"."organizer_id" IN' not in str(decidable_nominations(user).query)
+    organizers = set(Cluster.objects.values_list("organizer_id", flat=True))
+    assert set(decision_organizers(user).values_list("pk", flat=True)) == organizers
+
+
+def test_the_organisers_kept_are_remembered_until_a_cluster_or_the_structure_changes(
+    tree, settings
+):
+    settings.RIGHTS_SESSION_SECONDS = 60  # remembered, as in production
+    user = OfficerFactory(organization=tree["province"]).user
+    kept = {tree[name].pk for name in ("province", "district", "ended")}
+    assert access_for(fresh(user)).kept_cluster_organizer_ids() == kept
+    user = fresh(user)
+    access_for(user)
+    with CaptureQueriesContext(connection) as captured:
+        assert access_for(user).kept_cluster_organizer_ids() == kept
+    assert len(captured) == 0
+
+    # A district new below the province starts organising: its cluster is kept at once.
+    new = OrganizationFactory(code="huyen-moi", parent=tree["province"])
+    assert access_for(fresh(user)).kept_cluster_organizer_ids() == kept
+    ClusterFactory(organizer=new)
+    assert access_for(fresh(user)).kept_cluster_organizer_ids() == kept | {new.pk}
+
+    # The district moves to the other province: no longer the first one's.
+    period = ParentPeriod.objects.get(organization=new)
+    period.parent = tree["other"]
+    period.save()
+    assert access_for(fresh(user)).kept_cluster_organizer_ids() == kept
+
+
+def test_the_scope_lists_are_read_by_key_on_postgresql(tree):
+    """The awards a reader reads and the ended organisations it keeps are looked up by key
+    (`AmongIds`): as `IN`, PostgreSQL hashed every award of the country, or walked every
+    organisation, to join the few in scope."""
+    user = OfficerFactory(organization=tree["province"]).user
+    access = access_for(user)
+    ended = str(access.kept_among_query(Cluster.objects.values("organizer_id")).query)
+    awards = str(readable_awards(user).query)
+    if connection.vendor == "postgresql":
+        assert "= ANY(ARRAY(SELECT" in ended
+        assert '"cluster_year_id" = ANY(ARRAY(' in awards
+    else:
+        assert "ANY(ARRAY" not in ended + awards
+    # The ended district's clusters are the province's.
+    assert tree["ended"].pk in set(
+        access.kept_among_query(Cluster.objects.values("organizer_id")).values_list(
+            "pk", flat=True
+        )
+    )
