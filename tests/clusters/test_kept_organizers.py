@@ -143,7 +143,5 @@ def test_the_scope_lists_are_read_by_key_on_postgresql(tree):
         assert "ANY(ARRAY" not in ended + awards
     # The ended district's clusters are the province's.
     assert tree["ended"].pk in set(
-        access.kept_among_query(Cluster.objects.values("organizer_id")).values_list(
-            "pk", flat=True
-        )
+        access.kept_among_query(Cluster.objects.values("organizer_id")).values_list("pk", flat=True)
     )
