@@ -4,6 +4,7 @@ signatures remembered, a column's `<td>` attributes worked out once – the HTML
 from decimal import Decimal
 
 import django_tables2 as tables
+import pytest
 from django.test import RequestFactory
 from django.test.html import parse_html
 from django.utils import translation
@@ -222,3 +223,53 @@ def test_row_url_is_the_reversed_address_of_each_row():
         assert row_url("awards:dossier")(5).startswith("/thi-dua/")
     finally:
         set_script_prefix("/")
+
+
+class Years(tables.Table):
+    """Every way a cell is found: a plain field, a choice shown by its label (on the record,
+    across a relation, across an empty one), a linked name, a missing attribute, render
+    methods naming the row, the table or an argument django-tables2 does not give."""
+
+    year = tables.Column()
+    status = tables.Column()
+    kind = tables.Column(accessor="cluster__kind")
+    head_kind = tables.Column(accessor="head__kind", default="–")
+    cluster = tables.Column(accessor="cluster__name", linkify=lambda record: f"/y/{record.pk}/")
+    missing = tables.Column(accessor="no_such_thing", default="?")
+    row_number = tables.Column(accessor="pk", empty_values=())
+    unknown = tables.Column(accessor="pk")
+    everything = tables.Column(accessor="year")
+
+    def render_row_number(self, bound_row, table, value):
+        return f"{bound_row.row_counter + 1}/{len(table.rows)}:{value}"
+
+    def render_unknown(self, record, something_else):
+        return "never"
+
+    def render_everything(self, **kwargs):
+        return f"{kwargs['value']}-{kwargs['record'].cluster.code}"
+
+
+@pytest.mark.django_db
+def test_each_cell_is_the_one_django_tables2_finds():
+    from clusters.models import ClusterYear
+    from emulation.tables import cell_maker
+    from tests.factories import ClusterYearFactory, OrganizationFactory
+
+    ClusterYearFactory(year=2024, head=OrganizationFactory(kind="grassroots"))
+    ClusterYearFactory(year=2025, head=None, status="closed")
+    data = ClusterYear.objects.select_related("cluster", "head").order_by("year")
+    table = Years(data)
+    makers = {column.name: cell_maker(column) for column in table.columns}
+    rows = list(table.rows)
+    cells = [{name: make(row) for name, make in makers.items()} for row in rows]
+    theirs = [{column.name: row.get_cell(column.name) for column in table.columns} for row in rows]
+    assert cells == theirs
+    first, second = cells
+    assert first["status"] == "Đang triển khai" and first["kind"] == "Cụm thi đua"  # labels
+    assert first["head_kind"] != "grassroots" and second["head_kind"] == "–"
+    assert second["missing"] == "?" and first["unknown"] is None
+    assert 'href="/y/' in str(first["cluster"])
+    assert second["row_number"].startswith("2/2:")
+    ours, template = _both(Years, data)
+    assert parse_html(ours) == parse_html(template)
