@@ -77,9 +77,7 @@ def decidable_nominations(user) -> QuerySet[Nomination]:
         return conferred
     # The organisers kept, by key (remembered): as a union over the tree, asked of these
     # nominations' organisers, it cost 10 ms of each of the inbox's three lists.
-    return conferred.filter(
-        cluster_year__cluster__organizer_id__in=access.kept_cluster_organizer_ids()
-    )
+    return conferred.filter(cluster_year__cluster__organizer_id__in=access.kept_organizer_ids())
 
 
 def readable_nominations(user) -> QuerySet[Nomination]:
@@ -94,32 +92,31 @@ def decision_organizers(user) -> QuerySet[Organization]:
     """The organisers whose decisions the user records: those of the clusters it keeps."""
     if not may_keep_structure(user):
         return Organization.objects.none()
-    access = access_for(user)
-    if access.is_superuser or access.keeps_everything:
-        return Organization.objects.filter(pk__in=Cluster.objects.values("organizer_id"))
-    return Organization.objects.filter(pk__in=access.kept_cluster_organizer_ids())
+    return Organization.objects.filter(pk__in=managed_clusters(user).values("organizer_id"))
 
 
 def decision_organizers_among(user, ids) -> set[int]:
-    """Those of `ids` among `decision_organizers(user)`: for these ids only (one query) when
-    the user keeps everything, else among the remembered `kept_cluster_organizer_ids`. Answers
-    are remembered for the request: the register asks of its page's organisers after its
-    honour rolls asked of all of them."""
+    """Those of `ids` among `decision_organizers(user)`: those organising a cluster, among
+    the remembered `kept_organizer_ids` unless the user keeps everything (one query, for
+    these ids only). Answers are remembered for the request: the register asks of its
+    page's organisers after its honour rolls asked of all of them."""
     if not may_keep_structure(user):
         return set()
     access = access_for(user)
     known = access._memo.setdefault(("decision organizers",), {})
     unknown = {pk for pk in ids if pk not in known}
     if unknown:
-        if access.is_superuser or access.keeps_everything:
-            found = set(
-                Cluster.objects.filter(organizer_id__in=unknown)
-                .order_by()
-                .values_list("organizer_id", flat=True)
-                .distinct()
-            )
-        else:
-            found = unknown & access.kept_cluster_organizer_ids()
+        kept = (
+            unknown
+            if access.is_superuser or access.keeps_everything
+            else unknown & access.kept_organizer_ids()
+        )
+        found = set(
+            Cluster.objects.filter(organizer_id__in=kept)
+            .order_by()
+            .values_list("organizer_id", flat=True)
+            .distinct()
+        )
         known.update((pk, pk in found) for pk in unknown)
     return {pk for pk in ids if known[pk]}
 

@@ -51,6 +51,14 @@ from .models import (
     window_q,
 )
 
+# The kinds of organisation that may have units below them and organise clusters: all but
+# grassroots and guild unions (`organizer_choices`), for an index to find them.
+ORGANIZER_KINDS = tuple(
+    kind
+    for kind in OrganizationKind.values
+    if kind not in (OrganizationKind.GRASSROOTS, OrganizationKind.GUILD)
+)
+
 
 @dataclass
 class Access:
@@ -164,7 +172,7 @@ class Access:
 
     def keeps_any_cluster_year(self) -> bool:
         """Whether some cluster-year's organiser is among `kept_organizers`: one `exists`
-        among the organisers of clusters the user keeps (`kept_cluster_organizer_ids`),
+        among the organisers the user keeps (`kept_organizer_ids`),
         remembered for the request."""
         key = ("keeps any",)
         if key in self._memo:
@@ -176,7 +184,7 @@ class Access:
         elif not roots:
             found = False
         else:
-            kept = self.kept_cluster_organizer_ids()
+            kept = self.kept_organizer_ids()
             found = bool(kept) and years.filter(cluster__organizer_id__in=kept).exists()
         self._memo[key] = found
         return found
@@ -238,31 +246,37 @@ class Access:
             Organization.objects.filter(pk__in=self.kept_query(ids)).values_list("pk", flat=True)
         )
 
-    def kept_cluster_organizer_ids(self) -> frozenset[int]:
-        """The organisers of clusters among `kept_organizers` (`kept_query` of every cluster's
-        organiser): two dozen for a province, never more than the organisers of clusters
-        there are (734 at national size), the user's own organisations only when they
-        organise. Remembered like the structure's other answers (`remembered`: a change of
-        the structure or of a cluster is seen at once in this process, within
-        RIGHTS_SESSION_SECONDS in the others). The lists of the clusters kept and of the
-        nominations decided on are then asked by these keys: as the union over the tree
-        PostgreSQL planned and ran it again for each of the inbox's three lists, 10 ms each
-        for a province. Not for those who keep everything (`keeps_everything`): they need
-        no scope."""
-        key = ("kept cluster organizers",)
+    def kept_organizer_ids(self) -> frozenset[int]:
+        """The organisations among `kept_organizers` that organise clusters or may (any kind
+        but grassroots and guild unions, `ORGANIZER_KINDS`, and any that organises one): two
+        dozen for a province, not the thousands of units below it. Remembered like the
+        structure's other answers (`remembered`: a change of the structure, or of a cluster,
+        is seen at once in this process and within RIGHTS_SESSION_SECONDS in the others – a
+        district's first cluster needs no change of this list). The lists of the clusters
+        kept and of the nominations decided on are then asked by these keys: as the union
+        over the tree, PostgreSQL planned and ran it again for each of the inbox's three
+        lists, 10 ms each for a province. Not for those who keep everything
+        (`keeps_everything`): they need no scope. Rights on one cluster or organisation
+        (`manages`, `keeps_organizer`) are still asked of the tree."""
+        key = ("kept organizers",)
         if key not in self._memo:
             roots = self.staff_root_ids
             if not roots:
                 self._memo[key] = frozenset()
             else:
-                organizers = Cluster.objects.order_by().values("organizer_id")
+                may_organize = (
+                    Organization.objects.filter(kind__in=ORGANIZER_KINDS)
+                    .order_by()
+                    .values("pk")
+                    .union(Cluster.objects.order_by().values("organizer_id"))
+                )
                 self._memo[key] = frozenset(
                     remembered(
-                        f"emulation:kept-cluster-organizers:{self.today}:"
+                        f"emulation:kept-organizers:{self.today}:"
                         + ",".join(map(str, sorted(roots))),
                         lambda: sorted(
                             Organization.objects.filter(
-                                pk__in=self.kept_query(organizers)
+                                pk__in=self.kept_query(may_organize)
                             ).values_list("pk", flat=True)
                         ),
                     )
@@ -275,7 +289,7 @@ class Access:
         ids = set(ids)
         if self.is_superuser or self.keeps_everything:
             return ids
-        return ids & self.kept_cluster_organizer_ids()
+        return ids & self.kept_organizer_ids()
 
     @property
     def kept_organizers(self) -> QuerySet:
@@ -603,7 +617,7 @@ def managed_clusters(user) -> QuerySet[Cluster]:
     if access.keeps_everything:
         return Cluster.objects.all()
     # The organisers of clusters among those the user keeps, by key (remembered).
-    return Cluster.objects.filter(organizer_id__in=access.kept_cluster_organizer_ids())
+    return Cluster.objects.filter(organizer_id__in=access.kept_organizer_ids())
 
 
 # Rules on one cluster-year ------------------------------------------------------------------

@@ -1,7 +1,7 @@
-"""The organisers of clusters a user keeps, remembered (`Access.kept_cluster_organizer_ids`):
-the same answers as the tree's union (`kept_query`), for the lists of the clusters kept, the
-nominations decided on and the organisers whose decisions are recorded – and a new cluster,
-or a change of the structure, seen on the next request."""
+"""The organisers a user keeps, remembered (`Access.kept_organizer_ids`): the same answers
+as the tree's union (`kept_query`) for the lists of the clusters kept, the nominations
+decided on and the organisers whose decisions are recorded – a district's first cluster
+listed at once, and a change of the structure or of a cluster seen on the next request."""
 
 import datetime
 
@@ -32,6 +32,7 @@ def tree():
     top = OrganizationFactory(code="tld", kind=OrganizationKind.CONFEDERATION)
     province = OrganizationFactory(code="tinh", kind=OrganizationKind.PROVINCIAL, parent=top)
     district = OrganizationFactory(code="huyen", parent=province)
+    quiet = OrganizationFactory(code="huyen-chua-co-cum", parent=province)  # no cluster yet
     ended = OrganizationFactory(code="huyen-cu", parent=None, valid_to=ENDED)
     ParentPeriod.objects.create(organization=ended, parent=province, valid_to=ENDED)
     unit = OrganizationFactory(code="co-so", kind=OrganizationKind.GRASSROOTS, parent=district)
@@ -42,6 +43,7 @@ def tree():
         "top": top,
         "province": province,
         "district": district,
+        "quiet": quiet,
         "ended": ended,
         "unit": unit,
         "other": other,
@@ -65,26 +67,28 @@ def by_the_tree(user) -> set[int]:
 
 
 @pytest.mark.parametrize(
-    "who, expected",
+    "who, organizers, may_organize",
     [
-        ("province", {"province", "district", "ended"}),
-        ("district", {"district"}),
-        ("unit", set()),
-        ("other", {"other"}),
+        ("province", {"province", "district", "ended"}, {"quiet"}),
+        ("district", {"district"}, set()),
+        ("unit", set(), set()),
+        ("other", {"other"}, set()),
     ],
 )
-def test_the_organisers_kept_are_those_of_the_tree(tree, who, expected):
+def test_the_organisers_kept_are_those_of_the_tree(tree, who, organizers, may_organize):
     user = OfficerFactory(organization=tree[who]).user
     codes = {code: org.pk for code, org in tree.items()}
-    wanted = {codes[name] for name in expected}
+    wanted = {codes[name] for name in organizers}
     assert by_the_tree(user) == wanted
     access = access_for(fresh(user))
-    assert access.kept_cluster_organizer_ids() == wanted
+    # Those that organise, and those kept that may (not the grassroots units below).
+    assert access.kept_organizer_ids() == wanted | {codes[name] for name in may_organize}
     assert set(managed_clusters(user).values_list("organizer_id", flat=True)) == wanted
     assert set(decision_organizers(user).values_list("pk", flat=True)) == wanted
     everyone = set(codes.values())
     assert decision_organizers_among(fresh(user), everyone) == wanted
-    assert access.kept_cluster_organizers_among(everyone) == wanted
+    organizing = set(Cluster.objects.values_list("organizer_id", flat=True))
+    assert access.kept_cluster_organizers_among(organizing) == wanted
     assert access.keeps_any_cluster_year() is False  # no cluster has a year yet
 
 
@@ -107,25 +111,32 @@ def test_the_organisers_kept_are_remembered_until_a_cluster_or_the_structure_cha
 ):
     settings.RIGHTS_SESSION_SECONDS = 60  # remembered, as in production
     user = OfficerFactory(organization=tree["province"]).user
-    kept = {tree[name].pk for name in ("province", "district", "ended")}
-    assert access_for(fresh(user)).kept_cluster_organizer_ids() == kept
+    kept = {tree[name].pk for name in ("province", "district", "quiet", "ended")}
+    assert access_for(fresh(user)).kept_organizer_ids() == kept
     user = fresh(user)
     access_for(user)
     with CaptureQueriesContext(connection) as captured:
-        assert access_for(user).kept_cluster_organizer_ids() == kept
+        assert access_for(user).kept_organizer_ids() == kept
     assert len(captured) == 0
 
-    # A district new below the province starts organising: its cluster is kept at once.
+    # A district's first cluster is listed at once, the remembered organisers unchanged.
+    first = ClusterFactory(organizer=tree["quiet"])
+    assert first in managed_clusters(fresh(user))
+    # A new district below the province: kept at once.
     new = OrganizationFactory(code="huyen-moi", parent=tree["province"])
-    assert access_for(fresh(user)).kept_cluster_organizer_ids() == kept
-    ClusterFactory(organizer=new)
-    assert access_for(fresh(user)).kept_cluster_organizer_ids() == kept | {new.pk}
+    kept.add(new.pk)
+    assert access_for(fresh(user)).kept_organizer_ids() == kept
+    # A cluster a grassroots unit organises (as old records may): kept once it is saved.
+    unit = tree["unit"]
+    assert unit.pk not in access_for(fresh(user)).kept_organizer_ids()
+    ClusterFactory(organizer=unit)
+    assert access_for(fresh(user)).kept_organizer_ids() == kept | {unit.pk}
 
-    # The district moves to the other province: no longer the first one's.
+    # The new district moves to the other province: no longer the first one's.
     period = ParentPeriod.objects.get(organization=new)
     period.parent = tree["other"]
     period.save()
-    assert access_for(fresh(user)).kept_cluster_organizer_ids() == kept
+    assert new.pk not in access_for(fresh(user)).kept_organizer_ids()
 
 
 def test_the_scope_lists_are_read_by_key_on_postgresql(tree):
