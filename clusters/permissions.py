@@ -171,9 +171,8 @@ class Access:
         ).overlapping(today, today)
 
     def keeps_any_cluster_year(self) -> bool:
-        """Whether some cluster-year's organiser is among `kept_organizers`: one `exists`
-        among the organisers the user keeps (`kept_organizer_ids`),
-        remembered for the request."""
+        """Whether some cluster-year's organiser is among `kept_organizers` (remembered): a
+        few `exists` that stop at the first row, never the whole of `managed`."""
         key = ("keeps any",)
         if key in self._memo:
             return self._memo[key]
@@ -184,15 +183,21 @@ class Access:
         elif not roots:
             found = False
         else:
-            kept = self.kept_organizer_ids()
-            found = bool(kept) and years.filter(cluster__organizer_id__in=kept).exists()
+            now = self._below_now().values("descendant_id")
+            found = (
+                years.filter(cluster__organizer_id__in=roots).exists()
+                or years.filter(cluster__organizer_id__in=now).exists()
+                or bool(self.kept_among_query(years.values("cluster__organizer_id")).exists())
+            )
         self._memo[key] = found
         return found
 
-    def kept_among_query(self, candidates=None) -> QuerySet:
+    def kept_among_query(self, candidates=None, *, by_key: bool = False) -> QuerySet:
         """Ids (a queryset) of the ended organisations the user keeps – those that ended while
         below its staff roots, their last parent among them (the part of `managed` that is not
-        below them today) –, among `candidates` (ids or a subquery) when given."""
+        below them today) –, among `candidates` (ids or a subquery) when given; `by_key`: a
+        subquery of many candidates, such as every cluster's organiser, asked first and each
+        organisation then read by its key."""
         ever = OrganizationLink.objects.below(self.staff_root_ids)
         last_parent = (
             ParentPeriod.objects.filter(organization=OuterRef("pk"))
@@ -200,7 +205,7 @@ class Access:
             .values("parent_id")[:1]
         )
         ended = Organization.objects.exclude(window_q(self.today))
-        if isinstance(candidates, QuerySet):
+        if by_key and isinstance(candidates, QuerySet):
             # Looked up by key (`AmongIds`): as `IN`, PostgreSQL walked all 125,000
             # organisations in key order to merge them with the 734 organisers of the
             # clusters (30 ms of the province's overview, 3 ms with the array).
@@ -215,11 +220,11 @@ class Access:
             .values("pk")
         )
 
-    def kept_query(self, candidates) -> QuerySet:
+    def kept_query(self, candidates, *, by_key: bool = False) -> QuerySet:
         """Ids (a subquery) of those of `candidates` (ids or a subquery) that are among
         `kept_organizers`: each part of it restricted to the candidates, so PostgreSQL looks
         them up instead of building the whole of `managed` (125,000 ids for the
-        confederation's staff)."""
+        confederation's staff); `by_key` as `kept_among_query`."""
         roots = self.staff_root_ids
         if not roots:
             return Organization.objects.none().values("pk")
@@ -230,7 +235,9 @@ class Access:
         # the roots (125,000 links for the confederation).
         below_now = self._below_now().filter(descendant_id=OuterRef("pk"))
         now = Organization.objects.filter(pk__in=candidates).filter(Exists(below_now)).values("pk")
-        return own.order_by().union(now.order_by(), self.kept_among_query(candidates))
+        return own.order_by().union(
+            now.order_by(), self.kept_among_query(candidates, by_key=by_key)
+        )
 
     def kept_among(self, ids) -> set[int]:
         """Those of `ids` that are among `kept_organizers`, in one query that looks at these
@@ -251,13 +258,12 @@ class Access:
         but grassroots and guild unions, `ORGANIZER_KINDS`, and any that organises one): two
         dozen for a province, not the thousands of units below it. Remembered like the
         structure's other answers (`remembered`: a change of the structure, or of a cluster,
-        is seen at once in this process and within RIGHTS_SESSION_SECONDS in the others – a
-        district's first cluster needs no change of this list). The lists of the clusters
-        kept and of the nominations decided on are then asked by these keys: as the union
-        over the tree, PostgreSQL planned and ran it again for each of the inbox's three
-        lists, 10 ms each for a province. Not for those who keep everything
-        (`keeps_everything`): they need no scope. Rights on one cluster or organisation
-        (`manages`, `keeps_organizer`) are still asked of the tree."""
+        is seen at once in this process and within RIGHTS_SESSION_SECONDS in the others; a
+        district's first cluster needs no change of it). For lists only, whose every action
+        asks the rights again of the tree (`decidable_nominations`): as the union over the
+        tree, PostgreSQL planned and ran it again for each of the inbox's three lists, 10 ms
+        each for a province. What a user may open or change (`managed_clusters`, `manages`,
+        `keeps_organizer`, …) is still asked of the tree on every request."""
         key = ("kept organizers",)
         if key not in self._memo:
             roots = self.staff_root_ids
@@ -276,20 +282,12 @@ class Access:
                         + ",".join(map(str, sorted(roots))),
                         lambda: sorted(
                             Organization.objects.filter(
-                                pk__in=self.kept_query(may_organize)
+                                pk__in=self.kept_query(may_organize, by_key=True)
                             ).values_list("pk", flat=True)
                         ),
                     )
                 )
         return self._memo[key]
-
-    def kept_cluster_organizers_among(self, ids) -> set[int]:
-        """Those of `ids`, organisers of clusters, whose clusters the user keeps (no query
-        but the remembered one)."""
-        ids = set(ids)
-        if self.is_superuser or self.keeps_everything:
-            return ids
-        return ids & self.kept_organizer_ids()
 
     @property
     def kept_organizers(self) -> QuerySet:
@@ -616,8 +614,16 @@ def managed_clusters(user) -> QuerySet[Cluster]:
         return Cluster.objects.all()
     if access.keeps_everything:
         return Cluster.objects.all()
-    # The organisers of clusters among those the user keeps, by key (remembered).
-    return Cluster.objects.filter(organizer_id__in=access.kept_organizer_ids())
+    # The organisers of clusters among those the user keeps (`kept_organizers`, asked of the
+    # organisers only).
+    organizers = Cluster.objects.order_by().values("organizer_id")
+    return Cluster.objects.filter(
+        organizer_id__in=Organization.objects.filter(
+            pk__in=access.kept_query(organizers, by_key=True)
+        )
+        .order_by()
+        .values("pk")
+    )
 
 
 # Rules on one cluster-year ------------------------------------------------------------------

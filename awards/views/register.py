@@ -94,7 +94,7 @@ def set_rights(awards: list, user) -> None:
     access = access_for(user)
     cluster_organizers = {award.cluster_year.cluster.organizer_id for award in awards}
     decision_organizers = {award.decision.organizer_id for award in awards if award.decision_id}
-    kept = access.kept_cluster_organizers_among(cluster_organizers)
+    kept = access.kept_among(cluster_organizers)
     conferring = set(
         conferring_organizers(user)
         .filter(pk__in=cluster_organizers | decision_organizers)

@@ -1,7 +1,8 @@
-"""The organisers a user keeps, remembered (`Access.kept_organizer_ids`): the same answers
-as the tree's union (`kept_query`) for the lists of the clusters kept, the nominations
-decided on and the organisers whose decisions are recorded – a district's first cluster
-listed at once, and a change of the structure or of a cluster seen on the next request."""
+"""The organisers a user keeps, remembered for the lists of nominations it decides on
+(`Access.kept_organizer_ids`): the same answers as the tree's union (`kept_query`), a
+district's first cluster listed at once, a change of the structure or of a cluster seen on
+the next request – and the rights themselves (`managed_clusters`, the organisers whose
+decisions it records) still asked of the tree."""
 
 import datetime
 
@@ -9,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from awards.models import AwardKind, AwardType, Nomination, NominationStatus
 from awards.permissions import (
     decidable_nominations,
     decision_organizers,
@@ -17,7 +19,12 @@ from awards.permissions import (
 )
 from clusters.models import Cluster, Organization, OrganizationKind, ParentPeriod
 from clusters.permissions import access_for, managed_clusters
-from tests.factories import ClusterFactory, OfficerFactory, OrganizationFactory
+from tests.factories import (
+    ClusterFactory,
+    ClusterYearFactory,
+    OfficerFactory,
+    OrganizationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +44,23 @@ def tree():
     ParentPeriod.objects.create(organization=ended, parent=province, valid_to=ENDED)
     unit = OrganizationFactory(code="co-so", kind=OrganizationKind.GRASSROOTS, parent=district)
     other = OrganizationFactory(code="tinh-khac", kind=OrganizationKind.PROVINCIAL, parent=top)
+    # A year of each cluster, with a nomination of a form the province confers and one of a
+    # form the district confers.
+    forms = [
+        AwardType.objects.create(
+            organizer=org, name=f"Cờ {org.code}", kind=AwardKind.EXCELLENT_FLAG
+        )
+        for org in (province, district)
+    ]
     for organizer in (province, district, ended, other):
-        ClusterFactory(organizer=organizer)
+        cluster_year = ClusterYearFactory(cluster=ClusterFactory(organizer=organizer), year=2025)
+        for form in forms:
+            Nomination.objects.create(
+                cluster_year=cluster_year,
+                organization=unit,
+                award_type=form,
+                status=NominationStatus.SUBMITTED,
+            )
     return {
         "top": top,
         "province": province,
@@ -87,9 +109,19 @@ def test_the_organisers_kept_are_those_of_the_tree(tree, who, organizers, may_or
     assert set(decision_organizers(user).values_list("pk", flat=True)) == wanted
     everyone = set(codes.values())
     assert decision_organizers_among(fresh(user), everyone) == wanted
-    organizing = set(Cluster.objects.values_list("organizer_id", flat=True))
-    assert access.kept_cluster_organizers_among(organizing) == wanted
-    assert access.keeps_any_cluster_year() is False  # no cluster has a year yet
+    # The nominations decided on: those of the clusters kept, of the forms it confers – as
+    # the tree's union answers it.
+    conferred = Nomination.objects.filter(award_type__organizer_id__in=access.staff_root_ids)
+    organizers = Cluster.objects.order_by().values("organizer_id")
+    by_tree = conferred.filter(
+        cluster_year__cluster__organizer_id__in=access.kept_query(organizers)
+    )
+    decided = set(decidable_nominations(fresh(user)).values_list("pk", flat=True))
+    assert decided == set(by_tree.values_list("pk", flat=True))
+    assert {
+        n.cluster_year.cluster.organizer_id for n in Nomination.objects.filter(pk__in=decided)
+    } == (wanted if who in ("province", "district") else set())
+    assert access.keeps_any_cluster_year() is bool(wanted)
 
 
 def test_the_confederation_keeps_every_cluster_without_a_list(tree, settings):
@@ -145,7 +177,10 @@ def test_the_scope_lists_are_read_by_key_on_postgresql(tree):
     organisation, to join the few in scope."""
     user = OfficerFactory(organization=tree["province"]).user
     access = access_for(user)
-    ended = str(access.kept_among_query(Cluster.objects.values("organizer_id")).query)
+    organizers = Cluster.objects.values("organizer_id")
+    ended = str(access.kept_among_query(organizers, by_key=True).query)
+    # Not by key unless asked: a few candidates are best joined (`keeps_any_cluster_year`).
+    assert "ANY(ARRAY" not in str(access.kept_among_query(organizers).query)
     awards = str(readable_awards(user).query)
     if connection.vendor == "postgresql":
         assert "= ANY(ARRAY(SELECT" in ended
@@ -154,5 +189,5 @@ def test_the_scope_lists_are_read_by_key_on_postgresql(tree):
         assert "ANY(ARRAY" not in ended + awards
     # The ended district's clusters are the province's.
     assert tree["ended"].pk in set(
-        access.kept_among_query(Cluster.objects.values("organizer_id")).values_list("pk", flat=True)
+        access.kept_among_query(organizers, by_key=True).values_list("pk", flat=True)
     )
