@@ -610,9 +610,7 @@ def can_manage_cluster(user, cluster: Cluster) -> bool:
 
 def managed_clusters(user) -> QuerySet[Cluster]:
     access = access_for(user)
-    if access.is_superuser:
-        return Cluster.objects.all()
-    if access.keeps_everything:
+    if access.is_superuser or access.keeps_everything:
         return Cluster.objects.all()
     # The organisers of clusters among those the user keeps (`kept_organizers`, asked of the
     # organisers only).

@@ -48,9 +48,8 @@ def table_rows(context, table):
     """The rows of a list's table (its page), as django-tables2's Bootstrap template draws
     them – each row's attributes, each cell with its column's `<td>` attributes (worked out
     once per column, `td_attributes`; the cell itself by `cell_maker`) and localized as the
-    column asks –, drawn here rather
-    than by two nested template loops: 50 rows of 12 cells cost the template language a
-    block, a loop step and three lookups per cell."""
+    column asks –, drawn here rather than by two nested template loops: 50 rows of 12 cells
+    cost the template language a block, a loop step and three lookups per cell."""
     rows = []
     columns = [(column, cell_maker(column)) for column in table.columns]
     for row in table.paginated_rows:
