@@ -241,17 +241,24 @@ class Access:
 
     def kept_among(self, ids) -> set[int]:
         """Those of `ids` that are among `kept_organizers`, in one query that looks at these
-        ids only (the whole of `managed` is 125,000 ids for the confederation's staff)."""
-        ids = set(ids)
+        ids only (the whole of `managed` is 125,000 ids for the confederation's staff);
+        remembered for the request, as a page asks it of the same ids more than once (an
+        organisation's page: its clusters, and whether it keeps the organisation)."""
+        ids = frozenset(ids)
         if self.is_superuser:
-            return ids
+            return set(ids)
         if not self.staff_root_ids or not ids:
             return set()
         if self.keeps_everything:
-            return ids
-        return set(
-            Organization.objects.filter(pk__in=self.kept_query(ids)).values_list("pk", flat=True)
-        )
+            return set(ids)
+        key = ("kept among", ids)
+        if key not in self._memo:
+            self._memo[key] = frozenset(
+                Organization.objects.filter(pk__in=self.kept_query(ids)).values_list(
+                    "pk", flat=True
+                )
+            )
+        return set(self._memo[key])
 
     def kept_organizer_ids(self) -> frozenset[int]:
         """The organisations among `kept_organizers` that organise clusters or may (any kind

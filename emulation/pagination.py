@@ -20,7 +20,9 @@ def _counted_page(queryset: QuerySet, number: int, per_page: int) -> tuple[list,
     bottom = (number - 1) * per_page
     rows = list(queryset.annotate(rows_in_list=Window(Count("pk")))[bottom : bottom + per_page])
     if rows:
-        return rows, rows[0].rows_in_list
+        first = rows[0]
+        # Records, or dicts of a `values()` queryset.
+        return rows, first["rows_in_list"] if isinstance(first, dict) else first.rows_in_list
     return ([], 0) if number == 1 else None
 
 

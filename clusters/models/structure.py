@@ -413,7 +413,15 @@ class ParentPeriod(models.Model):
         verbose_name = _("parent period")
         verbose_name_plural = _("parent periods")
         ordering = ["organization", "valid_from"]
-        indexes = [models.Index(fields=["parent", "valid_to"], name="parent_period_parent_idx")]
+        indexes = [
+            # What a parent's page lists of the units below (their periods, sorted by name
+            # read from each unit's key), all in the index: PostgreSQL reads a province's
+            # 4,000 periods from it, not from 4,000 scattered pages of the table.
+            models.Index(
+                fields=["parent", "valid_to", "valid_from", "organization", "id"],
+                name="parent_period_parent_idx",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(organization=models.F("parent")), name="parent_not_self"

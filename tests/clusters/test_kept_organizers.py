@@ -171,6 +171,33 @@ def test_the_organisers_kept_are_remembered_until_a_cluster_or_the_structure_cha
     assert new.pk not in access_for(fresh(user)).kept_organizer_ids()
 
 
+def test_what_is_kept_among_ids_is_asked_once_per_request(tree):
+    """An organisation's page asks whether the user keeps it twice (its clusters, and its
+    records): one query for the request, a new one for the next request's rights."""
+    user = OfficerFactory(organization=tree["province"]).user
+    access = access_for(fresh(user))
+    assert not access.keeps_everything  # read once per request
+    district, other = tree["district"].pk, tree["other"].pk
+    with CaptureQueriesContext(connection) as captured:
+        assert access.kept_among({district, other}) == {district}
+        assert access.kept_among([other, district]) == {district}
+    assert len(captured) == 1
+    with CaptureQueriesContext(connection) as captured:
+        assert access.kept_among({district}) == {district}
+        assert access.manages(district)
+    assert len(captured) == 1
+    # The answer is the caller's own set: changing it changes nothing remembered.
+    access.kept_among({district}).add(other)
+    assert access.kept_among({district}) == {district}
+    # Other ids are asked on their own; the next request asks again.
+    following = access_for(fresh(user))
+    assert not following.keeps_everything
+    with CaptureQueriesContext(connection) as captured:
+        assert access.kept_among({tree["quiet"].pk}) == {tree["quiet"].pk}
+        assert following.kept_among({district}) == {district}
+    assert len(captured) == 2
+
+
 def test_the_scope_lists_are_read_by_key_on_postgresql(tree):
     """The awards a reader reads and the ended organisations it keeps are looked up by key
     (`AmongIds`): as `IN`, PostgreSQL hashed every award of the country, or walked every

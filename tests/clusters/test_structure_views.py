@@ -189,6 +189,16 @@ def test_organisation_page_pages_each_of_its_lists(client, world, monkeypatch):
     response = client.get(url + "?units=2&organised=2")
     assert [p.organization for p in response.context["children"]][-1] == ended
     assert response.context["children_now"] == 3
+    # Each unit shows by its name, linked, with its dates below this parent.
+    assert f'href="{ended.get_absolute_url()}"' in response.content.decode()
+    assert [(p.valid_from, p.valid_to) for p in response.context["children"]][-1] == (
+        ParentPeriod.objects.get(organization=ended).valid_from,
+        D(2020, 1, 1),
+    )
+    # A page past the end (an old link) gives the last one, counted as before.
+    past = client.get(url + "?units=99")
+    assert [p.organization for p in past.context["children"]][-1] == ended
+    assert past.context["children"].number == 2 and past.context["children_now"] == 3
     assert [cy.year for cy in response.context["organised"]] == [world.year - 2, world.year - 3]
     unit = client.get(reverse("structure:organization_detail", args=["head-unit"]))
     assert unit.context["memberships"].paginator.count == 2  # this year and the last
