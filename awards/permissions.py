@@ -18,6 +18,7 @@ from clusters.models import (
     OfficerRole,
     Organization,
     OrganizationLink,
+    among,
 )
 from clusters.permissions import (
     access_for,
@@ -109,7 +110,7 @@ def decision_organizers_among(user, ids) -> set[int]:
     if unknown:
         kept = unknown if access.is_superuser else access.kept_query(unknown)
         found = set(
-            Cluster.objects.filter(organizer_id__in=kept)
+            Cluster.objects.filter(among("organizer_id", kept))
             .order_by()
             .values_list("organizer_id", flat=True)
             .distinct()

@@ -48,6 +48,7 @@ from .models import (
     OrganizationLink,
     ParentPeriod,
     Restructuring,
+    among,
     window_q,
 )
 
@@ -211,7 +212,7 @@ class Access:
             # clusters (30 ms of the province's overview, 3 ms with the array).
             ended = ended.filter(AmongIds(F("pk"), candidates))
         elif candidates is not None:
-            ended = ended.filter(pk__in=candidates)
+            ended = ended.filter(among("pk", candidates))
         return (
             ended.filter(pk__in=ever)
             .annotate(last_parent=Subquery(last_parent))
@@ -229,12 +230,16 @@ class Access:
         if not roots:
             return Organization.objects.none().values("pk")
         if self.keeps_everything:
-            return Organization.objects.filter(pk__in=candidates).order_by().values("pk")
-        own = Organization.objects.filter(pk__in=roots).filter(pk__in=candidates).values("pk")
+            return Organization.objects.filter(among("pk", candidates)).order_by().values("pk")
+        own = Organization.objects.filter(pk__in=roots).filter(among("pk", candidates)).values("pk")
         # Driven from the candidates (a lookup of each in the tree), not from the tree below
         # the roots (125,000 links for the confederation).
         below_now = self._below_now().filter(descendant_id=OuterRef("pk"))
-        now = Organization.objects.filter(pk__in=candidates).filter(Exists(below_now)).values("pk")
+        now = (
+            Organization.objects.filter(among("pk", candidates))
+            .filter(Exists(below_now))
+            .values("pk")
+        )
         return own.order_by().union(
             now.order_by(), self.kept_among_query(candidates, by_key=by_key)
         )

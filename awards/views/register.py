@@ -15,7 +15,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, Value
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from clusters.models import Organization, year_end
+from clusters.models import InIds, Organization, year_end
 from clusters.permissions import (
     StaffOnlyMixin,
     access_for,
@@ -327,16 +327,18 @@ def honour_roll_links(user, awards, page_number=None) -> Page:
     }
     organizer_ids = {org_id for org_id, _year in pairs}
     published = set(
-        HonourRoll.objects.filter(organizer_id__in=organizer_ids, published=True).values_list(
-            "organizer_id", "year"
-        )
+        HonourRoll.objects.filter(InIds(F("organizer_id"), organizer_ids), published=True)
+        .order_by()
+        .values_list("organizer_id", "year")
     )
     # The organisers whose decisions the user records (`decision_organizers`), asked of these
     # organisers only: the whole of them took a third of a second for the confederation.
     staff_of = decision_organizers_among(user, organizer_ids) if organizer_ids else set()
     shown = [pair for pair in pairs if pair in published or pair[0] in staff_of]
     # Sorted by the name each organiser bore at the end of the year, as the links read.
-    organizers = Organization.objects.filter(pk__in={org_id for org_id, _y in shown}).name_records()
+    organizers = Organization.objects.filter(
+        InIds(F("pk"), {org_id for org_id, _y in shown})
+    ).name_records()
     links = [
         RollLink(
             organizers[org_id].code,

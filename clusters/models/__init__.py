@@ -66,4 +66,10 @@ from .structure import (  # noqa: F401
     window_q,
     year_end,
 )
-from .tree import AmongIds, OrganizationLink, OrganizationLinkQuerySet  # noqa: F401
+from .tree import (  # noqa: F401
+    AmongIds,
+    InIds,
+    OrganizationLink,
+    OrganizationLinkQuerySet,
+    among,
+)

@@ -10,9 +10,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, Lookup, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -91,6 +91,26 @@ class NameRecord:
         return self.name
 
 
+class InIds(Lookup):
+    """`InIds(F("organizer_id"), ids)`: the rows whose column is among `ids`, a collection of
+    ids already read (hundreds: the confederation's register asks of its 734 organisers).
+    On PostgreSQL the ids go as one array (`= ANY(%s)`), where Django's `IN` prepares and
+    binds each id on its own (2 ms of Python for 734 ids, for each query that asks); as
+    `IN` elsewhere. No id at all matches nothing, as `IN` with none."""
+
+    lookup_name = "in_ids"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = sorted({int(pk) for pk in self.rhs if pk is not None})
+        if not ids:
+            raise EmptyResultSet
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, ids]
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
+
+
 class OrganizationQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date):
         return self.filter(window_q(day))
@@ -114,7 +134,7 @@ class OrganizationQuerySet(models.QuerySet):
             # Those of the rows read (as a prefetch asks), not this queryset's filter again.
             for pk, used_until, name in (
                 OrganizationName.objects.using(self.db)
-                .filter(organization_id__in=former)
+                .filter(InIds(F("organization_id"), former))
                 .order_by("organization_id", "used_until")
                 .values_list("organization_id", "used_until", "name")
             ):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection, models, transaction
-from django.db.models import Lookup, Q
+from django.db.models import F, Lookup, Q
 
-from .structure import Organization
+from .structure import InIds, Organization
 
 # Deeper than any real tree (confederation → province → district → commune → grassroots); a
 # guard against a cycle typed by mistake.
@@ -36,6 +36,13 @@ class AmongIds(Lookup):
 
     def as_postgresql(self, compiler, connection):
         return self.as_sql(compiler, connection, template="{lhs} = ANY(ARRAY{rhs})")
+
+
+def among(field: str, ids):
+    """A filter of `field` among `ids`: a subquery as `IN`, ids already read as `InIds`."""
+    if hasattr(ids, "resolve_expression"):
+        return Q(**{f"{field}__in": ids})
+    return InIds(F(field), ids)
 
 
 class OrganizationLinkQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from awards.models import AwardKind, AwardType, Nomination, NominationStatus
@@ -17,7 +18,14 @@ from awards.permissions import (
     decision_organizers_among,
     readable_awards,
 )
-from clusters.models import Cluster, Organization, OrganizationKind, ParentPeriod
+from clusters.models import (
+    Cluster,
+    InIds,
+    Organization,
+    OrganizationKind,
+    ParentPeriod,
+    among,
+)
 from clusters.permissions import access_for, managed_clusters
 from tests.factories import (
     ClusterFactory,
@@ -217,4 +225,38 @@ def test_the_scope_lists_are_read_by_key_on_postgresql(tree):
     # The ended district's clusters are the province's.
     assert tree["ended"].pk in set(
         access.kept_among_query(organizers, by_key=True).values_list("pk", flat=True)
+    )
+
+
+def test_ids_already_read_are_asked_as_one_array_on_postgresql(tree):
+    """Ids a page has read (the register's 734 organisers) go to PostgreSQL as one array
+    (`InIds`), not one bound value each; elsewhere as `IN`. Either way the same rows: none
+    for no id, and a missing id is no error."""
+    ids = [tree["district"].pk, tree["province"].pk, None, tree["province"].pk]
+    many = set(range(10**6, 10**6 + 500)) | {tree["unit"].pk}
+    chosen = Organization.objects.filter(InIds(F("pk"), ids))
+    with CaptureQueriesContext(connection) as captured:
+        assert set(chosen.values_list("code", flat=True)) == {"huyen", "tinh"}
+        assert list(Organization.objects.filter(InIds(F("pk"), many))) == [tree["unit"]]
+    assert not Organization.objects.filter(InIds(F("pk"), [])).exists()
+    assert not Organization.objects.filter(InIds(F("pk"), [None])).exists()
+    # `among`: a subquery as IN, ids already read as the array.
+    subquery = Organization.objects.filter(code="tinh").values("pk")
+    assert list(Organization.objects.filter(among("pk", subquery))) == [tree["province"]]
+    assert list(Organization.objects.filter(among("pk", {tree["unit"].pk}))) == [tree["unit"]]
+    sql = captured[1]["sql"]
+    if connection.vendor == "postgresql":
+        assert "= ANY(ARRAY[" in captured[0]["sql"] and "= ANY(ARRAY[" in sql
+        assert len(sql) < 8000  # one array literal, no placeholder per id
+    else:
+        assert " IN (" in captured[0]["sql"] and "ANY(" not in sql
+    # The organisers a staff member keeps among many read ids, as among a subquery.
+    access = access_for(fresh(OfficerFactory(organization=tree["province"]).user))
+    every = set(Organization.objects.values_list("pk", flat=True))
+    assert set(
+        Organization.objects.filter(pk__in=access.kept_query(every)).values_list("pk", flat=True)
+    ) == set(
+        Organization.objects.filter(
+            pk__in=access.kept_query(Organization.objects.values("pk"))
+        ).values_list("pk", flat=True)
     )
