@@ -255,14 +255,20 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
         predecessors = [o for o in linked if o.is_predecessor]
         restructurings, ended = _restructurings_of(org)
         # Names of organisations the reader may not open print without a link; a
-        # restructuring shows to who reads an organisation it ended. One question for all.
+        # restructuring shows to who reads an organisation it ended. One question for all –
+        # but the units below an organisation the user reads below (its staff): the tree
+        # links each unit to every parent it had, so they are read without asking.
+        below_ids = [p.organization_id for p in children]
+        reads_below_it = org.pk in access_for(user).read_root_ids
         readable = readable_organization_ids(
             user,
             [p.parent_id for p in parents]
             + [o.pk for o in successors + predecessors]
-            + [p.organization_id for p in children]
+            + ([] if reads_below_it else below_ids)
             + [org_id for _r, org_id in ended],
         )
+        if reads_below_it:
+            readable |= set(below_ids)
         shown = {r_id for r_id, org_id in ended if org_id in readable}
         restructurings = [r for r in restructurings if r.pk in shown]
         context.update(
