@@ -12,7 +12,7 @@ from ..models import (
 class ClusterTable(tables.Table):
     name = tables.Column(
         verbose_name=_("Cluster"),
-        # `organizer_sort` (ClusterListView): the organiser's name read per cluster.
+        # `organizer_sort` (ClusterListView): the organiser's name, sorted after the join.
         order_by=("organizer_sort", "kind", "number"),
         attrs={"td": {"class": "text-nowrap"}},
     )
