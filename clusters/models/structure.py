@@ -101,9 +101,14 @@ class InIds(Lookup):
     lookup_name = "in_ids"
     prepare_rhs = False
 
+    def __init__(self, lhs, rhs):
+        # Read once, as the query is built (a generator, or a set the caller changes later,
+        # gives the same query every time it runs).
+        super().__init__(lhs, tuple(sorted({int(pk) for pk in rhs if pk is not None})))
+
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        ids = sorted({int(pk) for pk in self.rhs if pk is not None})
+        ids = list(self.rhs)
         if not ids:
             raise EmptyResultSet
         if connection.vendor == "postgresql":

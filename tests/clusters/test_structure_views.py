@@ -199,6 +199,13 @@ def test_organisation_page_pages_each_of_its_lists(client, world, monkeypatch):
     past = client.get(url + "?units=99")
     assert [p.organization for p in past.context["children"]][-1] == ended
     assert past.context["children"].number == 2 and past.context["children_now"] == 3
+    # A reader not reading below the province (the head unit's officer) opens the units it
+    # reads (its own, those of its clusters) and sees the others' names without a link.
+    client.force_login(world.users["head_officer"])
+    first, second = client.get(url).content.decode(), client.get(url + "?units=2").content.decode()
+    for unit in (world.head_unit, world.deputy_unit, world.member_unit):
+        assert f'href="{unit.get_absolute_url()}"' in first + second
+    assert ended.name in second and f'href="{ended.get_absolute_url()}"' not in second
     assert [cy.year for cy in response.context["organised"]] == [world.year - 2, world.year - 3]
     unit = client.get(reverse("structure:organization_detail", args=["head-unit"]))
     assert unit.context["memberships"].paginator.count == 2  # this year and the last
