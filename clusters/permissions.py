@@ -52,13 +52,10 @@ from .models import (
     window_q,
 )
 
-# The kinds of organisation that may have units below them and organise clusters: all but
-# grassroots and guild unions (`organizer_choices`), for an index to find them.
-ORGANIZER_KINDS = tuple(
-    kind
-    for kind in OrganizationKind.values
-    if kind not in (OrganizationKind.GRASSROOTS, OrganizationKind.GUILD)
-)
+# The kinds of organisation that have no units below them and organise no clusters.
+NOT_ORGANIZER_KINDS = (OrganizationKind.GRASSROOTS, OrganizationKind.GUILD)
+# All the others (`organizer_choices`), named for an index to find them.
+ORGANIZER_KINDS = tuple(kind for kind in OrganizationKind.values if kind not in NOT_ORGANIZER_KINDS)
 
 
 @dataclass
@@ -1039,9 +1036,7 @@ def visible_clusters(user) -> QuerySet[Cluster]:
 
 def organizer_choices(user) -> QuerySet[Organization]:
     """Organisations that can have units below them or organise clusters: not grassroots."""
-    return placement_choices(user).exclude(
-        kind__in=[OrganizationKind.GRASSROOTS, OrganizationKind.GUILD]
-    )
+    return placement_choices(user).exclude(kind__in=NOT_ORGANIZER_KINDS)
 
 
 def program_organizers(user) -> QuerySet[Organization]:
@@ -1087,7 +1082,7 @@ def readable_organization_ids(user, ids) -> set[int]:
 
 def can_place_under(user, organization: Organization) -> bool:
     """Whether `organization` is among `organizer_choices(user)` (asked of it alone)."""
-    if organization.kind in (OrganizationKind.GRASSROOTS, OrganizationKind.GUILD):
+    if organization.kind in NOT_ORGANIZER_KINDS:
         return False
     if organization.status != "active" or organization.valid_to is not None:
         return False
