@@ -80,7 +80,11 @@ from ..services.totals import (
 
 
 def _program_or_none(cluster_year):
-    return EmulationProgram.for_cluster_year(cluster_year)
+    program = EmulationProgram.for_cluster_year(cluster_year)
+    if program is not None:
+        # The rules asked later in this request (sees_all_results) read it from here.
+        cluster_year.__dict__["_request_program"] = program
+    return program
 
 
 def _results_url(cluster_year) -> str:
@@ -104,7 +108,8 @@ SORTS = {
 def results(request, cluster_year):
     """One row per member: status, totals, difference, classification, rank, last change."""
     program = _program_or_none(cluster_year)
-    standings = cluster_standings(cluster_year)
+    # The programme read once: the standings would read it again.
+    standings = cluster_standings(cluster_year, load_table(program) if program else None)
     user = request.user
     see_all = sees_all_results(user, cluster_year)
     own = access_for(user).officer_org_ids

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -394,6 +396,21 @@ def test_results_grid_queries_do_not_grow_with_the_members(client, bt1):
     client.force_login(UserFactory())  # reset cached rights
     client.force_login(bt1.staff)
     assert count_queries(client, url) == before
+
+
+@pytest.mark.parametrize("who", ["staff", "phu_quy"])
+def test_the_results_grid_reads_the_programme_once(client, bt1, who):
+    """The grid's standings and its rules (whether a member sees the others' scores) use the
+    programme the grid read: one query of the programmes, for the staff as for a member."""
+    fill_all(bt1)
+    client.force_login(getattr(bt1, who))
+    url = reverse("clusters:results", args=["bt-1", 2024])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200 and len(response.context["rows"]) == 5
+    assert response.context["standings"].table.program == response.context["program"]
+    read = [q for q in captured if 'FROM "clusters_emulationprogram"' in q["sql"]]
+    assert len(read) == 1
 
 
 def test_result_form_queries_do_not_grow_with_the_history(client, bt1):
