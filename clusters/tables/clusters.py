@@ -1,4 +1,6 @@
 import django_tables2 as tables
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +14,8 @@ from ..models import (
 class ClusterTable(tables.Table):
     name = tables.Column(
         verbose_name=_("Cluster"),
-        # `organizer_sort` (ClusterListView): the organiser's name, sorted after the join.
-        order_by=("organizer_sort", "kind", "number"),
+        # By the organiser's name, then kind and number (`order_name`).
+        order_by=("organizer__name", "kind", "number"),
         attrs={"td": {"class": "text-nowrap"}},
     )
     # The year columns are computed for the page shown (ClusterListView.get_table), or for
@@ -47,6 +49,18 @@ class ClusterTable(tables.Table):
         else:
             url = reverse("clusters:cluster_detail", args=[record.code])
         return format_html('<a href="{}">{}</a>', url, value)
+
+    def order_name(self, queryset, is_descending):
+        """By the organiser's name as an expression no index gives in order, so that
+        PostgreSQL sorts the joined rows (8 ms for the confederation): sorted by the column,
+        it walked the 125,000 organisations by name looking for those that organise clusters
+        (60–80 ms); read cluster by cluster (a subquery), 13 ms. An ordering, not an
+        annotation: the count asks no join."""
+        sign = "-" if is_descending else ""
+        name = Concat(F("organizer__name"), Value(""))
+        return queryset.order_by(
+            name.desc() if is_descending else name.asc(), f"{sign}kind", f"{sign}number"
+        ), True
 
     def value_name(self, record, value):
         return value
