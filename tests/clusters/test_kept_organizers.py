@@ -206,6 +206,40 @@ def test_what_is_kept_among_ids_is_asked_once_per_request(tree):
     assert len(captured) == 2
 
 
+def test_a_users_scope_is_built_once_per_request(tree, monkeypatch):
+    """The cluster-years and clusters a user reads are built once per request (a union of
+    subqueries, built anew up to three times by a list page) and handed out as copies never
+    evaluated: each still asks the database, so a cluster-year added since is read; the next
+    request, or `forget_access`, builds them again."""
+    from clusters import permissions
+
+    built = []
+    for name in ("_cluster_year_ids_for", "_cluster_years_for", "_clusters_for"):
+        original = getattr(permissions, name)
+        monkeypatch.setattr(
+            permissions, name, lambda user, f=original, n=name: built.append(n) or f(user)
+        )
+    user = fresh(OfficerFactory(organization=tree["province"]).user)
+    first = permissions.cluster_years_for(user)
+    second = permissions.cluster_years_for(user)
+    clusters = permissions.clusters_for(user)
+    assert first is not second and str(first.query) == str(second.query)
+    assert sorted(built) == ["_cluster_year_ids_for", "_cluster_years_for", "_clusters_for"]
+    read = set(first.values_list("pk", flat=True))
+    assert len(read) == 3  # the province's, the district's and the ended district's
+    added = ClusterYearFactory(cluster=ClusterFactory(organizer=tree["district"]), year=2026)
+    assert set(second.values_list("pk", flat=True)) == read | {added.pk}
+    assert permissions.clusters_for(user).filter(pk=added.cluster_id).exists()
+    assert clusters.count() == 4
+    assert len(built) == 3
+    following = fresh(user)
+    permissions.cluster_years_for(following)
+    assert len(built) == 5  # the next request: the cluster-years and their ids again
+    permissions.forget_access(following)
+    permissions.cluster_year_ids_for(following)
+    assert len(built) == 6
+
+
 def test_the_scope_lists_are_read_by_key_on_postgresql(tree):
     """The awards a reader reads and the ended organisations it keeps are looked up by key
     (`AmongIds`): as `IN`, PostgreSQL hashed every award of the country, or walked every
