@@ -25,6 +25,14 @@ class ClustersConfig(AppConfig):
             link_new_organization, sender=Organization, dispatch_uid="clusters.link_new"
         )
 
+        # A programme's scoring table kept by a process is read again after any change.
+        from .models import ClassificationRule, Criterion, Indicator, ScoreSection
+        from .models.results import table_changed
+
+        for model in (ScoreSection, Criterion, ClassificationRule, Indicator):
+            post_save.connect(table_changed, sender=model, dispatch_uid=f"table.{model}")
+            post_delete.connect(table_changed, sender=model, dispatch_uid=f"table.d.{model}")
+
         # The rights kept in sessions are read again after any change they depend on.
         from django.db.models.signals import m2m_changed
 

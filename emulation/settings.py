@@ -192,6 +192,8 @@ SESSION_ACTIVITY_RESOLUTION = 300
 # sooner after any change of roles or structure – see clusters.permissions); 0 reads them on
 # every request.
 RIGHTS_SESSION_SECONDS = int(os.environ.get("DJANGO_RIGHTS_SECONDS", "60"))
+# The scoring tables a process keeps read (clusters.services.scoring.load_table); 0: none.
+SCORING_TABLES_KEPT = 512
 
 
 # The garbage collector's thresholds in a serving process (emulation/serving.py): a page

@@ -48,6 +48,14 @@ def _rights_read_on_every_request(settings, request):
 
 
 @pytest.fixture(autouse=True)
+def _tables_read_on_every_request(settings):
+    """The scoring tables are read on every request, so that the query counts are those of
+    a page whose programme this process has not read yet (the larger count); a test that
+    keeps them sets SCORING_TABLES_KEPT again."""
+    settings.SCORING_TABLES_KEPT = 0
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: what one test kept (the top of the tree, the
     rights' epoch) never leaks into the next, whose rows were rolled back."""

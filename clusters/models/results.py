@@ -6,6 +6,7 @@ explanation; its totals, suggested classification and rank are computed by `clus
 and the totals are stored so lists sort and filter in the database.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -133,6 +134,11 @@ class EmulationProgram(models.Model):
             "the scoring table is not used."
         ),
     )
+
+    # Changed with every change of its scoring table – a section, criterion, classification
+    # rule or indicator saved or deleted (`table_changed`): the key under which a process
+    # keeps the table it read (`clusters.services.scoring.load_table`).
+    table_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     history = HistoricalRecords()
 
@@ -575,3 +581,20 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.description
+
+
+def table_changed(sender, instance, **kwargs):
+    """Signal receiver: a section, criterion, classification rule or indicator of a scoring
+    table was saved or deleted – its programme's `table_version` changes (in the same
+    transaction as the change), so that no process uses the table it kept, and this process
+    drops it at once."""
+    from ..services.scoring import forget_table
+
+    if sender is Criterion:
+        programs = list(
+            ScoreSection.objects.filter(pk=instance.section_id).values_list("program_id", flat=True)
+        )
+    else:
+        programs = [instance.program_id]
+    EmulationProgram.objects.filter(pk__in=programs).update(table_version=uuid.uuid4())
+    forget_table(programs)

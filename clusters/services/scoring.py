@@ -14,11 +14,14 @@ Decisions the regulations leave to the programme:
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.translation import gettext as _
 
 from emulation.text import format_number as vi_number
@@ -32,6 +35,7 @@ from ..models import (
     CriterionKind,
     EmulationProgram,
     Formula,
+    Indicator,
     IndicatorKind,
     IndicatorValue,
     Level,
@@ -92,23 +96,93 @@ class Table:
 
 
 def load_table(program: EmulationProgram) -> Table:
-    """The table in four queries."""
-    sections = list(program.sections.all())
+    """The table of `program`: its rows as this process last read them for the programme's
+    `table_version`, else in four queries. Each call builds its own instances of the rows,
+    so no request sees what another changed in memory."""
+    rows = _table_rows(program)
+    sections = _instances(ScoreSection, rows["sections"])
+    indicators = _instances(Indicator, rows["indicators"])
+    rules = _instances(ClassificationRule, rows["rules"])
+    for item in (*sections, *indicators, *rules):
+        item.program = program
     by_id = {s.pk: s for s in sections}
-    criteria = list(
-        Criterion.objects.filter(section__program=program)
-        .select_related("indicator")
-        .order_by("section__order", "section_id", "order", "pk")
-    )
+    indicator_by_id = {i.pk: i for i in indicators}
+    criteria = _instances(Criterion, rows["criteria"])
     for criterion in criteria:
         criterion.section = by_id[criterion.section_id]
+        if criterion.indicator_id is None or criterion.indicator_id in indicator_by_id:
+            criterion.indicator = indicator_by_id.get(criterion.indicator_id)
     return Table(
-        program=program,
-        sections=sections,
-        criteria=criteria,
-        rules=list(program.classification_rules.all()),
-        indicators=list(program.indicators.all()),
+        program=program, sections=sections, criteria=criteria, rules=rules, indicators=indicators
     )
+
+
+def _columns(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _instances(model, rows: tuple) -> list:
+    names = _columns(model)
+    return [model.from_db(DEFAULT_DB_ALIAS, names, values) for values in rows]
+
+
+def _read_table_rows(program_id: int) -> dict[str, tuple]:
+    """The rows of a programme's table, each a tuple of its columns, in the table's orders:
+    four queries."""
+    criteria = Criterion.objects.filter(section__program_id=program_id).order_by(
+        "section__order", "section_id", "order", "pk"
+    )
+    return {
+        "sections": tuple(
+            ScoreSection.objects.filter(program_id=program_id).values_list(*_columns(ScoreSection))
+        ),
+        "criteria": tuple(criteria.values_list(*_columns(Criterion))),
+        "rules": tuple(
+            ClassificationRule.objects.filter(program_id=program_id).values_list(
+                *_columns(ClassificationRule)
+            )
+        ),
+        "indicators": tuple(
+            Indicator.objects.filter(program_id=program_id).values_list(*_columns(Indicator))
+        ),
+    }
+
+
+# The rows of the tables this process read, by (programme, `table_version`): a table's four
+# queries were a tenth of a results grid or a scoring form. Any change of a table gives its
+# programme a new version (other processes read the new one with the programme's row) and
+# drops what this process kept of it (`forget_table`: a programme read earlier in the
+# request still carries the old version). A table changed in a transaction not committed yet
+# is read, not kept: rolled back, it would be kept as it never was.
+_KEPT_TABLES: dict[tuple, dict] = {}
+_CHANGING: set[int] = set()
+_KEPT_TABLES_LOCK = threading.Lock()
+
+
+def _table_rows(program: EmulationProgram) -> dict[str, tuple]:
+    limit = settings.SCORING_TABLES_KEPT
+    if limit <= 0 or program.pk is None or program.pk in _CHANGING:
+        return _read_table_rows(program.pk)
+    key = (program.pk, program.table_version)
+    rows = _KEPT_TABLES.get(key)
+    if rows is None:
+        rows = _read_table_rows(program.pk)
+        with _KEPT_TABLES_LOCK:
+            while len(_KEPT_TABLES) >= limit:
+                del _KEPT_TABLES[next(iter(_KEPT_TABLES))]  # the oldest
+            _KEPT_TABLES[key] = rows
+    return rows
+
+
+def forget_table(program_ids) -> None:
+    """Drop what this process kept of these programmes' tables (their table just changed),
+    and keep none of them again before the change is committed."""
+    ids = set(program_ids)
+    with _KEPT_TABLES_LOCK:
+        _CHANGING.update(ids)
+        for key in [key for key in _KEPT_TABLES if key[0] in ids]:
+            del _KEPT_TABLES[key]
+    transaction.on_commit(lambda: _CHANGING.difference_update(ids))
 
 
 def formula_points(criterion: Criterion, value: IndicatorValue | None) -> Decimal | None:

@@ -18,6 +18,7 @@ from clusters.models import (
     ScoreEntry,
     ScoreSection,
 )
+from clusters.services import scoring
 from clusters.services.scoring import (
     apply_cap,
     competition_ranks,
@@ -197,3 +198,88 @@ def test_cap_never_exceeded_by_a_tie_at_the_boundary():
     levels, quota = apply_cap(ranked, D(20), 10)
     assert quota == 2
     assert [levels[k] for k in "abc"] == [Level.EXCELLENT, Level.GOOD, Level.GOOD]
+
+
+def _shape(table) -> list:
+    """What a table holds, to compare two reads of it."""
+    return [
+        [(s.pk, s.code, s.title, s.max_points, s.program_id) for s in table.sections],
+        [(c.pk, c.label, c.title, c.max_points, c.indicator_id) for c in table.criteria],
+        [(r.level, r.min_total, r.min_criterion_percent) for r in table.rules],
+        [(i.pk, i.code, i.name) for i in table.indicators],
+    ]
+
+
+def committed(program):
+    """The table's creation committed, as in production: the test's own transaction never
+    commits, so the fixture's changes would keep the table from being kept."""
+    scoring._CHANGING.discard(program.pk)
+
+
+def test_a_process_keeps_a_table_it_read_until_the_table_changes(
+    table, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """A programme's table is read once per process and version (four queries, then none),
+    each read handing out instances of its own; a change of the table – even seen through the
+    programme read before it – is read at once, and kept again only once committed."""
+    settings.SCORING_TABLES_KEPT = 10
+    program = EmulationProgram.objects.get(pk=table.program.pk)
+    committed(program)
+    with django_assert_num_queries(4):
+        first = load_table(program)
+    with django_assert_num_queries(0):
+        second = load_table(program)
+    assert _shape(first) == _shape(second) == _shape(table)
+    assert first.criteria[0] is not second.criteria[0]
+    assert second.criteria[0].section is second.sections[0]
+    assert crit(second, "S.3").indicator is second.indicators[0]
+    assert all(s.program is program for s in second.sections)
+    first.criteria[0].title = "changed in memory only"
+    assert load_table(program).criteria[0].title == "a"
+    # A criterion saved: the programme's version changes (the other processes read it with
+    # the programme) and this process reads the table again, the programme read before too.
+    before = program.table_version
+    with django_capture_on_commit_callbacks(execute=True):
+        criterion = Criterion.objects.get(pk=crit(table, "S.1").pk)
+        criterion.title = "Tổ chức hoạt động"
+        criterion.save()
+    assert EmulationProgram.objects.get(pk=program.pk).table_version != before
+    with django_assert_num_queries(4):
+        assert crit(load_table(program), "S.1").title == "Tổ chức hoạt động"
+    with django_assert_num_queries(0):
+        assert crit(load_table(program), "S.1").title == "Tổ chức hoạt động"
+    # So does a rule, an indicator or a section, deleted or added.
+    with django_capture_on_commit_callbacks(execute=True):
+        ClassificationRule.objects.filter(program=program, level=Level.COMPLETED).delete()
+    assert [r.level for r in load_table(program).rules] == [Level.EXCELLENT, Level.GOOD]
+    with django_capture_on_commit_callbacks(execute=True):
+        Indicator.objects.create(program=program, code="X", name="Mới", order=3)
+    assert [i.code for i in load_table(program).indicators] == ["NEW", "HOUSE", "X"]
+    # A fresh programme row of another process carries the new version: no kept table of
+    # the old one is read for it.
+    fresh = EmulationProgram.objects.get(pk=program.pk)
+    assert fresh.table_version != before
+    assert _shape(load_table(fresh)) == _shape(load_table(program))
+
+
+def test_a_table_changed_and_rolled_back_is_not_kept_as_changed(
+    table, settings, django_assert_num_queries
+):
+    """Read in the transaction that changed it, a table is not kept: rolled back, the next
+    read gives the table as it is."""
+    from django.db import transaction
+
+    settings.SCORING_TABLES_KEPT = 10
+    program = EmulationProgram.objects.get(pk=table.program.pk)
+    committed(program)
+    load_table(program)
+    with django_assert_num_queries(0):
+        load_table(program)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        criterion = Criterion.objects.get(pk=crit(table, "S.1").pk)
+        criterion.title = "đổi rồi huỷ"
+        criterion.save()
+        assert crit(load_table(program), "S.1").title == "đổi rồi huỷ"
+        raise RuntimeError
+    assert crit(load_table(program), "S.1").title == "a"
+    assert crit(load_table(EmulationProgram.objects.get(pk=program.pk)), "S.1").title == "a"
