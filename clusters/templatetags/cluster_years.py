@@ -3,8 +3,15 @@
 from types import SimpleNamespace
 
 from django import template
+from django.template.base import render_value_in_context
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext as _
+
+from emulation.templatetags.emulation import num, person
 
 from ..services.meetings import year_state as _year_state
 
@@ -52,3 +59,109 @@ def classify_form(context, row):
     level = conditional_escape(row.level)
     html = html.replace(f'<option value="{level}">', f'<option value="{level}" selected>', 1)
     return mark_safe(html)
+
+
+# The classes of a result's status badge in the grid.
+STATUS_BADGES = {
+    "locked": "text-bg-dark",
+    "verified": "text-bg-success",
+    "submitted": "text-bg-info",
+}
+
+
+@register.simple_tag(takes_context=True)
+def results_row(context, item):
+    """A member's row of the results grid (`item`: the row, whether its scores are shown,
+    whether it is classified from the grid), drawn here rather than by the template: its
+    forty lookups and conditions cost the template language 6 ms for 25 members, a fifth of
+    the grid. The markup is the one the template drew."""
+    row = item["row"]
+    visible = item["visible"]
+    cluster_year, cluster = context["cluster_year"], context["cluster"]
+    result = row.result
+    code = row.entry.organization.code
+    esc = conditional_escape
+    name = esc(row.name)
+    if visible:
+        url = reverse("clusters:result_detail", args=[cluster.code, cluster_year.year, code])
+        name = f'<a href="{esc(url)}">{name}</a>'
+    role_label = row.entry.role_label
+    role = (
+        f'<span class="badge text-bg-light border">{esc(role_label)}</span>' if role_label else ""
+    )
+    left = ""
+    if not row.member_at_end:
+        day = esc(date_format(row.entry.membership.left_on, "d/m/Y"))
+        left = '<div class="small">%s</div>' % (_("left on %(date)s – not ranked") % {"date": day})
+    if result is not None:
+        badge = STATUS_BADGES.get(row.status, "text-bg-secondary")
+        status = f'<span class="badge {badge}">{esc(result.get_status_display())}</span>'
+        if result.submitted_late and not cluster_year.recorded_afterwards:
+            status += f' <span class="badge text-bg-warning">{_("late")}</span>'
+        if row.status == "submitted" and row.organization_id == cluster_year.head_id:
+            status += '<div class="small text-muted">%s</div>' % (
+                _("the head unit's own result: verified by the staff of %(organizer)s")
+                % {"organizer": esc(cluster.organizer.name)}
+            )
+    else:
+        status = f'<span class="text-muted small">{_("Nothing entered")}</span>'
+    if visible:
+        difference = ""
+        if row.difference:
+            tone = "text-danger" if row.difference < 0 else "text-success"
+            difference = f'<span class="{tone}">{esc(num(row.difference, "signed"))}</span>'
+        scores = (
+            f'\n                <td class="text-end">{esc(num(row.self_total))}</td>'
+            f'\n                <td class="text-end fw-semibold">{esc(num(row.verified_total))}</td>'
+            f'\n                <td class="text-end">{difference}</td>\n                '
+        )
+        if not context["see_all"]:
+            scores += "<td></td><td></td>"
+        else:
+            level = ""
+            if row.suggested_label:
+                level = f'<span title="{_("suggested")}">{esc(row.suggested_label)}</span>'
+                if row.is_override:
+                    level += (
+                        f' → <strong title="{esc(result.level_reason)}">'
+                        f"{esc(row.level_label)}</strong>"
+                    )
+            elif result is not None and result.level:
+                level = f"<strong>{esc(row.level_label)}</strong>"
+            reason = ""
+            if result is not None and result.level == "none" and result.level_reason:
+                reason = f'<div class="small text-muted">{esc(result.level_reason)}</div>'
+            classify = classify_form(context, row) if item["classify"] else ""
+            rank = "" if row.rank is None else render_value_in_context(row.rank, context)
+            scores += (
+                f'\n                  <td class="text-end">{level}'
+                f"\n                    {reason}"
+                f"\n                    {classify}"
+                f"\n                  </td>"
+                f'\n                  <td class="text-end fw-bold">{rank}</td>'
+            )
+        scores += "\n              "
+    else:
+        hidden = _("visible after the review meeting")
+        scores = (
+            f'\n                <td colspan="5" class="text-muted small text-center">{hidden}</td>'
+            "\n              "
+        )
+    last = ""
+    if result is not None and visible:
+        when = date_format(template_localtime(result.updated_at), "SHORT_DATETIME_FORMAT")
+        last = f"{esc(person(result.updated_by, ''))} {esc(when)}"
+    muted = "" if row.member_at_end else ' class="text-muted"'
+    return mark_safe(
+        f'\n            <tr id="row-{esc(code)}"{muted}>'
+        "\n              <td>"
+        f"\n                {name}"
+        f"\n                {role}"
+        f"\n                {left}"
+        "\n              </td>"
+        f"\n              <td>{status}</td>"
+        f"\n              {scores}"
+        f'\n              <td class="small">{last}</td>'
+        "\n            </tr>"
+        "\n          "
+    )

@@ -413,6 +413,45 @@ def test_the_results_grid_reads_the_programme_once(client, bt1, who):
     assert len(read) == 1
 
 
+def test_the_grid_rows_show_each_members_state(client, bt1):
+    """Each row of the grid as the staff see it – its link, the head's badge, a member that
+    left (muted, not ranked), a classification changed from the suggested one with its
+    reason (escaped), a unit marked not classified with its reason – and as a member sees
+    it before the review: the others' scores hidden, its own shown."""
+    fill_all(bt1)
+    left = bt1.cluster_year.memberships.get(organization=bt1.units["ldld-ham-thuan-bac"])
+    left.left_on = datetime.date(2024, 6, 30)
+    left.save()
+    results = {r.organization.code: r for r in bt1.cluster_year.results.all()}
+    results["ldld-tp-phan-thiet"].level = Level.EXCELLENT
+    results["ldld-tp-phan-thiet"].level_reason = 'Theo <Quyết định> "số 5"'
+    results["ldld-tp-phan-thiet"].save()
+    results["ldld-phu-quy"].level = Level.NONE
+    results["ldld-phu-quy"].level_reason = "Đang củng cố tổ chức"
+    results["ldld-phu-quy"].save()
+    client.force_login(bt1.staff)
+    url = reverse("clusters:results", args=["bt-1", 2024])
+    grid = client.get(url).content.decode()
+    row = grid[grid.index('<tr id="row-ldld-bac-binh">') :]
+    row = row[: row.index("</tr>")]
+    detail = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-bac-binh"])
+    assert f'<a href="{detail}">Liên đoàn Lao động huyện Bắc Bình</a>' in row
+    assert '<span class="badge text-bg-light border">Cụm trưởng</span>' in row
+    assert '<td class="text-end fw-bold">' in row and 'name="level"' in row
+    assert (
+        '<tr id="row-ldld-ham-thuan-bac" class="text-muted">' in grid
+        and "rời cụm ngày 30/06/2024 – không xếp hạng" in grid
+    )
+    assert '→ <strong title="Theo &lt;Quyết định&gt; &quot;số 5&quot;">HTXSNV</strong>' in grid
+    assert '<div class="small text-muted">Đang củng cố tổ chức</div>' in grid
+    client.force_login(bt1.phu_quy)
+    grid = client.get(url).content.decode()
+    assert grid.count("hiển thị sau hội nghị tổng kết") == 4  # every member but itself
+    own = grid[grid.index('<tr id="row-ldld-phu-quy">') :]
+    assert own.index("</tr>") > own.index('<td class="text-end fw-semibold">')
+    assert 'name="level"' not in grid
+
+
 def test_result_form_queries_do_not_grow_with_the_history(client, bt1):
     fill_all(bt1)
     client.force_login(bt1.staff)
