@@ -591,8 +591,15 @@ def table_changed(sender, instance, **kwargs):
     from ..services.scoring import forget_table
 
     if sender is Criterion:
-        programs = list(
-            ScoreSection.objects.filter(pk=instance.section_id).values_list("program_id", flat=True)
+        section = instance._state.fields_cache.get("section")  # (set when it was given)
+        programs = (
+            [section.program_id]
+            if section is not None and section.pk == instance.section_id
+            else list(
+                ScoreSection.objects.filter(pk=instance.section_id).values_list(
+                    "program_id", flat=True
+                )
+            )
         )
     else:
         programs = [instance.program_id]

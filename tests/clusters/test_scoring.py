@@ -248,7 +248,12 @@ def test_a_process_keeps_a_table_it_read_until_the_table_changes(
         assert crit(load_table(program), "S.1").title == "Tổ chức hoạt động"
     with django_assert_num_queries(0):
         assert crit(load_table(program), "S.1").title == "Tổ chức hoạt động"
-    # So does a rule, an indicator or a section, deleted or added.
+    # So does a criterion added to a section at hand, a rule, an indicator or a section,
+    # deleted or added.
+    section = ScoreSection.objects.get(program=program, code="U")
+    with django_capture_on_commit_callbacks(execute=True):
+        Criterion.objects.create(section=section, code="2", title="e", max_points=1, order=2)
+    assert "U.2" in [c.label for c in load_table(program).criteria]
     with django_capture_on_commit_callbacks(execute=True):
         ClassificationRule.objects.filter(program=program, level=Level.COMPLETED).delete()
     assert [r.level for r in load_table(program).rules] == [Level.EXCELLENT, Level.GOOD]
