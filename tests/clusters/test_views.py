@@ -100,6 +100,38 @@ def test_dashboard_lists_the_first_clusters_and_counts_them_all(client, world, m
     assert reverse("clusters:cluster_list") in response.content.decode()
 
 
+def test_the_dashboard_lists_the_years_its_staff_organise_without_the_whole_scope(client, world):
+    """A federation's staff see the open years of the clusters it organises and of those of
+    an organisation it succeeded – each one a year they read, none of another federation's –
+    asked without the union of everything they read."""
+    from clusters.models import OrganizationKind
+    from clusters.permissions import cluster_years_for
+
+    ended = OrganizationFactory(
+        code="old-province",
+        kind=OrganizationKind.PROVINCIAL,
+        valid_to=datetime.date(world.year - 1, 6, 30),
+    )
+    ended.successors.add(world.province)
+    inherited = ClusterYearFactory(cluster=ClusterFactory(organizer=ended), year=world.year)
+    elsewhere = ClusterYearFactory(
+        cluster=ClusterFactory(organizer=world.other_province), year=world.year
+    )
+    staff = world.users["staff"]
+    client.force_login(staff)
+    with CaptureQueriesContext(connection) as queries:
+        listed = client.get(reverse("dashboard")).context["organised_years"]
+    shown = {item.pk for item in listed}
+    assert {world.cluster_year.pk, inherited.pk} <= shown
+    assert elsewhere.pk not in shown
+    assert shown <= set(
+        cluster_years_for(type(staff).objects.get(pk=staff.pk)).values_list("pk", flat=True)
+    )
+    # (The scope of cluster-years is a union of four subqueries.)
+    years = [q["sql"] for q in queries if q["sql"].startswith('SELECT "clusters_clusteryear"')]
+    assert years and not [sql for sql in years if " UNION " in sql]
+
+
 def test_cluster_page_queries_do_not_grow_with_members_or_years(client, world):
     client.force_login(world.users["staff"])
     url = reverse("clusters:cluster_year", args=[world.cluster.code, world.year])
