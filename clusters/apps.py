@@ -26,12 +26,22 @@ class ClustersConfig(AppConfig):
         )
 
         # A programme's scoring table kept by a process is read again after any change.
-        from .models import ClassificationRule, Criterion, Indicator, ScoreSection
-        from .models.results import table_changed
+        from django.db.models.signals import pre_save
+
+        from .models import (
+            ClassificationRule,
+            Criterion,
+            EmulationProgram,
+            Indicator,
+            ScoreSection,
+        )
+        from .models.results import program_saved, table_changed, table_changing
 
         for model in (ScoreSection, Criterion, ClassificationRule, Indicator):
+            pre_save.connect(table_changing, sender=model, dispatch_uid=f"table.p.{model}")
             post_save.connect(table_changed, sender=model, dispatch_uid=f"table.{model}")
             post_delete.connect(table_changed, sender=model, dispatch_uid=f"table.d.{model}")
+        post_save.connect(program_saved, sender=EmulationProgram, dispatch_uid="table.program")
 
         # The rights kept in sessions are read again after any change they depend on.
         from django.db.models.signals import m2m_changed

@@ -136,11 +136,13 @@ class EmulationProgram(models.Model):
     )
 
     # Changed with every change of its scoring table – a section, criterion, classification
-    # rule or indicator saved or deleted (`table_changed`): the key under which a process
-    # keeps the table it read (`clusters.services.scoring.load_table`).
+    # rule or indicator saved, moved or deleted (`table_changed`) – and with every save of the
+    # programme itself, which writes back the version it was read with (`program_saved`):
+    # the key under which a process keeps the table it read
+    # (`clusters.services.scoring.load_table`). Not part of the programme's history.
     table_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["table_version"])
 
     class Meta:
         verbose_name = _("emulation programme")
@@ -583,25 +585,58 @@ class Evidence(models.Model):
         return self.description
 
 
+def _table_programs(sender, instance) -> set[int]:
+    """The programmes whose table holds `instance` (a section, criterion, classification rule
+    or indicator) as its row now stands in the database (none before it is first saved)."""
+    if instance.pk is None:
+        return set()
+    if sender is Criterion:
+        rows = Criterion.objects.filter(pk=instance.pk).values_list("section__program_id")
+    else:
+        rows = sender.objects.filter(pk=instance.pk).values_list("program_id")
+    return {program_id for (program_id,) in rows}
+
+
+def table_changing(sender, instance, raw=False, **kwargs):
+    """Signal receiver (pre_save): remember the programme the row belonged to, so that a row
+    moved to another programme (the admin lets staff change it) changes both tables."""
+    instance._table_programs_before = set() if raw else _table_programs(sender, instance)
+
+
 def table_changed(sender, instance, **kwargs):
     """Signal receiver: a section, criterion, classification rule or indicator of a scoring
     table was saved or deleted – its programme's `table_version` changes (in the same
     transaction as the change), so that no process uses the table it kept, and this process
-    drops it at once."""
-    from ..services.scoring import forget_table
-
+    drops it at once; the programme it left too, when it moved."""
     if sender is Criterion:
         section = instance._state.fields_cache.get("section")  # (set when it was given)
         programs = (
-            [section.program_id]
+            {section.program_id}
             if section is not None and section.pk == instance.section_id
-            else list(
+            else set(
                 ScoreSection.objects.filter(pk=instance.section_id).values_list(
                     "program_id", flat=True
                 )
             )
         )
     else:
-        programs = [instance.program_id]
-    EmulationProgram.objects.filter(pk__in=programs).update(table_version=uuid.uuid4())
-    forget_table(programs)
+        programs = {instance.program_id}
+    programs |= instance.__dict__.pop("_table_programs_before", set())
+    _new_table_version(programs)
+
+
+def program_saved(sender, instance, **kwargs):
+    """Signal receiver: a programme was saved. A save writes back the `table_version` the
+    programme was read with – older, perhaps, than a change of its table made meanwhile, or
+    an old one restored from the history –, so its version changes again (the instance
+    saved takes the new one)."""
+    instance.table_version = _new_table_version({instance.pk})
+
+
+def _new_table_version(program_ids) -> uuid.UUID:
+    from ..services.scoring import forget_table
+
+    version = uuid.uuid4()
+    EmulationProgram.objects.filter(pk__in=program_ids).update(table_version=version)
+    forget_table(program_ids)
+    return version

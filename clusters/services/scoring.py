@@ -152,16 +152,25 @@ def _read_table_rows(program_id: int) -> dict[str, tuple]:
 # queries were a tenth of a results grid or a scoring form. Any change of a table gives its
 # programme a new version (other processes read the new one with the programme's row) and
 # drops what this process kept of it (`forget_table`: a programme read earlier in the
-# request still carries the old version). A table changed in a transaction not committed yet
-# is read, not kept: rolled back, it would be kept as it never was.
+# request still carries the old version). A table changed in the transaction still open on
+# this thread's connection is read, not kept: rolled back, it would be kept as it never was.
 _KEPT_TABLES: dict[tuple, dict] = {}
-_CHANGING: set[int] = set()
 _KEPT_TABLES_LOCK = threading.Lock()
+_changing = threading.local()  # .ids: the programmes this thread changed, not yet committed
+
+
+def _changed_here() -> set[int]:
+    ids = getattr(_changing, "ids", None)
+    if ids is None:
+        ids = _changing.ids = set()
+    elif ids and not transaction.get_connection().in_atomic_block:
+        ids.clear()  # committed, or rolled back: the database holds what it holds
+    return ids
 
 
 def _table_rows(program: EmulationProgram) -> dict[str, tuple]:
     limit = settings.SCORING_TABLES_KEPT
-    if limit <= 0 or program.pk is None or program.pk in _CHANGING:
+    if limit <= 0 or program.pk is None or program.pk in _changed_here():
         return _read_table_rows(program.pk)
     key = (program.pk, program.table_version)
     rows = _KEPT_TABLES.get(key)
@@ -176,13 +185,14 @@ def _table_rows(program: EmulationProgram) -> dict[str, tuple]:
 
 def forget_table(program_ids) -> None:
     """Drop what this process kept of these programmes' tables (their table just changed),
-    and keep none of them again before the change is committed."""
+    and keep none of them again in this thread before the change is committed."""
     ids = set(program_ids)
     with _KEPT_TABLES_LOCK:
-        _CHANGING.update(ids)
         for key in [key for key in _KEPT_TABLES if key[0] in ids]:
             del _KEPT_TABLES[key]
-    transaction.on_commit(lambda: _CHANGING.difference_update(ids))
+    if transaction.get_connection().in_atomic_block:
+        _changed_here().update(ids)
+        transaction.on_commit(lambda: _changed_here().difference_update(ids))
 
 
 def formula_points(criterion: Criterion, value: IndicatorValue | None) -> Decimal | None:

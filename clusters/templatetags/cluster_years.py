@@ -91,7 +91,8 @@ def results_row(context, item):
     )
     left = ""
     if not row.member_at_end:
-        day = esc(date_format(row.entry.membership.left_on, "d/m/Y"))
+        left_on = row.entry.membership.left_on  # (none: no longer a member by the year's end)
+        day = esc(date_format(left_on, "d/m/Y")) if left_on else ""
         left = '<div class="small">%s</div>' % (_("left on %(date)s – not ranked") % {"date": day})
     if result is not None:
         badge = STATUS_BADGES.get(row.status, "text-bg-secondary")
@@ -149,7 +150,11 @@ def results_row(context, item):
         )
     last = ""
     if result is not None and visible:
-        when = date_format(template_localtime(result.updated_at), "SHORT_DATETIME_FORMAT")
+        when = (
+            date_format(template_localtime(result.updated_at), "SHORT_DATETIME_FORMAT")
+            if result.updated_at
+            else ""
+        )
         last = f"{esc(person(result.updated_by, ''))} {esc(when)}"
     muted = "" if row.member_at_end else ' class="text-muted"'
     return mark_safe(

@@ -452,6 +452,24 @@ def test_the_grid_rows_show_each_members_state(client, bt1):
     assert 'name="level"' not in grid
 
 
+def test_a_unit_that_joined_after_the_year_ended_shows_in_the_grid_unranked(client, bt1):
+    """A cluster-year ended early (a restructuring) and a unit recorded as joining after its
+    end: not a member at the year's end, with no day it left – its row says it is not
+    ranked, with no date."""
+    fill_all(bt1)
+    bt1.cluster_year.ended_on = datetime.date(2024, 6, 30)
+    bt1.cluster_year.save()
+    late = bt1.cluster_year.memberships.get(organization=bt1.units["ldld-phu-quy"])
+    late.joined_on = datetime.date(2024, 7, 1)
+    late.save()
+    client.force_login(bt1.staff)
+    response = client.get(reverse("clusters:results", args=["bt-1", 2024]))
+    assert response.status_code == 200
+    grid = response.content.decode()
+    assert '<tr id="row-ldld-phu-quy" class="text-muted">' in grid
+    assert "rời cụm ngày  – không xếp hạng" in grid
+
+
 def test_result_form_queries_do_not_grow_with_the_history(client, bt1):
     fill_all(bt1)
     client.force_login(bt1.staff)

@@ -213,7 +213,7 @@ def _shape(table) -> list:
 def committed(program):
     """The table's creation committed, as in production: the test's own transaction never
     commits, so the fixture's changes would keep the table from being kept."""
-    scoring._CHANGING.discard(program.pk)
+    scoring._changed_here().discard(program.pk)
 
 
 def test_a_process_keeps_a_table_it_read_until_the_table_changes(
@@ -288,3 +288,55 @@ def test_a_table_changed_and_rolled_back_is_not_kept_as_changed(
         raise RuntimeError
     assert crit(load_table(program), "S.1").title == "a"
     assert crit(load_table(EmulationProgram.objects.get(pk=program.pk)), "S.1").title == "a"
+
+
+def test_a_programme_saved_after_its_table_changed_does_not_bring_the_old_table_back(
+    table, settings, django_capture_on_commit_callbacks
+):
+    """A programme saved with the version it was read with (a form opened before a change of
+    its table, a revert from its history) gets a version of its own: no process goes back
+    to the table it kept under the old one."""
+    settings.SCORING_TABLES_KEPT = 10
+    opened = EmulationProgram.objects.get(pk=table.program.pk)
+    committed(opened)
+    kept = opened.table_version
+    load_table(opened)  # kept under its version
+    with django_capture_on_commit_callbacks(execute=True):
+        criterion = Criterion.objects.get(pk=crit(table, "S.1").pk)
+        criterion.title = "Tổ chức hoạt động"
+        criterion.save()
+    changed = EmulationProgram.objects.get(pk=opened.pk).table_version
+    with django_capture_on_commit_callbacks(execute=True):
+        opened.theme = "Chủ đề mới"
+        opened.save()  # writes back the version it was read with
+    now = EmulationProgram.objects.get(pk=opened.pk).table_version
+    assert len({kept, changed, now}) == 3 and opened.table_version == now
+    assert crit(load_table(EmulationProgram.objects.get(pk=opened.pk)), "S.1").title == (
+        "Tổ chức hoạt động"
+    )
+    # Not a change of the programme its history shows.
+    assert "table_version" not in [f.name for f in opened.history.model._meta.fields]
+
+
+def test_a_criterion_moved_to_another_programme_leaves_the_first_table(
+    table, settings, django_capture_on_commit_callbacks
+):
+    """A row moved to another programme (the admin lets staff change its section or
+    programme) changes both tables."""
+    settings.SCORING_TABLES_KEPT = 10
+    program = EmulationProgram.objects.get(pk=table.program.pk)
+    committed(program)
+    other = EmulationProgram.objects.create(organizer=OrganizationFactory(), year=2024)
+    section = ScoreSection.objects.create(program=other, code="S", title="Chính", max_points=5)
+    committed(other)
+    assert "S.1" in [c.label for c in load_table(program).criteria]
+    before = EmulationProgram.objects.get(pk=program.pk).table_version
+    with django_capture_on_commit_callbacks(execute=True):
+        criterion = Criterion.objects.get(pk=crit(table, "S.1").pk)
+        criterion.section = section
+        criterion.save()
+    assert EmulationProgram.objects.get(pk=program.pk).table_version != before
+    assert "S.1" not in [c.label for c in load_table(program).criteria]
+    assert [c.label for c in load_table(EmulationProgram.objects.get(pk=other.pk)).criteria] == [
+        "S.1"
+    ]
