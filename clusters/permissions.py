@@ -841,6 +841,17 @@ class ResultRights:
     reopen: bool = False
 
 
+def remember_program(cluster_year: ClusterYear, program) -> None:
+    """Let the rules asked later in this request (`sees_all_results`) read `program` rather
+    than ask for it again – when it is the one they would read: the organiser's programme of
+    the year."""
+    if program is not None and (program.organizer_id, program.year) == (
+        cluster_year.cluster.organizer_id,
+        cluster_year.year,
+    ):
+        cluster_year.__dict__["_request_program"] = program
+
+
 def sees_all_results(user, cluster_year: ClusterYear) -> bool:
     """The head, the deputy, the organiser's staff and observers see every member's scores;
     members see others' only as the programme allows (by default after the review)."""

@@ -46,6 +46,7 @@ from ..permissions import (
     can_manage_cluster_year,
     cluster_year_rule,
     program_organizers,
+    remember_program,
     result_rights,
     role_labels,
     sees_all_results,
@@ -81,9 +82,7 @@ from ..services.totals import (
 
 def _program_or_none(cluster_year):
     program = EmulationProgram.for_cluster_year(cluster_year)
-    if program is not None:
-        # The rules asked later in this request (sees_all_results) read it from here.
-        cluster_year.__dict__["_request_program"] = program
+    remember_program(cluster_year, program)
     return program
 
 
@@ -468,13 +467,7 @@ def _load(request, cluster_year, org_code):
     program = result.program if result else _program_or_none(cluster_year)
     if program is None:
         raise Http404(_("The organiser has not set up the programme of this year."))
-    # The rules asked later in this request (sees_all_results) read it from here – when it
-    # is the one they would read (the organiser's programme of the year).
-    if (program.organizer_id, program.year) == (
-        cluster_year.cluster.organizer_id,
-        cluster_year.year,
-    ):
-        cluster_year.__dict__["_request_program"] = program
+    remember_program(cluster_year, program)
     return organization, result, load_table(program), rights
 
 
