@@ -679,13 +679,15 @@ class ClusterYearQuerySet(models.QuerySet):
         qs = self if "as_of_day" in self.query.annotations else self.with_as_of()
         return qs.annotate(member_count=Coalesce(Subquery(members[:1]), Value(0)))
 
-    def with_names(self):
-        """Annotate the head's, deputy's and organiser's names as of the year."""
+    def with_names(self, *which: str):
+        """Annotate the head's, deputy's and organiser's names as of the year (`head_name`,
+        `deputy_name`, `organizer_name`); only those named in `which` ("head", "deputy",
+        "organizer") when given – each is a subquery and a join, two thirds of a list's query
+        when the list shows the head only."""
+        fields = {"head": "head", "deputy": "deputy", "organizer": "cluster__organizer"}
         qs = self if "as_of_day" in self.query.annotations else self.with_as_of()
         return qs.annotate(
-            head_name=_name_as_of("head"),
-            deputy_name=_name_as_of("deputy"),
-            organizer_name=_name_as_of("cluster__organizer"),
+            **{f"{name}_name": _name_as_of(fields[name]) for name in (which or fields)}
         )
 
 

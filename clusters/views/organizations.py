@@ -222,7 +222,7 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
         organised = _page(
             self.request,
             "organised",
-            its_years.with_names()
+            its_years.with_names("head")
             .with_member_count()
             .select_related("cluster")
             .order_by("-year", "cluster__kind", "cluster__number", "pk"),

@@ -212,6 +212,25 @@ def test_organisation_page_pages_each_of_its_lists(client, world, monkeypatch):
     assert len(unit.context["memberships"]) == 2
 
 
+def test_the_organisation_pages_clusters_organised_ask_only_the_heads_name(client, world):
+    """The list of the years it organised shows each year's head, by the name it bore then –
+    not the deputy's nor the organiser's, which were asked for nothing."""
+    # The head unit was renamed after the year: the year shows the name it bore then.
+    OrganizationName.objects.create(
+        organization=world.head_unit, name="Công đoàn Tên Cũ", used_until=D(world.year + 1, 6, 30)
+    )
+    client.force_login(world.users["staff"])
+    url = reverse("structure:organization_detail", args=["province"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    (years_query,) = [q["sql"] for q in captured if 'FROM "clusters_clusteryear"' in q["sql"]]
+    assert years_query.count('"clusters_organizationname"') == 1
+    (item,) = [cy for cy in response.context["organised"] if cy.pk == world.cluster_year.pk]
+    assert item.head_name == "Công đoàn Tên Cũ"
+    assert not hasattr(item, "deputy_name") and not hasattr(item, "organizer_name")
+    assert f"<td>{item.head_name}</td>" in response.content.decode()
+
+
 def test_manage_page_queries_do_not_grow_with_members(client, world):
     client.force_login(world.users["staff"])
     url = reverse("structure:cluster_year_manage", args=[world.cluster.code, world.year])
