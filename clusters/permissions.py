@@ -255,10 +255,16 @@ class Access:
             return set(ids)
         key = ("kept among", ids)
         if key not in self._memo:
-            self._memo[key] = frozenset(
-                Organization.objects.filter(pk__in=self.kept_query(ids)).values_list(
+            # Its own roots it keeps without asking (the first part of `kept_query`): a
+            # federation's staff on their own organisation's page ask nothing.
+            own = ids & self.staff_root_ids
+            others = ids - own
+            self._memo[key] = own | frozenset(
+                Organization.objects.filter(pk__in=self.kept_query(others)).values_list(
                     "pk", flat=True
                 )
+                if others
+                else ()
             )
         return set(self._memo[key])
 
@@ -343,8 +349,10 @@ class Access:
         ids = frozenset(ids)
         key = ("below", ids)
         if key not in self._memo:
+            # One of its own roots is at them without asking (the user's own organisation).
             self._memo[key] = bool(self.read_root_ids) and (
-                OrganizationLink.objects.filter(
+                not ids.isdisjoint(self.read_root_ids)
+                or OrganizationLink.objects.filter(
                     ancestor_id__in=self.read_root_ids, descendant_id__in=ids
                 ).exists()
             )

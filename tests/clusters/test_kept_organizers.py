@@ -206,6 +206,34 @@ def test_what_is_kept_among_ids_is_asked_once_per_request(tree):
     assert len(captured) == 2
 
 
+def test_its_own_organisation_is_kept_and_read_without_a_query(tree):
+    """Staff on their own organisation's page: the organisation is one of their roots, kept
+    and read from without asking the tree; any other id is still asked, with the root's
+    answer beside it."""
+    user = OfficerFactory(organization=tree["province"]).user
+    access = access_for(fresh(user))
+    assert not access.keeps_everything  # read once per request
+    province, district, other = tree["province"].pk, tree["district"].pk, tree["other"].pk
+    with CaptureQueriesContext(connection) as captured:
+        assert access.kept_among({province}) == {province}
+        assert access.reads_below_any({province})
+        assert access.reads_below_any({province, other})
+    assert len(captured) == 0
+    with CaptureQueriesContext(connection) as captured:
+        assert access.kept_among({province, district, other}) == {province, district}
+        assert not access.reads_below_any({other})
+    assert len(captured) == 2
+    # A unit's officer: its own unit (a root of what it keeps and reads), without asking.
+    unit = tree["unit"].pk
+    unit_access = access_for(fresh(OfficerFactory(organization=tree["unit"]).user))
+    assert not unit_access.keeps_everything
+    with CaptureQueriesContext(connection) as captured:
+        assert unit_access.reads_below_any({unit})
+        assert unit_access.kept_among({unit}) == {unit}
+    assert len(captured) == 0
+    assert unit_access.kept_among({district}) == set()
+
+
 def test_a_users_scope_is_built_once_per_request(tree, monkeypatch):
     """The cluster-years and clusters a user reads are built once per request (a union of
     subqueries, built anew up to three times by a list page) and handed out as copies never
