@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from clusters.models import Cluster, OrganizationName
-from emulation.text import _spelled_key, fold, vi_sort_key
+from emulation.text import SORT_KEYS_KEPT, _spelled_key, fold, vi_sort_key
 from tests.factories import ClusterFactory, ClusterYearFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,15 @@ def test_fold():
 def test_vietnamese_sort_order():
     names = ["Zeta", "Đông", "Dương", "Ấp", "An", "Ăn", "Bắc"]
     assert sorted(names, key=vi_sort_key) == ["An", "Ăn", "Ấp", "Bắc", "Dương", "Đông", "Zeta"]
+
+
+def test_a_names_sort_key_is_kept_once_read():
+    """A name read again gets the key kept for it (the very tuple), not a new one; the keys
+    kept are bounded."""
+    name = f"Công đoàn cơ sở số {random.randrange(10**9)}"
+    first = vi_sort_key(name)
+    assert vi_sort_key(name) is first
+    assert vi_sort_key.cache_info().maxsize == SORT_KEYS_KEPT > 0
 
 
 def test_the_sort_key_read_per_character_is_the_one_spelled_out_mark_by_mark():
