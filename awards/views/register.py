@@ -348,9 +348,19 @@ def honour_roll_links(user, awards, page_number=None) -> Page:
         )
         for org_id, year in shown
     ]
-    # One key per name: an organiser's name is mostly the same in both years it is listed.
-    keys = {name: vi_sort_key(name) for name in {link.organizer_name for link in links}}
-    links.sort(key=lambda link: (-link.year, keys[link.organizer_name], link.organizer_code))
+    # Each name's place in the Vietnamese order (names of the same key share one), sorted once
+    # – an organiser's name is mostly the same in both years it is listed –, so that the
+    # links compare numbers: comparing the keys, long alike ("Liên đoàn Lao động tỉnh …"),
+    # was most of the sort.
+    place: dict[str, int] = {}
+    last = None
+    for name in sorted({link.organizer_name for link in links}, key=vi_sort_key):
+        key = vi_sort_key(name)
+        if key != last:
+            last = key
+            index = len(place)
+        place[name] = index
+    links.sort(key=lambda link: (-link.year, place[link.organizer_name], link.organizer_code))
     return Paginator(links, ROLLS_PER_PAGE).get_page(page_number)
 
 

@@ -19,6 +19,7 @@ from awards.models import (
 from awards.services.approval import approve, downgrade, record_decision, submit
 from awards.tables.register import REVOKE_FORM_STAND_IN
 from awards.views.fairness import rotation_runs
+from awards.views.register import honour_roll_links
 from clusters.models import AnnualResult, ClusterYearStatus
 from tests.awards.conftest import approval  # noqa: F401
 from tests.awards.test_review_meeting import review  # noqa: F401
@@ -504,6 +505,45 @@ def test_the_register_pages_its_honour_roll_links_latest_year_first(client, deci
     assert years_linked(second) == list(range(2000, 2005))
     # Latest year first on the page.
     assert second.index(f"/{w.province.code}/2004/") < second.index(f"/{w.province.code}/2000/")
+
+
+def test_the_honour_roll_links_sort_by_year_then_vietnamese_name_then_code(decided):
+    """Latest year first; within a year the organisers' names in the Vietnamese order (Đ after
+    D), and two names alike but for their case (one key) by the organiser's code."""
+    w = decided
+    names = {
+        "b-dak-lak": "Liên đoàn Lao động tỉnh Đắk Lắk",
+        "c-dong-nai": "Liên đoàn Lao động tỉnh Đồng Nai",
+        "d-dien-bien": "Liên đoàn Lao động tỉnh Điện Biên",
+        "e-binh-duong": "Liên đoàn Lao động tỉnh Bình Dương",
+        "f-an-giang": "LIÊN ĐOÀN LAO ĐỘNG TỈNH AN GIANG",
+        "a-an-giang": "Liên đoàn Lao động tỉnh An Giang",
+    }
+    organizers = {code: OrganizationFactory(code=code, name=name) for code, name in names.items()}
+    for year in (2023, 2024):
+        for organizer in organizers.values():
+            decision = Decision.objects.create(
+                organizer=organizer,
+                year=year,
+                number=f"{year}/{organizer.code}",
+                signed_on=D(year + 1, 1, 20),
+                signer="Nguyễn Văn Bình",
+            )
+            members = [OrganizationFactory(parent=organizer) for _ in range(2)]
+            cluster_year = ClusterYearFactory(
+                cluster=ClusterFactory(organizer=organizer),
+                year=year,
+                head=members[0],
+                members=members,
+            )
+            make_award(cluster_year, members[1], w.certificate, decision)
+            HonourRoll.objects.create(organizer=organizer, year=year, published=True)
+    awards = Award.objects.filter(decision__organizer__in=organizers.values())
+    links = honour_roll_links(w.staff, awards).object_list
+    order = ["a-an-giang", "f-an-giang", "e-binh-duong", "b-dak-lak", "d-dien-bien", "c-dong-nai"]
+    assert [(link.year, link.organizer_code) for link in links] == [
+        (year, code) for year in (2024, 2023) for code in order
+    ]
 
 
 def test_the_honour_roll_queries_do_not_grow_with_the_awards(client, decided):
