@@ -112,6 +112,24 @@ def format_number(value, places: int | None = None) -> str:
     no trailing zeros unless `places` is given. Blank for None."""
     if value is None:
         return ""
+    try:
+        return _formatted(value, places, get_language())
+    except TypeError:  # a value that cannot be kept (unhashable)
+        return _format_number(value, places, get_language())
+
+
+# Figures whose text a process keeps, per language: the text of a figure depends on its value,
+# the places and the language's formats only, and a page of totals prints the same figures
+# again and again (the fairness view: 1,500 a page).
+FIGURES_KEPT = 4096
+
+
+@functools.lru_cache(maxsize=FIGURES_KEPT)
+def _formatted(value, places: int | None, language: str | None) -> str:
+    return _format_number(value, places, language)
+
+
+def _format_number(value, places: int | None, language: str | None) -> str:
     if places is None:
         value = Decimal(value)
         places = (
@@ -120,7 +138,7 @@ def format_number(value, places: int | None = None) -> str:
     else:
         # Django's number_format cuts the digits off; round half up first (14,2857 → 14,3).
         value = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    separators = _separators(get_language())
+    separators = _separators(language)
     if separators is None or not value.is_finite() or abs(value.adjusted()) > 100:
         return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
     # What Django's number_format gives for a value with `places` digits already (no digit
@@ -140,6 +158,7 @@ def _forget_separators(*, setting, **kwargs):
         ("_SEPARATOR", "NUMBER_GROUPING")
     ):
         _SEPARATORS.clear()
+        _formatted.cache_clear()
 
 
 def _separators(language: str | None) -> dict | None:

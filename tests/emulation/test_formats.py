@@ -103,3 +103,32 @@ def test_the_separators_are_looked_up_again_when_the_formats_change(settings):
     assert text._SEPARATORS
     settings.FORMAT_MODULE_PATH = ["emulation.formats"]  # setting_changed: forgotten
     assert text._SEPARATORS == {}
+
+
+def test_a_figures_text_is_kept_per_language_and_forgotten_when_the_formats_change(
+    monkeypatch, settings
+):
+    """A figure printed again is not formatted again (a page of totals prints the same ones
+    over and over); its text is kept per language, and dropped when the formats change."""
+    from decimal import Decimal
+
+    from emulation import text
+
+    figure = Decimal("4321.25")
+    with translation.override("vi"):
+        assert text.format_number(figure) == "4.321,25"
+    with translation.override("en"):
+        assert text.format_number(figure) == "4,321.25"
+
+    def refused(*args, **kwargs):
+        raise AssertionError("formatted again")
+
+    monkeypatch.setattr(text, "_format_number", refused)
+    with translation.override("vi"):
+        assert text.format_number(Decimal("4321.250")) == "4.321,25"  # the same figure
+    with translation.override("en"):
+        assert text.format_number(figure) == "4,321.25"
+    monkeypatch.undo()
+    settings.FORMAT_MODULE_PATH = ["emulation.formats"]  # setting_changed: forgotten
+    assert text._formatted.cache_info().currsize == 0
+    assert text.FIGURES_KEPT > 0
