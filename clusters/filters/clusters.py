@@ -114,7 +114,7 @@ class ClusterFilter(django_filters.FilterSet):
                 for item in ClusterYear.objects.filter(
                     cluster_id__in=ids, year__in=set(chosen.values())
                 )
-                .with_names()
+                .with_names("head", "organizer")
                 .with_member_count()
             }
         for cluster in clusters:

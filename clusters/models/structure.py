@@ -550,7 +550,7 @@ class ClusterQuerySet(models.QuerySet):
         qs = self.annotate(shown_year=shown)
         cluster_year = (
             ClusterYear.objects.filter(cluster=OuterRef("pk"), year=OuterRef("shown_year"))
-            .with_names()
+            .with_names("head", "organizer")
             .with_member_count()
         )
         return qs.annotate(

@@ -157,6 +157,31 @@ def test_cluster_list_shows_the_years_head_and_member_count(client, world):
     assert {row.record.member_count for row in rows} == {3}
 
 
+def test_cluster_list_asks_only_the_head_and_organiser_names_it_shows(client, world):
+    """The shown year's head and organiser, by the names they bore then, in the list and in
+    its export (the whole list, as subqueries) – and not the deputy's, which neither shows."""
+    client.force_login(world.users["staff"])
+    url = reverse("clusters:cluster_list")
+    with CaptureQueriesContext(connection) as listed:
+        rows = client.get(url, {"year": world.year - 1}).context["table"].paginated_rows
+    (years,) = [q["sql"] for q in listed if q["sql"].startswith('SELECT "clusters_clusteryear"')]
+    assert years.count('"clusters_organizationname"') == 2
+    assert {row.record.head_name for row in rows} == {"Liên đoàn Lao động huyện Vĩnh Hảo"}
+    with CaptureQueriesContext(connection) as exported:
+        response = client.get(url, {"year": world.year - 1, "_export": "csv"})
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert "Liên đoàn Lao động huyện Vĩnh Hảo" in body.decode("utf-8-sig")
+    # (read in batches: each batch's query alike)
+    wholes = [
+        q["sql"]
+        for q in exported
+        if q["sql"].startswith('SELECT "clusters_cluster"') and "head_name" in q["sql"]
+    ]
+    assert wholes
+    for whole in wholes:
+        assert whole.count('"clusters_organizationname"') == 2
+
+
 def test_cluster_list_filters(client, world):
     client.force_login(world.users["staff"])
     url = reverse("clusters:cluster_list")
