@@ -593,7 +593,7 @@ def cluster_standings(cluster_year: ClusterYear, table: Table | None = None) -> 
     entries = cluster_year.member_entries()
     results = {
         r.organization_id: r
-        for r in cluster_year.results.select_related("updated_by", "organization")
+        for r in cluster_year.results.select_related("updated_by", "organization").order_by()
     }
     score_rows: dict[int, dict] = defaultdict(dict)
     value_rows: dict[int, dict] = defaultdict(dict)

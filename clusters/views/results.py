@@ -349,15 +349,28 @@ def _result_context(request, cluster_year, organization, result, table, rights, 
                 "percent": percent,
             }
         )
-    standings = cluster_standings(cluster_year, table)
-    row = standings.row_for(organization.pk)
-    evidence = list(result.evidence.select_related("criterion", "added_by")) if result else []
+    see_all = sees_all_results(request.user, cluster_year)
+    if see_all or (rights.verify and result is not None):
+        # The rank and the capped suggestion depend on every member's scores.
+        row = cluster_standings(cluster_year, table).row_for(organization.pk)
+        name = row.name if row else organization.name
+    else:
+        # Shown neither: the unit's name as of the year is all the page needs of the others'.
+        row = None
+        name = organization.name_on(cluster_year.as_of)
+    # In the order added (not the model's, through the result's cluster and organiser).
+    evidence = (
+        list(result.evidence.select_related("criterion", "added_by").order_by("added_at", "pk"))
+        if result
+        else []
+    )
     return {
         "cluster_year": cluster_year,
         "cluster": cluster_year.cluster,
         "organization": organization,
-        "name": row.name if row else organization.name,
+        "name": name,
         "row": row,
+        "level_label": LEVEL_ABBREVIATIONS.get(result.level, "") if result else "",
         "result": result,
         "table": table,
         "program": table.program,
@@ -381,8 +394,7 @@ def _result_context(request, cluster_year, organization, result, table, rights, 
         "gaps": verification_gaps(table, entries, values) if result else [],
         "history": result_history(result, table) if result else [],
         "levels": LEVEL_ABBREVIATIONS,
-        # Rank and the capped classification depend on the others' scores.
-        "see_all": sees_all_results(request.user, cluster_year),
+        "see_all": see_all,
     }
 
 
@@ -459,6 +471,8 @@ def _load(request, cluster_year, org_code):
     result = (
         AnnualResult.objects.filter(cluster_year=cluster_year, organization=organization)
         .select_related("program", "updated_by", "verified_by")
+        # One row at most: the model's ordering joined the cluster and the organiser to sort it.
+        .order_by()
         .first()
     )
     rights = result_rights(request.user, cluster_year, organization, result)
