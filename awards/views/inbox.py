@@ -210,12 +210,10 @@ def _staff_nomination(request, pk: int) -> Nomination:
     nomination = get_object_or_404(
         readable_among(request.user, Nomination.objects.all(), "cluster_year__").select_related(
             "cluster_year__cluster__organizer",
-            "cluster_year__head",
             "organization",
             "award_type",
             "granted_type",
-            "vote__meeting",
-            "created_by",
+            "vote",
         ),
         pk=pk,
     )
@@ -243,6 +241,8 @@ def _scores(nomination: Nomination) -> dict:
             cluster_year=cluster_year, organization_id=nomination.organization_id
         )
         .select_related("program")
+        # One row at most: the model's ordering joined the cluster and the organiser to sort it.
+        .order_by()
         .first()
     )
     if result is None:

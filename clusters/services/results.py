@@ -694,7 +694,8 @@ def _stored_ranks(at_end, table: Table | None) -> tuple[dict[int, int], int]:
     ranks: units tied on the total are told apart by the programme's tie-break, reading the
     scores of those units only – in three queries whether there are ties or not."""
     ranked = at_end.filter(verified_total__isnull=False)
-    totals = list(ranked.values_list("pk", "verified_total"))
+    # Unsorted: the ranks sort them (the model's ordering joined the cluster and organiser).
+    totals = list(ranked.order_by().values_list("pk", "verified_total"))
     shared = (
         ranked.order_by()
         .values("verified_total")
