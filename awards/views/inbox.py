@@ -341,7 +341,8 @@ def dossier(request, pk):
     nomination = _staff_nomination(request, pk)
     cluster_year = nomination.cluster_year
     organization = nomination.organization
-    proposal = Proposal.objects.filter(cluster_year=cluster_year).first()
+    # One at most (one to one): without the model's ordering, which joined three tables.
+    proposal = Proposal.objects.filter(cluster_year=cluster_year).order_by().first()
     history = list(nomination.history.select_related("history_user").order_by("history_date"))
     past_awards = list(
         readable_awards(request.user)

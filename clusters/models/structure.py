@@ -811,7 +811,11 @@ class ClusterYear(models.Model):
         """Every membership of the year with its unit's name and parent as of the year, head
         and deputy first, then in Vietnamese order – in four queries whatever the size."""
         as_of = self.as_of
-        memberships = list(self.memberships.select_related("organization"))
+        # By the unit's name, as the model's ordering sorts one year's memberships – without
+        # its joins of the cluster-year, the cluster and the organiser (constant here).
+        memberships = list(
+            self.memberships.select_related("organization").order_by("organization__name")
+        )
         ids = [m.organization_id for m in memberships]
         # The parents as of the year, then the names of the units and parents as plain rows
         # (`name_records`): prefetched, they built two querysets per member.

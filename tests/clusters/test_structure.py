@@ -89,6 +89,34 @@ def test_members_are_named_with_their_parents_as_of_the_year(moved):
         assert (entry.name, entry.parent) == (name, parent), year
 
 
+def test_members_are_read_by_name_without_joining_the_cluster_and_organiser(moved):
+    """One year's memberships sorted by the unit's name, as the model's ordering sorts them
+    (its cluster-year, cluster and organiser are the same for all of them), without its
+    joins; the entries then put the head first and the rest in Vietnamese order, two units
+    of the same name in their current names' order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cluster_year = ClusterYearFactory(year=2024)
+    units = [
+        OrganizationFactory(code=code, name=name)
+        for code, name in (
+            ("c", "Công đoàn Đông"),
+            ("a", "Công đoàn Anh"),
+            ("b", "Công đoàn Dũng"),
+        )
+    ]
+    for unit in units:
+        MembershipFactory(cluster_year=cluster_year, organization=unit)
+    cluster_year.head = units[2]
+    with CaptureQueriesContext(connection) as queries:
+        entries = cluster_year.member_entries()
+    assert [e.name for e in entries] == ["Công đoàn Dũng", "Công đoàn Anh", "Công đoàn Đông"]
+    (read,) = [q["sql"] for q in queries.captured_queries if '"clusters_membership"' in q["sql"]]
+    assert '"clusters_cluster"' not in read and '"clusters_clusteryear"' not in read
+    assert read.rstrip().endswith('ORDER BY "clusters_organization"."name" ASC')
+
+
 def test_parent_as_of_a_date(moved):
     province, district, unit = moved
     assert unit.parent_on(D(2024, 12, 31)) == district
