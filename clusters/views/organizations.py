@@ -211,7 +211,7 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
         keeps_its_clusters = bool(access_for(user).kept_among({org.pk}))
         its_years = ClusterYear.objects.filter(cluster__organizer=org)
         if not keeps_its_clusters:
-            its_years = readable_among(user, its_years)
+            its_years = readable_among(user, its_years, organizer_id=org.pk)
         memberships = _page(
             self.request,
             "member_years",

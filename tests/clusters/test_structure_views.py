@@ -231,6 +231,45 @@ def test_the_organisation_pages_clusters_organised_ask_only_the_heads_name(clien
     assert f"<td>{item.head_name}</td>" in response.content.decode()
 
 
+def test_the_organisation_page_lists_the_years_a_unit_reads_without_asking_the_tree(client, world):
+    """A unit's officer on its province's page: the years of the province's clusters it is a
+    member of are listed, another cluster's are not – asked by its own units only, the tree's
+    part of the question answered once for the page (it does not read below the province),
+    which in the condition made PostgreSQL read every cluster-year. Who reads below the
+    province sees them all."""
+    others = [OrganizationFactory(parent=world.province) for _ in range(2)]
+    other_year = ClusterYearFactory(
+        cluster=ClusterFactory(organizer=world.province, number=2, code="cum-2"),
+        year=world.year,
+        head=others[0],
+        members=others,
+    )
+    url = reverse("structure:organization_detail", args=["province"])
+    client.force_login(world.users["unit_officer"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    listed = {cy.pk for cy in response.context["organised"]}
+    assert listed == {world.cluster_year.pk, world.previous_year.pk}
+    assert [c.code for c in response.context["own_clusters"]] == ["cum-1"]
+    # The years organised (latest first), and the clusters with a year it reads.
+    years_queries = [
+        q["sql"]
+        for q in captured
+        if q["sql"].endswith(
+            'ORDER BY "clusters_clusteryear"."year" DESC, "clusters_cluster"."kind" ASC, "clusters_cluster"."number" ASC, "clusters_clusteryear"."id" ASC LIMIT 50'
+        )
+        or q["sql"].endswith(
+            'ORDER BY "clusters_cluster"."kind" ASC, "clusters_cluster"."number" ASC, "clusters_cluster"."id" ASC LIMIT 50'
+        )
+    ]
+    assert len(years_queries) == 2
+    assert not [sql for sql in years_queries if "clusters_organizationlink" in sql]
+    client.force_login(world.users["viewer"])
+    response = client.get(url)
+    listed = {cy.pk for cy in response.context["organised"]}
+    assert listed == {world.cluster_year.pk, world.previous_year.pk, other_year.pk}
+
+
 def test_manage_page_queries_do_not_grow_with_members(client, world):
     client.force_login(world.users["staff"])
     url = reverse("structure:cluster_year_manage", args=[world.cluster.code, world.year])
