@@ -583,9 +583,12 @@ class ValueRow(NamedTuple):
     actual: Decimal | None
 
 
-def cluster_standings(cluster_year: ClusterYear, table: Table | None = None) -> Standings:
+def cluster_standings(
+    cluster_year: ClusterYear, table: Table | None = None, *, self_totals: bool = True
+) -> Standings:
     """Every member of the year with its totals, rank and classification – in a constant
-    number of queries."""
+    number of queries. `self_totals=False`: without the self-assessed totals, which neither
+    rank nor classify (a unit's form shows the rank and the suggestion only)."""
     if table is None:
         program = EmulationProgram.for_cluster_year(cluster_year)
         table = load_table(program) if program else None
@@ -626,7 +629,8 @@ def cluster_standings(cluster_year: ClusterYear, table: Table | None = None) -> 
                 keys.append((row.organization_id, (row.verified_total,)))
             continue
         scores, values = score_rows[result.pk], value_rows[result.pk]
-        row.self_totals = compute_totals(table, scores, values, "self")
+        if self_totals:
+            row.self_totals = compute_totals(table, scores, values, "self")
         row.verified_totals = compute_totals(table, scores, values, "verified")
         row.suggestion = suggest_level(table, row.verified_totals)
         # A unit that left before the year's end is neither ranked nor classified here.

@@ -352,7 +352,7 @@ def _result_context(request, cluster_year, organization, result, table, rights, 
     see_all = sees_all_results(request.user, cluster_year)
     if see_all or (rights.verify and result is not None):
         # The rank and the capped suggestion depend on every member's scores.
-        row = cluster_standings(cluster_year, table).row_for(organization.pk)
+        row = cluster_standings(cluster_year, table, self_totals=False).row_for(organization.pk)
         name = row.name if row else organization.name
     else:
         # Shown neither: the unit's name as of the year is all the page needs of the others'.

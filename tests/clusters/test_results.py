@@ -713,7 +713,9 @@ def test_a_members_own_form_skips_the_standings_it_is_not_shown(client, bt1, mon
     computed = []
     real = views.cluster_standings
     monkeypatch.setattr(
-        views, "cluster_standings", lambda *args: computed.append(args) or real(*args)
+        views,
+        "cluster_standings",
+        lambda *args, **kwargs: computed.append(kwargs) or real(*args, **kwargs),
     )
     url = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
     client.force_login(bt1.phu_quy)
@@ -725,9 +727,11 @@ def test_a_members_own_form_skips_the_standings_it_is_not_shown(client, bt1, mon
     assert "text-bg-primary" not in response.content.decode()
     client.force_login(bt1.head)
     response = client.get(url)
-    assert len(computed) == 1
+    # Without the self-assessed totals, which neither rank nor classify.
+    assert computed == [{"self_totals": False}]
     assert response.context["name"] == "Liên đoàn Lao động huyện Phú Quý"
     assert response.context["row"].rank == 5
+    assert response.context["row"].verified_total is not None
     assert 'text-bg-primary">Xếp hạng 5</span>' in response.content.decode()
 
 
@@ -748,3 +752,15 @@ def test_the_scoring_form_reads_results_and_evidence_without_the_models_ordering
     ]
     assert len(read) >= 3
     assert not [sql for sql in read if '"clusters_cluster"' in sql]
+
+
+def test_standings_without_the_self_totals_rank_and_classify_alike(bt1):
+    fill_all(bt1)
+    full = cluster_standings(bt1.cluster_year)
+    lean = cluster_standings(bt1.cluster_year, self_totals=False)
+    assert [r.self_total for r in full.rows if r.result] and all(
+        r.self_total is None for r in lean.rows
+    )
+    assert [
+        (r.organization_id, r.rank, r.verified_total, r.suggested, r.capped) for r in lean.rows
+    ] == [(r.organization_id, r.rank, r.verified_total, r.suggested, r.capped) for r in full.rows]
