@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from awards.models import (
@@ -656,6 +658,31 @@ def test_the_fairness_view_is_for_staff_and_its_queries_are_constant(client, rot
         add_cluster_with_award(w, w.decision)
     assert count_queries(client, url) == before
     assert client.get(reverse("awards:fairness") + "?organizer=khong-co").status_code == 404
+
+
+def test_the_fairness_view_opens_on_the_organiser_with_the_most_nominations(client, rotation):
+    """Without an organiser asked for, the page opens on the one of those whose decisions the
+    user records with the most nominations (counted once for all, then kept), equal counts
+    by name; then on the province again once it has more."""
+    w = rotation
+    district = w.units["ldld-bac-binh"]
+    client.force_login(w.staff)
+    url = reverse("awards:fairness")
+    assert client.get(url).context["organizer"] == w.province
+    province_count = Nomination.objects.filter(cluster_year__cluster__organizer=w.province).count()
+    for _ in range(province_count + 1):
+        add_cluster_with_award(w, w.decision, organizer=district)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).context["organizer"] == district
+    # The candidates' nominations not counted again, organiser by organiser.
+    assert not [
+        q for q in queries.captured_queries if 'LEFT OUTER JOIN "clusters_cluster"' in q["sql"]
+    ]
+    add_cluster_with_award(w, w.decision)
+    # As many: by name, "Liên đoàn Lao động huyện Bắc Bình" before "… tỉnh Bình Thuận".
+    assert client.get(url).context["organizer"] == district
+    add_cluster_with_award(w, w.decision)
+    assert client.get(url).context["organizer"] == w.province
 
 
 def test_the_fairness_view_pages_by_cluster_keeping_the_span(client, rotation, monkeypatch):
