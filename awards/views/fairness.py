@@ -145,8 +145,9 @@ def _chosen_organizer(user, code: str | None) -> Organization | None:
     count_of = {row["cluster_year__cluster__organizer"]: row["n"] for row in counts}
     floor = counts[-1]["n"] if len(counts) == 50 else 0
     candidates = decision_organizers_among(user, set(count_of) | access_for(user).staff_root_ids)
-    # The candidates' counts are those kept: counted again, the confederation's 50 took 13 ms.
-    # One left out of the 50 has no more than the floor.
+    # The candidates' counts are those kept (counted again, the confederation's 50 took 13 ms):
+    # the page may open on the organiser that led up to the cache's time ago, as the 50 were
+    # already chosen. One left out of the 50 had no more than the floor.
     most = max((count_of[pk] for pk in candidates if pk in count_of), default=0)
     if most > floor:
         tied = [pk for pk in candidates if count_of.get(pk) == most]

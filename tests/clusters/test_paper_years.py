@@ -569,3 +569,17 @@ def test_a_year_recorded_afterwards_gets_no_deadline_reminder(bt1):  # noqa: F81
     set_recorded_afterwards(w.cluster_year, value=False, note="", by=w.staff)
     run(D(2024, 12, 6))
     assert w.phu_quy.notifications.count() == 1
+
+
+def test_a_member_reads_its_typed_classification_on_its_own_form(paper, client):
+    """A year from paper, before the review: the member's form shows the classification typed
+    for it, though it is shown neither its rank nor the others' (no standings read)."""
+    w = paper
+    row = TypedRow(w.units["ldld-phu-quy"].pk, Decimal("96"), Level.GOOD, "", 0)
+    assert save_typed_totals(w.cluster_year, [row], by=w.head, can_verify_org_ids=w.others).ok
+    client.force_login(w.phu_quy)
+    response = client.get(reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"]))
+    assert response.context["row"] is None and response.context["see_all"] is False
+    assert re.search(
+        r"typed-total.*<strong>96</strong>.*<strong>HTTNV</strong>", response.content.decode(), re.S
+    )

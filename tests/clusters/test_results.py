@@ -747,7 +747,8 @@ def test_the_scoring_form_reads_results_and_evidence_without_the_models_ordering
     read = [
         q["sql"]
         for q in queries.captured_queries
-        if q["sql"].split(" FROM ")[1].split()[0]
+        if " FROM " in q["sql"]
+        and q["sql"].split(" FROM ")[1].split()[0]
         in ('"clusters_annualresult"', '"clusters_evidence"')
     ]
     assert len(read) >= 3
@@ -758,9 +759,8 @@ def test_standings_without_the_self_totals_rank_and_classify_alike(bt1):
     fill_all(bt1)
     full = cluster_standings(bt1.cluster_year)
     lean = cluster_standings(bt1.cluster_year, self_totals=False)
-    assert [r.self_total for r in full.rows if r.result] and all(
-        r.self_total is None for r in lean.rows
-    )
+    assert any(r.self_total is not None for r in full.rows)
+    assert all(r.self_total is None for r in lean.rows)
     assert [
         (r.organization_id, r.rank, r.verified_total, r.suggested, r.capped) for r in lean.rows
     ] == [(r.organization_id, r.rank, r.verified_total, r.suggested, r.capped) for r in full.rows]

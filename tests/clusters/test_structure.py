@@ -92,8 +92,7 @@ def test_members_are_named_with_their_parents_as_of_the_year(moved):
 def test_members_are_read_by_name_without_joining_the_cluster_and_organiser(moved):
     """One year's memberships sorted by the unit's name, as the model's ordering sorts them
     (its cluster-year, cluster and organiser are the same for all of them), without its
-    joins; the entries then put the head first and the rest in Vietnamese order, two units
-    of the same name in their current names' order."""
+    joins; the entries then put the head first and the rest in Vietnamese order."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
