@@ -350,8 +350,9 @@ def _result_context(request, cluster_year, organization, result, table, rights, 
             }
         )
     see_all = sees_all_results(request.user, cluster_year)
-    if see_all or (rights.verify and result is not None):
-        # The rank and the capped suggestion depend on every member's scores.
+    if see_all:
+        # The rank and the capped suggestion depend on every member's scores. (Who verifies,
+        # and so classifies, acts as the head: it sees all.)
         row = cluster_standings(cluster_year, table, self_totals=False).row_for(organization.pk)
         name = row.name if row else organization.name
     else:
