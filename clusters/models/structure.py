@@ -253,9 +253,17 @@ class Organization(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        adding = self._state.adding
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+        if not adding and (update_fields is None or "name" in update_fields):
+            # The name its parent periods keep to sort a parent's units by (one UPDATE of
+            # its few periods, none when the name is as it was).
+            ParentPeriod.objects.filter(organization_id=self.pk).exclude(
+                unit_name=self.name
+            ).update(unit_name=self.name)
 
     def get_absolute_url(self):
         return reverse("structure:organization_detail", args=[self.code])
@@ -430,8 +438,13 @@ class ParentPeriod(models.Model):
     valid_from = models.DateField(_("from"), null=True, blank=True)
     valid_to = models.DateField(_("to"), null=True, blank=True)
     decision = models.CharField(_("decision"), max_length=200, blank=True)
+    # The unit's current name, kept here (by `save` of both models) so that a parent's
+    # thousands of units sort by name from one index, not by looking each name up (a
+    # province's 4,119: 10 ms of its page at national size).
+    unit_name = models.CharField(max_length=200, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    # The unit's name is the organisation's: its history is there.
+    history = HistoricalRecords(excluded_fields=["unit_name"])
     objects = ParentPeriodQuerySet.as_manager()
 
     class Meta:
@@ -443,7 +456,7 @@ class ParentPeriod(models.Model):
             # read from each unit's key), all in the index: PostgreSQL reads a province's
             # 4,000 periods from it, not from 4,000 scattered pages of the table.
             models.Index(
-                fields=["parent", "valid_to", "valid_from", "organization", "id"],
+                fields=["parent", "valid_to", "valid_from", "organization", "id", "unit_name"],
                 name="parent_period_parent_idx",
             )
         ]
@@ -461,6 +474,15 @@ class ParentPeriod(models.Model):
 
     def __str__(self):
         return f"{self.organization} → {self.parent}"
+
+    def save(self, *args, **kwargs):
+        # The unit's name from the organisation given with it (a new period; one whose
+        # organisation was set again); a period read and saved keeps the name it has.
+        if self._state.adding or ParentPeriod.organization.is_cached(self):
+            self.unit_name = self.organization.name
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "unit_name"}
+        super().save(*args, **kwargs)
 
     def covers(self, day: datetime.date) -> bool:
         return in_window(self.valid_from, self.valid_to, day)

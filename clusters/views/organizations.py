@@ -167,11 +167,12 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
         children = _page(
             self.request,
             "units",
-            # The unit's name (to sort by) and code read row by row from the primary key:
-            # joined, the whole organisation table was scanned for the thousands of a
-            # province's units (35–60 ms).
+            # Sorted by the unit's name its periods keep (`ParentPeriod.unit_name`, in the
+            # parent's index): looked up row by row, a province's 4,119 names cost 10 ms.
+            # The name and code shown are read from the unit itself, for the page's rows
+            # only (joined, the whole organisation table was scanned: 35–60 ms).
             below.annotate(
-                unit_name=organization_column("organization_id"),
+                shown_name=organization_column("organization_id"),
                 unit_code=organization_column("organization_id", "code"),
                 now=Case(When(window_q(today), then=1), default=0),
                 # Counted with the page itself (a window over the whole list).
@@ -186,7 +187,7 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
                 "organization_id",
                 "valid_from",
                 "valid_to",
-                "unit_name",
+                "shown_name",
                 "unit_code",
                 "in_force",
             ),
@@ -198,7 +199,7 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
                 pk=row["pk"],
                 parent=org,
                 organization=Organization(
-                    pk=row["organization_id"], code=row["unit_code"], name=row["unit_name"]
+                    pk=row["organization_id"], code=row["unit_code"], name=row["shown_name"]
                 ),
                 valid_from=row["valid_from"],
                 valid_to=row["valid_to"],

@@ -307,6 +307,10 @@ class Builder:
             changes[heir]["periods"].append({"id": before["id"], "valid_to": None})
             changes[heir]["created_periods"].append(after["id"])
             periods += [before, after]
+        # Each period keeps its unit's name (`ParentPeriod.unit_name`), as `save` sets it.
+        names = {row["id"]: row["name"] for row in rows}
+        for period in periods:
+            period["unit_name"] = names[period["organization_id"]]
         w.write(ParentPeriod, periods)
         through = Organization.successors.through
         w.write(

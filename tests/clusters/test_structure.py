@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clusters.models import Organization, OrganizationName, ParentPeriod
 from tests.factories import ClusterYearFactory, MembershipFactory, OrganizationFactory
@@ -148,3 +150,51 @@ def test_search_text_follows_renames_on_every_write(moved):
     unit.save(update_fields=["name"])
     unit.refresh_from_db()
     assert unit.search_text == "cong doan co so dong tam"
+
+
+def test_parent_periods_keep_their_units_current_name(moved, django_assert_num_queries):
+    """`ParentPeriod.unit_name` (a parent's units sort by it) is the unit's name on every
+    write: a new period takes it, a rename or an edit of the name writes it to every period of
+    the unit, a period read and saved again keeps it, a save of other fields asks nothing."""
+    from clusters.services import move_organization, rename_organization
+
+    province, district, unit = moved
+
+    def names():
+        return set(
+            ParentPeriod.objects.filter(organization=unit).values_list("unit_name", flat=True)
+        )
+
+    assert names() == {"Công đoàn cơ sở Công ty Cổ phần Mới"}
+    rename_organization(
+        organization=unit,
+        new_name="Công đoàn cơ sở Công ty Đổi Tên",
+        from_day=D(2026, 1, 1),
+        reason="Quyết định đổi tên",
+    )
+    assert names() == {"Công đoàn cơ sở Công ty Đổi Tên"}
+    unit.refresh_from_db()
+    unit.name = "Công đoàn cơ sở Công ty Sửa Lỗi"
+    unit.save(update_fields=["name"])
+    assert names() == {"Công đoàn cơ sở Công ty Sửa Lỗi"}
+    # A save that does not write the name asks nothing of the periods.
+    unit.locality = "Phường 1"
+    # The former names (for the search text), the update and its history row.
+    with django_assert_num_queries(3):
+        unit.save(update_fields=["locality"])
+    # A period read again and saved keeps the name it has, without reading the unit.
+    period = ParentPeriod.objects.get(organization=unit, parent=province)
+    period.decision = "Quyết định điều chỉnh"
+    with CaptureQueriesContext(connection) as saved:
+        period.save()
+    assert not [q for q in saved if 'FROM "clusters_organization" ' in q["sql"]]
+    assert ParentPeriod.objects.get(pk=period.pk).unit_name == "Công đoàn cơ sở Công ty Sửa Lỗi"
+    # A period of a move takes the unit's name.
+    other = OrganizationFactory(code="p2", name="Liên đoàn Lao động tỉnh C")
+    created = move_organization(
+        organization=unit, new_parent=other, from_day=D(2026, 7, 1), decision="Quyết định"
+    )
+    assert created.unit_name == "Công đoàn cơ sở Công ty Sửa Lỗi"
+    assert names() == {"Công đoàn cơ sở Công ty Sửa Lỗi"}
+    # A new organisation's periods need no update: it has none when it is first saved.
+    assert ParentPeriod.objects.get(organization=district).unit_name == district.name

@@ -707,3 +707,42 @@ def test_an_organisation_outside_the_scope_is_refused_before_its_page_is_read(cl
     for persona in ("staff", "head_officer"):
         client.force_login(world.users[persona])
         assert client.get(url).status_code == 200
+
+
+def test_the_units_below_sort_by_the_name_their_periods_keep(client, world):
+    """The units below sort by the name their periods keep (`ParentPeriod.unit_name`, in the
+    parent's index), not by each unit's name looked up row by row; a rename resorts them, and
+    each shows by its own name."""
+    from clusters.services import rename_organization
+
+    for name in ("Công đoàn Zeta", "Công đoàn Beta"):
+        OrganizationFactory(parent=world.province, name=name, kind="grassroots")
+    client.force_login(world.users["staff"])
+    url = reverse("structure:organization_detail", args=["province"])
+
+    def listed():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        (units,) = [
+            q["sql"]
+            for q in queries
+            if 'FROM "clusters_parentperiod"' in q["sql"] and "OVER ()" in q["sql"]
+        ]
+        # The sort reads the periods' own column: no name looked up in it.
+        assert '"clusters_parentperiod"."unit_name" ASC' in units.split("ORDER BY")[1]
+        return [p.organization.name for p in response.context["children"]]
+
+    names = listed()
+    assert names.index("Công đoàn Beta") < names.index("Công đoàn Zeta")
+    zeta = Organization.objects.get(name="Công đoàn Zeta")
+    rename_organization(
+        organization=zeta, new_name="Công đoàn Alpha", from_day=D(2026, 1, 1), reason="QĐ"
+    )
+    names = listed()
+    assert names.index("Công đoàn Alpha") < names.index("Công đoàn Beta")
+    assert "Công đoàn Zeta" not in names
+    # The order is the kept name's (here set by hand, as no screen would), the name shown the
+    # unit's own.
+    ParentPeriod.objects.filter(organization=zeta).update(unit_name="Công đoàn Zz")
+    names = listed()
+    assert names.index("Công đoàn Beta") < names.index("Công đoàn Alpha")

@@ -88,6 +88,9 @@ def test_derived_columns_are_filled_as_save_fills_them(national):
         assert org.search_text == fold(org.name)
     for cluster in Cluster.objects.filter(code__startswith="qg-")[:20]:
         assert cluster.search_text == f"{fold(cluster.name)}\n{cluster.code}"
+    # Each parent period keeps its unit's name, as `ParentPeriod.save` sets it.
+    assert ParentPeriod.objects.exists()
+    assert not ParentPeriod.objects.exclude(unit_name=F("organization__name")).exists()
 
 
 def test_every_year_has_its_head_members_results_and_agreed_totals(national):
