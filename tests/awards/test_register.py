@@ -548,6 +548,23 @@ def test_the_honour_roll_links_sort_by_year_then_vietnamese_name_then_code(decid
     ]
 
 
+def test_the_honour_roll_links_read_the_decisions_and_years_without_joining_them(decided):
+    """The (organiser, year) pairs are read as the awards' distinct (decision, year), from
+    their index, and then the decisions' organisers: no award joined to its decision."""
+    w = decided
+    HonourRoll.objects.create(organizer=w.province, year=2024, published=True)
+    awards = Award.objects.all()
+    with CaptureQueriesContext(connection) as queries:
+        links = honour_roll_links(w.staff, awards).object_list
+    assert [(link.organizer_code, link.year) for link in links] == [(w.province.code, 2024)]
+    joined = [
+        q["sql"]
+        for q in queries
+        if 'FROM "awards_award"' in q["sql"] and 'JOIN "awards_decision"' in q["sql"]
+    ]
+    assert joined == []
+
+
 def test_the_honour_roll_queries_do_not_grow_with_the_awards(client, decided):
     w = decided
     HonourRoll.objects.create(organizer=w.province, year=2024, published=True)
