@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from emulation.links import link
 from emulation.text import fold, vi_sort_key
 
 
@@ -266,7 +267,7 @@ class Organization(models.Model):
             ).update(unit_name=self.name)
 
     def get_absolute_url(self):
-        return reverse("structure:organization_detail", args=[self.code])
+        return link("structure:organization_detail", self.code)
 
     def build_search_text(self) -> str:
         names = [self.name]
@@ -626,7 +627,7 @@ class Cluster(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("clusters:cluster_detail", args=[self.code])
+        return link("clusters:cluster_detail", self.code)
 
 
 class ClusterYearStatus(models.TextChoices):
@@ -804,7 +805,7 @@ class ClusterYear(models.Model):
         return _("%(cluster)s – %(year)s") % {"cluster": self.cluster, "year": self.year}
 
     def get_absolute_url(self):
-        return reverse("clusters:cluster_year", args=[self.cluster.code, self.year])
+        return link("clusters:cluster_year", self.cluster.code, self.year)
 
     def clean(self):
         if self.head_id and self.head_id == self.deputy_id:

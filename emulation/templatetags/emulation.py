@@ -8,6 +8,7 @@ from django.templatetags.l10n import localize, unlocalize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from emulation import links
 from emulation.tables import cell_maker, td_attributes
 from emulation.text import format_number
 
@@ -24,6 +25,13 @@ def num(value, arg=None):
         text = format_number(value)
         return f"+{text}" if Decimal(value) > 0 else text
     return format_number(value, None if arg is None else int(arg))
+
+
+@register.simple_tag
+def link(viewname, *args):
+    """`{% url %}` for the links a list prints row by row (`emulation.links.link`): the same
+    text, without matching the URL patterns again for each row."""
+    return links.link(viewname, *args)
 
 
 @register.filter
