@@ -1105,23 +1105,27 @@ def readable_organization_ids(user, ids) -> set[int]:
     if not access.officer_org_ids:
         return set()
     links = OrganizationLink.objects
+    # Ids already read go as one array (`among`): as `IN`, each of a page's fifty ids was
+    # bound four times over (2 ms of Python for each question).
     below = (
-        links.filter(ancestor_id__in=access.read_root_ids, descendant_id__in=ids)
+        links.filter(among("descendant_id", ids), ancestor_id__in=access.read_root_ids)
         .order_by()
         .values("descendant_id")
     )
     above = (
-        links.filter(descendant_id__in=access.officer_org_ids, ancestor_id__in=ids)
+        links.filter(among("ancestor_id", ids), descendant_id__in=access.officer_org_ids)
         .order_by()
         .values("ancestor_id")
     )
     years = cluster_year_ids_for(user)
     members = (
-        Membership.objects.filter(organization_id__in=ids, cluster_year_id__in=years)
+        Membership.objects.filter(among("organization_id", ids), cluster_year_id__in=years)
         .order_by()
         .values("organization_id")
     )
-    heads = ClusterYear.objects.filter(head_id__in=ids, pk__in=years).order_by().values("head_id")
+    heads = (
+        ClusterYear.objects.filter(among("head_id", ids), pk__in=years).order_by().values("head_id")
+    )
     return set(
         Organization.objects.filter(pk__in=below.union(above, members, heads))
         .order_by()

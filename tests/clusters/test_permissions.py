@@ -242,3 +242,42 @@ def test_a_cluster_year_is_read_by_its_row_as_by_the_scope(world, django_assert_
         expected = set(readable_nominations(user).values_list("pk", flat=True))
         rows = readable_among(user, Nomination.objects.all(), "cluster_year__")
         assert set(rows.values_list("pk", flat=True)) == expected, user.username
+
+
+def test_which_of_some_units_a_user_opens_is_asked_with_the_ids_as_one_array(world):
+    """`readable_organization_ids` answers as `organizations_for` does, for ids read already
+    or a subquery of them; on PostgreSQL the ids read already go as one array, so the question
+    binds as many values for fifty ids as for two."""
+    from django.db import connection
+
+    from clusters.models import Organization
+    from clusters.permissions import organizations_for, readable_organization_ids
+
+    extra = [OrganizationFactory(parent=world.province) for _ in range(48)]
+    every = list(Organization.objects.values_list("pk", flat=True))
+    for user in world.users.values():
+        user = fresh(user)
+        expected = set(organizations_for(user).values_list("pk", flat=True))
+        assert readable_organization_ids(user, every) == expected
+        subquery = Organization.objects.filter(pk__in=every).values("pk")
+        assert readable_organization_ids(fresh(user), subquery) == expected
+
+    def bound(ids):
+        """The SQL and the number of values bound of the question."""
+        user = fresh(world.users["head_officer"])
+        asked = []
+
+        def keep(execute, sql, params, many, context):
+            asked.append((sql, len(params)))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(keep):
+            readable_organization_ids(user, ids)
+        return asked[-1]
+
+    (_sql, few), (sql, many) = bound(every[:2]), bound([o.pk for o in extra] + every[:2])
+    if connection.vendor == "postgresql":
+        assert "= ANY(" in sql
+        assert many == few  # one array whatever its length
+    else:
+        assert many > few  # `IN (…)`, a value for each id
