@@ -118,6 +118,22 @@ def format_number(value, places: int | None = None) -> str:
         return _format_number(value, places, get_language())
 
 
+def number_formatter(places: int | None = None):
+    """`format_number` with the active language read once: for a page's thousand figures
+    (the fairness view's gaps), each of which asked the language again."""
+    language = get_language()
+
+    def formatted(value) -> str:
+        if value is None:
+            return ""
+        try:
+            return _formatted(value, places, language)
+        except TypeError:
+            return _format_number(value, places, language)
+
+    return formatted
+
+
 # Figures whose text a process keeps, per language: the text of a figure depends on its value,
 # the places and the language's formats only, and a page of totals prints the same figures
 # again and again (the fairness view: 1,500 a page).

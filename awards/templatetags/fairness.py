@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from emulation.templatetags.emulation import num
+from emulation.text import number_formatter
 
 register = template.Library()
 
@@ -62,6 +62,7 @@ def gap_cells(row):
     """A unit's row of the gaps, one cell per year: its self-assessed / verified totals and
     their gap, or a dash."""
     cells = []
+    figure = number_formatter()  # as `|num`, the language read once for the row
     for cell in row.cells:
         if not cell:
             cells.append(NO_GAP)
@@ -69,9 +70,10 @@ def gap_cells(row):
         own, verified, gap = cell
         # Escaped as format_html escapes them (Django's `escape` is the standard library's),
         # without its lazy-text wrappers: a page prints a thousand such cells.
+        signed = f"+{figure(gap)}" if gap > 0 else figure(gap)  # as `|num:"signed"`
         cells.append(
-            f'<td class="text-center">{escape(num(own))} / {escape(num(verified))}'
+            f'<td class="text-center">{escape(figure(own))} / {escape(figure(verified))}'
             f'<div class="{"text-danger" if gap > 0 else "text-muted"}">'
-            f"{escape(num(gap, 'signed'))}</div></td>"
+            f"{escape(signed)}</div></td>"
         )
     return mark_safe("".join(cells))

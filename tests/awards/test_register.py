@@ -856,3 +856,23 @@ def test_the_fairness_cells_draw_awards_proposals_rotation_and_gaps():
         '<td class="text-center"><span class="text-muted">–</span></td>'
         '<td class="text-center">95,5 / 90<div class="text-danger">+5,5</div></td>'
     )
+
+
+def test_the_gap_cells_print_each_figure_as_num_prints_it(decided):
+    """The fairness view's gap cells: self-assessed / verified totals and their gap, as `|num`
+    and `|num:"signed"` print them, in the active language."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from awards.templatetags.fairness import gap_cells
+
+    row = SimpleNamespace(
+        cells=[(Decimal("95.5"), Decimal("1234.25"), Decimal("-1138.75")), None, (90, 88, 2)]
+    )
+    with translation.override("vi"):
+        html = str(gap_cells(row))
+    assert "95,5 / 1.234,25" in html and '<div class="text-muted">-1.138,75</div>' in html
+    assert '<div class="text-danger">+2</div>' in html and "90 / 88" in html
+    assert html.count("<td") == 3

@@ -132,3 +132,26 @@ def test_a_figures_text_is_kept_per_language_and_forgotten_when_the_formats_chan
     settings.FORMAT_MODULE_PATH = ["emulation.formats"]  # setting_changed: forgotten
     assert text._formatted.cache_info().currsize == 0
     assert text.FIGURES_KEPT > 0
+
+
+def test_a_number_formatter_writes_what_format_number_writes_in_its_language(monkeypatch):
+    """`number_formatter` (a page's thousand figures) reads the language once and writes what
+    `format_number` writes in it, None blank."""
+    from decimal import Decimal
+
+    from emulation import text
+
+    values = [0, -7, 1234, Decimal("95.50"), Decimal("-1234.5678"), Decimal("0.0001"), 2.5]
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for places in (None, 0, 1, 2):
+                figure = text.number_formatter(places)
+                assert figure(None) == ""
+                for value in values:
+                    assert figure(value) == text.format_number(value, places), (language, value)
+    with translation.override("vi"):
+        figure = text.number_formatter()
+        asked = []
+        monkeypatch.setattr(text, "get_language", lambda: asked.append(1) or "vi")
+        assert [figure(Decimal("1234.5")), figure(7)] == ["1.234,5", "7"]
+        assert asked == []
