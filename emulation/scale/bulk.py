@@ -154,13 +154,19 @@ class BulkWriter:
 
     def analyze(self) -> None:
         """Refresh the database's statistics of every table written (outside a transaction
-        is best: the rows are committed and visible)."""
+        is best: the rows are committed and visible). On PostgreSQL a `VACUUM` as well, as
+        after any bulk load: until it marks the new pages all-visible, a list that reads its
+        rows from an index alone reads each from the table too (a province's 4,119 units
+        below: 9 ms instead of 1), and autovacuum may come only minutes later."""
+        # (Not inside a transaction, where PostgreSQL refuses it: a test's.)
+        vacuum = self.postgresql and not connection.in_atomic_block
+        command = "VACUUM ANALYZE" if vacuum else "ANALYZE"
         with connection.cursor() as cursor:
             for model in self.next_ids:
                 table = connection.ops.quote_name(model._meta.db_table)
-                cursor.execute(f"ANALYZE {table}")
-            if self.postgresql:
-                cursor.execute('ANALYZE "clusters_organizationlink"')
+                cursor.execute(f"{command} {table}")
+            # The closure of the tree, written by SQL of its own (`OrganizationLink.rebuild`).
+            cursor.execute(f'{command} "clusters_organizationlink"')
 
     def reset_sequences(self) -> None:
         """Let the database's own ids continue above the ones given here."""

@@ -146,3 +146,45 @@ def test_a_second_run_writes_nothing(national):
     assert "already loaded" in out.getvalue()
     assert (Organization.objects.count(), AnnualResult.objects.count()) == before
     assert "qg-cumtruong" in national and SCALE_PASSWORD in national
+
+
+def _all_visible(table: str) -> bool:
+    """Whether PostgreSQL counts every page of `table` all-visible (what a `VACUUM` marks, and
+    index-only scans need); on SQLite whether `ANALYZE` kept statistics for it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT relpages > 0 AND relallvisible = relpages FROM pg_class WHERE relname = %s",
+                [table],
+            )
+        else:
+            cursor.execute("SELECT count(*) > 0 FROM sqlite_stat1 WHERE tbl = %s", [table])
+        return bool(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dataset_is_vacuumed_and_analysed_once_loaded():
+    """After the bulk load the tables are vacuumed and analysed (PostgreSQL), analysed
+    (SQLite): the lists that read their rows from an index alone need not read the table."""
+    call_command("seed_scale", "--scale", "0.001", stdout=StringIO(), stderr=StringIO())
+    for table in ("clusters_parentperiod", "clusters_organization", "clusters_organizationlink"):
+        assert _all_visible(table), table
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_benchs_rolled_back_import_leaves_the_tables_vacuumed():
+    """`make bench`'s import is rolled back; the dead rows it leaves are vacuumed away, so that
+    the next run measures the dataset as it was (PostgreSQL; nothing to do on SQLite)."""
+    from django.db import connection
+
+    from emulation.management.commands.bench_documents import bench_structure_import
+
+    call_command("seed_scale", "--scale", "0.001", stdout=StringIO(), stderr=StringIO())
+    periods = ParentPeriod.objects.count()
+    assert bench_structure_import(rows=20)["rows"] == 20
+    assert ParentPeriod.objects.count() == periods
+    if connection.vendor == "postgresql":
+        assert _all_visible("clusters_parentperiod")
+        assert _all_visible("clusters_organization")
