@@ -251,6 +251,11 @@ class Access:
             return set(ids)
         if not self.staff_root_ids or not ids:
             return set()
+        if self._memo.get(("below", ids)) is False:
+            # Known already to stand neither at nor ever below a root it reads from
+            # (`reads_below_any`, asked by the 404 of an organisation's page): what it keeps
+            # stands at or was once below its staff roots, which are among those roots.
+            return set()
         if self.keeps_everything:
             return set(ids)
         key = ("kept among", ids)

@@ -281,3 +281,31 @@ def test_which_of_some_units_a_user_opens_is_asked_with_the_ids_as_one_array(wor
         assert many == few  # one array whatever its length
     else:
         assert many > few  # `IN (…)`, a value for each id
+
+
+def test_what_a_user_keeps_needs_no_question_of_a_unit_it_reads_nothing_below(
+    world, django_assert_num_queries
+):
+    """`kept_among` of an organisation that `reads_below_any` found at or below none of the
+    user's roots is empty without a query (what it keeps stands at or below its staff roots,
+    among the roots it reads); the answer is the one asked of the tree, for every user and
+    organisation of the world."""
+    from clusters.models import Organization
+    from clusters.permissions import access_for
+
+    for user in world.users.values():
+        for org in Organization.objects.all():
+            asked = access_for(fresh(user)).kept_among({org.pk})
+            access = access_for(fresh(user))
+            if access.is_superuser or not access.staff_root_ids or access.keeps_everything:
+                continue
+            if access.reads_below_any({org.pk}):
+                assert access.kept_among({org.pk}) == asked
+            else:
+                with django_assert_num_queries(0):
+                    assert access.kept_among({org.pk}) == asked == set()
+    # The head unit's manager, on the province's page: it keeps nothing there.
+    access = access_for(fresh(world.users["head_officer"]))
+    assert access.staff_root_ids and not access.reads_below_any({world.province.pk})
+    with django_assert_num_queries(0):
+        assert access.kept_among({world.province.pk}) == set()
