@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from ..models import (
     Cluster,
     Organization,
+    OrganizationLink,
 )
 from ..permissions import (
     access_for,
@@ -70,15 +71,28 @@ def choose_organizer_and_year(request, organizers, default_year):
 
 def organization_or_404(user, code) -> Organization:
     """The organisation of `code` if the user may open it (`organizations_for`, asked of it
-    alone), else 404. A unit at or below the user's own is one lookup in the tree (staff);
-    any other the whole question of who opens it."""
+    alone), else 404. A unit at or below the user's own, or above it, is one lookup in the
+    tree each (staff; a unit's officers on their federation's page); any other the whole
+    question of who opens it, whose union of the cluster-years read cost 4 ms to build."""
     org = get_object_or_404(Organization, code=code)
+    access = access_for(user)
     if not (
-        access_for(user).reads_below_any({org.pk})
+        access.reads_below_any({org.pk})
+        or _above_its_own(access, org.pk)
         or org.pk in readable_organization_ids(user, [org.pk])
     ):
         raise Http404
     return org
+
+
+def _above_its_own(access, org_id: int) -> bool:
+    """Whether the organisation stands, or stood, above one of the user's own (the part of
+    `readable_organization_ids` that reads the tree upwards, asked alone)."""
+    return bool(access.officer_org_ids) and (
+        OrganizationLink.objects.filter(
+            descendant_id__in=access.officer_org_ids, ancestor_id=org_id
+        ).exists()
+    )
 
 
 def managed_organization(user, code) -> Organization:

@@ -701,8 +701,9 @@ def test_an_organisation_outside_the_scope_is_refused_before_its_page_is_read(cl
         )
     # Neither its paginated lists (counted with a window) nor its history were read.
     assert not [q for q in refused if "OVER ()" in q["sql"] or "historical" in q["sql"]]
-    # The organisation, whether it stands below the user, whether the user reads it otherwise.
-    assert len(refused) <= len(missing) + 3
+    # The organisation, whether it stands below the user, or above its own, whether the user
+    # reads it otherwise.
+    assert len(refused) <= len(missing) + 4
     # Staff below whom it stands, and a member's officer reading it through its cluster.
     for persona in ("staff", "head_officer"):
         client.force_login(world.users[persona])
@@ -746,3 +747,34 @@ def test_the_units_below_sort_by_the_name_their_periods_keep(client, world):
     ParentPeriod.objects.filter(organization=zeta).update(unit_name="Công đoàn Zz")
     names = listed()
     assert names.index("Công đoàn Beta") < names.index("Công đoàn Alpha")
+
+
+def test_a_units_officer_opens_its_federations_page_by_one_lookup_in_the_tree(
+    client, world, monkeypatch
+):
+    """Whether a user opens an organisation above its own is one lookup in the tree: the whole
+    question of who opens what (a union over the cluster-years it reads) is asked only of an
+    organisation it reads otherwise, such as a fellow member of its cluster; an outsider still
+    gets 404."""
+    from clusters.views import base
+
+    asked = []
+    real = base.readable_organization_ids
+
+    def spy(user, ids):
+        asked.append(list(ids))
+        return real(user, ids)
+
+    monkeypatch.setattr(base, "readable_organization_ids", spy)
+    client.force_login(world.users["unit_officer"])
+    assert (
+        client.get(reverse("structure:organization_detail", args=["province"])).status_code == 200
+    )
+    assert asked == []
+    fellow = reverse("structure:organization_detail", args=[world.head_unit.code])
+    assert client.get(fellow).status_code == 200
+    assert asked == [[world.head_unit.pk]]
+    client.force_login(world.users["outsider"])
+    assert (
+        client.get(reverse("structure:organization_detail", args=["province"])).status_code == 404
+    )
