@@ -308,7 +308,7 @@ class Builder:
             changes[heir]["created_periods"].append(after["id"])
             periods += [before, after]
         # Each period keeps its unit's name (`ParentPeriod.unit_name`), as `save` sets it.
-        names = {row["id"]: row["name"] for row in rows}
+        names = self.names = {row["id"]: row["name"] for row in rows}
         for period in periods:
             period["unit_name"] = names[period["organization_id"]]
         w.write(ParentPeriod, periods)
@@ -586,6 +586,7 @@ class Builder:
                     "founded_on": founded,
                     "ended_on": ended,
                     "search_text": "\n".join([fold(name), code]),
+                    "organizer_current_name": self.names[organizer],  # as `Cluster.save` sets it
                 }
             )
             if ended is not None:

@@ -198,3 +198,33 @@ def test_parent_periods_keep_their_units_current_name(moved, django_assert_num_q
     assert names() == {"Công đoàn cơ sở Công ty Sửa Lỗi"}
     # A new organisation's periods need no update: it has none when it is first saved.
     assert ParentPeriod.objects.get(organization=district).unit_name == district.name
+
+
+def test_clusters_keep_their_organisers_current_name(moved):
+    """`Cluster.organizer_current_name` (the clusters list sorts by it) is the organiser's name on
+    every write: a new cluster takes it, a rename writes it, a cluster moved to another
+    organiser takes the new one's, a cluster read and saved again keeps it unasked."""
+    from clusters.models import Cluster
+    from clusters.services import rename_organization
+    from tests.factories import ClusterFactory
+
+    province, district, _unit = moved
+    cluster = ClusterFactory(organizer=district, number=1)
+    assert Cluster.objects.get(pk=cluster.pk).organizer_current_name == "Liên đoàn Lao động huyện B"
+    rename_organization(
+        organization=district,
+        new_name="Liên đoàn Lao động thị xã B",
+        from_day=D(2021, 1, 1),
+        reason="Quyết định",
+    )
+    assert (
+        Cluster.objects.get(pk=cluster.pk).organizer_current_name == "Liên đoàn Lao động thị xã B"
+    )
+    again = Cluster.objects.get(pk=cluster.pk)
+    again.name = "Cụm thi đua số 1 (mới)"
+    with CaptureQueriesContext(connection) as saved:
+        again.save()
+    assert not [q for q in saved if 'FROM "clusters_organization"' in q["sql"]]
+    again.organizer = province
+    again.save(update_fields=["organizer"])
+    assert Cluster.objects.get(pk=cluster.pk).organizer_current_name == province.name

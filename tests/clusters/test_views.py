@@ -388,3 +388,34 @@ def test_the_page_names_the_users_role(client, world):
     assert roles("unit_officer") == ["Đơn vị thành viên"]
     assert roles("staff") == ["Cán bộ đơn vị tổ chức cụm"]
     assert roles("viewer") == ["Cán bộ đơn vị tổ chức cụm (chỉ xem)"]
+
+
+def test_the_cluster_list_sorts_by_the_organiser_name_its_clusters_keep(client, world):
+    """The list sorts by the organiser's name each cluster keeps (`Cluster.organizer_current_name`,
+    in its index), not by joining the organisations: a rename of the organiser resorts it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clusters.services import rename_organization
+
+    client.force_login(world.users["staff"])
+
+    def codes():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("clusters:cluster_list"))
+        (listed,) = [
+            q["sql"]
+            for q in queries
+            if q["sql"].startswith('SELECT "clusters_cluster"."id"') and "LIMIT" in q["sql"]
+        ]
+        assert 'ORDER BY "clusters_cluster"."organizer_current_name" ASC' in listed
+        return [row.record.code for row in response.context["table"].rows]
+
+    assert codes() == ["cum-huyen-1", "cum-1"]  # Công đoàn huyện … before Liên đoàn …
+    rename_organization(
+        organization=world.province,
+        new_name="Ban Liên đoàn",
+        from_day=datetime.date(2026, 1, 1),
+        reason="QĐ",
+    )
+    assert codes() == ["cum-1", "cum-huyen-1"]

@@ -91,6 +91,8 @@ def test_derived_columns_are_filled_as_save_fills_them(national):
     # Each parent period keeps its unit's name, as `ParentPeriod.save` sets it.
     assert ParentPeriod.objects.exists()
     assert not ParentPeriod.objects.exclude(unit_name=F("organization__name")).exists()
+    # Each cluster its organiser's, as `Cluster.save` sets it.
+    assert not Cluster.objects.exclude(organizer_current_name=F("organizer__name")).exists()
 
 
 def test_every_year_has_its_head_members_results_and_agreed_totals(national):
