@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
+from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 _PLAIN = re.compile(r"[-A-Za-z0-9_]+")
@@ -44,16 +45,29 @@ def _shape(viewname: str, arity: int, prefix: str, urlconf) -> tuple | None:
     pieces.append(rest)
     digits_only = []
     for index in range(arity):
-        letters = [*markers[:index], "zz", *markers[index + 1 :]]
-        try:
-            other = reverse(viewname, args=letters, urlconf=urlconf)
-        except NoReverseMatch:
+        # Each kind of character a plain value holds, alone and together: a position takes
+        # them all (slug, str, path) or none (int); any other converter takes `reverse`.
+        taken = []
+        for probe in _PROBES:
+            values = [*markers[:index], probe, *markers[index + 1 :]]
+            try:
+                other = reverse(viewname, args=values, urlconf=urlconf)
+            except NoReverseMatch:
+                taken.append(False)
+                continue
+            if other != _join(pieces, values):
+                return None  # another pattern of the same name takes it there
+            taken.append(True)
+        if all(taken):
+            digits_only.append(False)
+        elif not any(taken):
             digits_only.append(True)
-            continue
-        if other != _join(pieces, letters):
-            return None  # another pattern of the same name takes letters there
-        digits_only.append(False)
+        else:
+            return None
     return tuple(pieces), tuple(digits_only)
+
+
+_PROBES = ("zz", "ZZ", "-", "_", "aZ-_0")
 
 
 def _join(pieces, values) -> str:
@@ -65,7 +79,7 @@ def _join(pieces, values) -> str:
 
 def link(viewname: str, *args) -> str:
     """`reverse(viewname, args=args)`, the same text, made once per name (see the module)."""
-    shape = _shape(viewname, len(args), get_script_prefix(), get_urlconf())
+    shape = _shape(viewname, len(args), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     if shape is not None:
         pieces, digits_only = shape
         values = [str(value) for value in args]
