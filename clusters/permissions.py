@@ -363,6 +363,19 @@ class Access:
             )
         return self._memo[key]
 
+    def links_up_from_own(self, ids):
+        """The tree's links from the user's own organisations up to those of `ids` (ids, or a
+        subquery): at any time, their own included."""
+        return OrganizationLink.objects.filter(
+            among("ancestor_id", ids), descendant_id__in=self.officer_org_ids
+        )
+
+    def reads_above_any(self, ids) -> bool:
+        """Whether one of `ids` stands, or stood, at or above one of the user's own
+        organisations (one query; the part of `readable_organization_ids` that reads the
+        tree upwards, asked alone)."""
+        return bool(self.officer_org_ids) and self.links_up_from_own(ids).exists()
+
 
 def forget_access(user) -> None:
     """Drop the rights computed for `user` in this request (after the structure changed)."""
@@ -1117,11 +1130,7 @@ def readable_organization_ids(user, ids) -> set[int]:
         .order_by()
         .values("descendant_id")
     )
-    above = (
-        links.filter(among("ancestor_id", ids), descendant_id__in=access.officer_org_ids)
-        .order_by()
-        .values("ancestor_id")
-    )
+    above = access.links_up_from_own(ids).order_by().values("ancestor_id")
     years = cluster_year_ids_for(user)
     members = (
         Membership.objects.filter(among("organization_id", ids), cluster_year_id__in=years)

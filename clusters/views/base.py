@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from ..models import (
     Cluster,
     Organization,
-    OrganizationLink,
 )
 from ..permissions import (
     access_for,
@@ -78,21 +77,11 @@ def organization_or_404(user, code) -> Organization:
     access = access_for(user)
     if not (
         access.reads_below_any({org.pk})
-        or _above_its_own(access, org.pk)
+        or access.reads_above_any({org.pk})
         or org.pk in readable_organization_ids(user, [org.pk])
     ):
         raise Http404
     return org
-
-
-def _above_its_own(access, org_id: int) -> bool:
-    """Whether the organisation stands, or stood, above one of the user's own (the part of
-    `readable_organization_ids` that reads the tree upwards, asked alone)."""
-    return bool(access.officer_org_ids) and (
-        OrganizationLink.objects.filter(
-            descendant_id__in=access.officer_org_ids, ancestor_id=org_id
-        ).exists()
-    )
 
 
 def managed_organization(user, code) -> Organization:
