@@ -110,28 +110,23 @@ def vi_sort_key(text: str | None) -> tuple:
 def format_number(value, places: int | None = None) -> str:
     """A figure in the active language's format, grouped (Vietnamese: 127.000; 95,5), with
     no trailing zeros unless `places` is given. Blank for None."""
-    if value is None:
-        return ""
-    try:
-        return _formatted(value, places, get_language())
-    except TypeError:  # a value that cannot be kept (unhashable)
-        return _format_number(value, places, get_language())
+    return _figure(value, places, get_language())
 
 
 def number_formatter(places: int | None = None):
     """`format_number` with the active language read once: for a page's thousand figures
     (the fairness view's gaps), each of which asked the language again."""
     language = get_language()
+    return lambda value: _figure(value, places, language)
 
-    def formatted(value) -> str:
-        if value is None:
-            return ""
-        try:
-            return _formatted(value, places, language)
-        except TypeError:
-            return _format_number(value, places, language)
 
-    return formatted
+def _figure(value, places: int | None, language: str | None) -> str:
+    if value is None:
+        return ""
+    try:
+        return _formatted(value, places, language)
+    except TypeError:  # a value that cannot be kept (unhashable)
+        return _format_number(value, places, language)
 
 
 # Figures whose text a process keeps, per language: the text of a figure depends on its value,
