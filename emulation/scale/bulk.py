@@ -44,6 +44,20 @@ def _text(value) -> str:
     return text
 
 
+def refresh_tables(tables: list[str]) -> None:
+    """Refresh the planner's statistics of `tables` (outside a transaction is best: the rows
+    are committed and visible). On PostgreSQL a `VACUUM` as well: until it marks the pages of
+    new or dead rows all-visible, a list that reads its rows from an index alone reads each
+    from the table too (a province's 4,119 units below: 9 ms instead of 1), and autovacuum
+    may come only minutes later – or not at all for a few thousand rows. Not inside a
+    transaction (a test's), where PostgreSQL refuses it."""
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    command = "VACUUM ANALYZE" if vacuum else "ANALYZE"
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"{command} {connection.ops.quote_name(table)}")
+
+
 class BulkWriter:
     """Ids per model, then rows written in batches by the fastest means the database has."""
 
@@ -153,20 +167,10 @@ class BulkWriter:
                 cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
 
     def analyze(self) -> None:
-        """Refresh the database's statistics of every table written (outside a transaction
-        is best: the rows are committed and visible). On PostgreSQL a `VACUUM` as well, as
-        after any bulk load: until it marks the new pages all-visible, a list that reads its
-        rows from an index alone reads each from the table too (a province's 4,119 units
-        below: 9 ms instead of 1), and autovacuum may come only minutes later."""
-        # (Not inside a transaction, where PostgreSQL refuses it: a test's.)
-        vacuum = self.postgresql and not connection.in_atomic_block
-        command = "VACUUM ANALYZE" if vacuum else "ANALYZE"
-        with connection.cursor() as cursor:
-            for model in self.next_ids:
-                table = connection.ops.quote_name(model._meta.db_table)
-                cursor.execute(f"{command} {table}")
-            # The closure of the tree, written by SQL of its own (`OrganizationLink.rebuild`).
-            cursor.execute(f'{command} "clusters_organizationlink"')
+        """Refresh the database's statistics of every table written, vacuumed on PostgreSQL
+        as after any bulk load (`refresh_tables`)."""
+        # The closure of the tree too, written by SQL of its own (`OrganizationLink.rebuild`).
+        refresh_tables([m._meta.db_table for m in self.next_ids] + ["clusters_organizationlink"])
 
     def reset_sequences(self) -> None:
         """Let the database's own ids continue above the ones given here."""

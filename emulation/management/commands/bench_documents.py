@@ -80,20 +80,19 @@ def bench_structure_import(rows: int) -> dict:
 
 def _vacuum_after_import() -> None:
     """The rolled-back import leaves its rows dead in the pages of the tables it wrote, whose
-    lists then read from the table what they read from an index alone (a province's units
-    below: 9 ms instead of 1) until autovacuum passes – which 5,000 rows of 125,000 do not
-    call for. Vacuumed here, so that the next run measures the dataset as it was."""
+    lists then read from the table what they read from an index alone until autovacuum
+    passes – which 5,000 rows of 125,000 do not call for. Vacuumed here (PostgreSQL), so that
+    the next run measures the dataset as it was."""
     from django.db import connection
 
     from clusters.models import Organization, OrganizationLink, ParentPeriod
+    from emulation.scale.bulk import refresh_tables
 
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return  # nor inside a transaction (a test's), where PostgreSQL refuses it
+    if connection.vendor != "postgresql":
+        return
     models = [Organization, ParentPeriod, OrganizationLink]
     models += [Organization.history.model, ParentPeriod.history.model]
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    refresh_tables([model._meta.db_table for model in models])
 
 
 class Command(BaseCommand):
