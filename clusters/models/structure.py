@@ -262,12 +262,10 @@ class Organization(models.Model):
         if not adding and (update_fields is None or "name" in update_fields):
             # The name its parent periods and its clusters keep to sort by (an UPDATE of its
             # few periods and clusters each, none when the name is as it was).
-            ParentPeriod.objects.filter(organization_id=self.pk).exclude(
-                unit_name=self.name
-            ).update(unit_name=self.name)
-            Cluster.objects.filter(organizer_id=self.pk).exclude(
-                organizer_current_name=self.name
-            ).update(organizer_current_name=self.name)
+            for model, relation, field in KEPT_NAMES:
+                model.objects.filter(**{f"{relation}_id": self.pk}).exclude(
+                    **{field: self.name}
+                ).update(**{field: self.name})
 
     def get_absolute_url(self):
         return link("structure:organization_detail", self.code)
@@ -427,6 +425,16 @@ class ParentPeriodQuerySet(models.QuerySet):
         return dict(self._covering_of(ids, day).values_list("organization_id", "parent_id"))
 
 
+def keep_name(instance, relation: str, field: str) -> set[str]:
+    """Copy into `field` the current name of the organisation in `relation`, on a new row or
+    one whose organisation was set again (given with it: no query); a row read and saved
+    keeps the name it has. The fields written."""
+    if instance._state.adding or instance._meta.get_field(relation).is_cached(instance):
+        setattr(instance, field, getattr(instance, relation).name)
+        return {field}
+    return set()
+
+
 class ParentPeriod(models.Model):
     """The organisation stood directly under `parent` from `valid_from` to `valid_to`."""
 
@@ -480,12 +488,9 @@ class ParentPeriod(models.Model):
         return f"{self.organization} → {self.parent}"
 
     def save(self, *args, **kwargs):
-        # The unit's name from the organisation given with it (a new period; one whose
-        # organisation was set again); a period read and saved keeps the name it has.
-        if self._state.adding or ParentPeriod.organization.is_cached(self):
-            self.unit_name = self.organization.name
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "unit_name"}
+        written = keep_name(self, "organization", "unit_name")
+        if written and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *written}
         super().save(*args, **kwargs)
 
     def covers(self, day: datetime.date) -> bool:
@@ -636,18 +641,21 @@ class Cluster(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_text = "\n".join([fold(self.name), self.code])
-        extra = {"search_text"}
-        # The organiser's name from the organiser given with it (a new cluster; one whose
-        # organiser was set again); a cluster read and saved keeps the name it has.
-        if self._state.adding or Cluster.organizer.is_cached(self):
-            self.organizer_current_name = self.organizer.name
-            extra.add("organizer_current_name")
+        written = {"search_text", *keep_name(self, "organizer", "organizer_current_name")}
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], *extra}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *written}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return link("clusters:cluster_detail", self.code)
+
+
+# The copies of an organisation's current name other rows keep to sort by (`keep_name`,
+# `Organization.save`): the model, its relation to the organisation, the field.
+KEPT_NAMES = (
+    (ParentPeriod, "organization", "unit_name"),
+    (Cluster, "organizer", "organizer_current_name"),
+)
 
 
 class ClusterYearStatus(models.TextChoices):
