@@ -633,7 +633,12 @@ class Cluster(models.Model):
             models.Index(
                 fields=["organizer_current_name", "kind", "number"],
                 name="cluster_organizer_name_idx",
-            )
+            ),
+            # The clusters of a scope's organisers, read from the index alone: the cluster-years
+            # a federation reads join its organisers to every cluster in organiser order (a
+            # merge join over the 7,640 clusters), 3 ms of each of a province's register's
+            # four scoped queries from the table, 1 ms so.
+            models.Index(fields=["organizer", "id"], name="cluster_organizer_pk_idx"),
         ]
 
     def __str__(self):
