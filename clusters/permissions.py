@@ -161,6 +161,29 @@ class Access:
             .values("pk")
         )
 
+    @property
+    def nothing_below_staff_roots(self) -> bool:
+        """Whether no organisation ever stood below the user's staff roots (a grassroots
+        union's officers: the head's and the members'): then what it keeps is its roots
+        alone – nothing stands, or ended, below them – and the questions of what it keeps
+        need no subquery of the tree. Asked once per change of the structure or per minute
+        (`remembered`: the links change only with the parent periods)."""
+        key = ("nothing below",)
+        if key not in self._memo:
+            roots = self.staff_root_ids
+            self._memo[key] = bool(roots) and (
+                remembered(
+                    "emulation:nothing-below:" + ",".join(map(str, sorted(roots))),
+                    lambda: int(
+                        not OrganizationLink.objects.filter(
+                            ancestor_id__in=roots, depth__gt=0
+                        ).exists()
+                    ),
+                )
+                == 1
+            )
+        return self._memo[key]
+
     def _below_now(self) -> QuerySet:
         """The links from the user's staff roots down to what stands below them today."""
         today = self.today
@@ -180,12 +203,21 @@ class Access:
             found = years.exists()
         elif not roots:
             found = False
+        elif self.nothing_below_staff_roots:
+            found = years.filter(cluster__organizer_id__in=roots).exists()
         else:
+            # One query however many parts it looks at (UNION ALL: PostgreSQL stops at the
+            # first row), the same as a user with nothing below its roots asks.
             now = self._below_now().values("descendant_id")
             found = (
-                years.filter(cluster__organizer_id__in=roots).exists()
-                or years.filter(cluster__organizer_id__in=now).exists()
-                or bool(self.kept_among_query(years.values("cluster__organizer_id")).exists())
+                years.filter(cluster__organizer_id__in=roots)
+                .values("pk")
+                .union(
+                    years.filter(cluster__organizer_id__in=now).values("pk"),
+                    self.kept_among_query(years.values("cluster__organizer_id")),
+                    all=True,
+                )
+                .exists()
             )
         self._memo[key] = found
         return found
@@ -229,6 +261,8 @@ class Access:
         if self.keeps_everything:
             return Organization.objects.filter(among("pk", candidates)).order_by().values("pk")
         own = Organization.objects.filter(pk__in=roots).filter(among("pk", candidates)).values("pk")
+        if self.nothing_below_staff_roots:
+            return own.order_by()
         # Driven from the candidates (a lookup of each in the tree), not from the tree below
         # the roots (125,000 links for the confederation).
         below_now = self._below_now().filter(descendant_id=OuterRef("pk"))

@@ -185,6 +185,7 @@ def test_what_is_kept_among_ids_is_asked_once_per_request(tree):
     user = OfficerFactory(organization=tree["province"]).user
     access = access_for(fresh(user))
     assert not access.keeps_everything  # read once per request
+    assert not access.nothing_below_staff_roots  # likewise
     district, other = tree["district"].pk, tree["other"].pk
     with CaptureQueriesContext(connection) as captured:
         assert access.kept_among({district, other}) == {district}
@@ -200,6 +201,7 @@ def test_what_is_kept_among_ids_is_asked_once_per_request(tree):
     # Other ids are asked on their own; the next request asks again.
     following = access_for(fresh(user))
     assert not following.keeps_everything
+    assert not following.nothing_below_staff_roots
     with CaptureQueriesContext(connection) as captured:
         assert access.kept_among({tree["quiet"].pk}) == {tree["quiet"].pk}
         assert following.kept_among({district}) == {district}
@@ -213,6 +215,7 @@ def test_its_own_organisation_is_kept_and_read_without_a_query(tree):
     user = OfficerFactory(organization=tree["province"]).user
     access = access_for(fresh(user))
     assert not access.keeps_everything  # read once per request
+    assert not access.nothing_below_staff_roots  # likewise
     province, district, other = tree["province"].pk, tree["district"].pk, tree["other"].pk
     with CaptureQueriesContext(connection) as captured:
         assert access.kept_among({province}) == {province}

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clusters.models import ClusterYearStatus, OfficerRole, OrganizationKind
 from clusters.permissions import (
@@ -309,3 +311,58 @@ def test_what_a_user_keeps_needs_no_question_of_a_unit_it_reads_nothing_below(
     assert access.staff_root_ids and not access.reads_below_any({world.province.pk})
     with django_assert_num_queries(0):
         assert access.kept_among({world.province.pk}) == set()
+
+
+def test_a_user_with_nothing_below_its_roots_keeps_them_alone_without_asking_the_tree(world):
+    """For the officers of units nothing ever stood below (a grassroots union's), what they
+    keep is their roots alone: `kept_among`, `keeps_any_cluster_year` and
+    `decision_organizers_among` answer without the tree's subqueries, and as the tree
+    answers, for every user and organisation; a unit placed below one of their roots turns
+    it off for the next request."""
+    from awards.permissions import decision_organizers_among
+    from clusters.models import Organization
+    from clusters.permissions import access_for
+    from tests.factories import ClusterFactory
+
+    # A root with nothing below that organises a cluster: the other province's.
+    ClusterYearFactory(cluster=ClusterFactory(organizer=world.other_province), year=world.year)
+
+    def answers(user, *, shortcut):
+        user = fresh(user)
+        access = access_for(user)
+        if not shortcut:
+            access._memo[("nothing below",)] = False  # the tree's answer
+        orgs = list(Organization.objects.values_list("pk", flat=True))
+        return (
+            access.nothing_below_staff_roots,
+            [access.kept_among({pk}) for pk in orgs],
+            access.keeps_any_cluster_year(),
+            decision_organizers_among(user, set(orgs)),
+        )
+
+    leaves = set()
+    for name, user in world.users.items():
+        shortcut, kept, keeps_any, decides = answers(user, shortcut=True)
+        assert (kept, keeps_any, decides) == answers(user, shortcut=False)[1:], name
+        if shortcut:
+            leaves.add(name)
+    assert leaves == {"head_officer", "deputy_officer", "outsider"}
+    outsider = access_for(fresh(world.users["outsider"]))
+    assert outsider.keeps_any_cluster_year()
+    assert decision_organizers_among(world.users["outsider"], {world.other_province.pk}) == {
+        world.other_province.pk
+    }
+
+    # Without a subquery of the tree.
+    head = fresh(world.users["head_officer"])
+    access = access_for(head)
+    assert access.nothing_below_staff_roots  # the one question of the tree, remembered
+    with CaptureQueriesContext(connection) as captured:
+        assert access.kept_among({world.province.pk, world.head_unit.pk}) == {world.head_unit.pk}
+        assert not access.keeps_any_cluster_year()
+        assert decision_organizers_among(head, {world.province.pk}) == set()
+    assert captured and not any("organizationlink" in q["sql"] for q in captured)
+
+    # A unit placed below the head's: asked of the tree again.
+    OrganizationFactory(parent=world.head_unit, kind=OrganizationKind.GRASSROOTS)
+    assert not access_for(fresh(world.users["head_officer"])).nothing_below_staff_roots
