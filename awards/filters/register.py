@@ -13,9 +13,11 @@ from ..forms.pickers import award_type_picker
 from ..models import AwardStatus, AwardType
 
 
-def _years(queryset) -> list[tuple[int, str]]:
-    years = sorted(set(queryset.order_by().values_list("year", flat=True).distinct()), reverse=True)
-    return [(y, str(y)) for y in years]
+def _years(queryset, years=None) -> list[tuple[int, str]]:
+    """The years of `queryset`'s rows, the latest first (`years`: those already read)."""
+    if years is None:
+        years = queryset.order_by().values_list("year", flat=True).distinct()
+    return [(y, str(y)) for y in sorted(set(years), reverse=True)]
 
 
 class DecisionFilter(django_filters.FilterSet):
@@ -63,10 +65,11 @@ class AwardFilter(django_filters.FilterSet):
         label=_("Status"), choices=AwardStatus.choices, empty_label=_("Any status")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, years=None, **kwargs):
+        """`years`: the years of the awards in the queryset, when the view read them already."""
         super().__init__(*args, **kwargs)
         awards = self.queryset
-        self.filters["year"].extra["choices"] = _years(awards)
+        self.filters["year"].extra["choices"] = _years(awards, years)
         self.filters["organization"].queryset = Organization.objects.filter(
             pk__in=awards.order_by().values("organization_id")
         ).order_by("name")

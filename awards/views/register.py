@@ -8,6 +8,7 @@ constant number of queries whatever its length.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -314,15 +315,21 @@ class RollLink:
 ROLLS_PER_PAGE = 20
 
 
-def honour_roll_links(user, awards, page_number=None) -> Page:
+def decided_pairs(awards) -> list[tuple[int, int]]:
+    """The distinct (decision, year) pairs of `awards`, from `award_decision_year_idx`."""
+    return list(awards.order_by().values_list("decision_id", "year").distinct())
+
+
+def honour_roll_links(user, awards, page_number=None, *, decided=None) -> Page:
     """One page (`page_number`, as asked for) of the honour rolls of the organisers and years
-    in `awards`: the published ones, and the unpublished ones of the organisers whose
-    decisions the user records; the latest year first. Paginated: the confederation reads
-    about 1,500 of them, which as one list took half a second to print."""
-    # The decisions and years first (from `award_decision_year_idx`), then the decisions'
-    # organisers: joined, every award was read with its decision (7 ms for the
-    # confederation's 24,000; 3.5 ms so).
-    decided = list(awards.order_by().values_list("decision_id", "year").distinct())
+    in `awards` (or of `decided`, their `decided_pairs` already read): the published ones,
+    and the unpublished ones of the organisers whose decisions the user records; the latest
+    year first. Paginated: the confederation reads about 1,500 of them, which as one list
+    took half a second to print."""
+    # The decisions and years first, then the decisions' organisers: joined, every award was
+    # read with its decision (7 ms for the confederation's 24,000; 3.5 ms so).
+    if decided is None:
+        decided = decided_pairs(awards)
     organizer_of = dict(
         Decision.objects.filter(InIds(F("pk"), {decision for decision, _year in decided}))
         .order_by()
@@ -377,6 +384,18 @@ class RegisterView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Filter
     paginate_by = 50
     export_name = "so-khen-thuong"
 
+    @cached_property
+    def decided(self) -> list[tuple[int, int]]:
+        """The (decision, year) pairs of the awards the user reads, read once for both the
+        year filter's choices and the honour rolls (each a scoped query of its own before:
+        4–5 ms of a province's register apiece)."""
+        return decided_pairs(readable_awards(self.request.user))
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["years"] = {year for _decision, year in self.decided}
+        return kwargs
+
     def get_queryset(self):
         user = self.request.user
         awards = readable_awards(user)
@@ -402,7 +421,9 @@ class RegisterView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Filter
         user = self.request.user
         # Before the table: the rights it reads for its page's organisers are then among
         # those the honour rolls asked (`decision_organizers_among` remembers them).
-        honour_rolls = honour_roll_links(user, readable_awards(user), self.request.GET.get("rolls"))
+        honour_rolls = honour_roll_links(
+            user, readable_awards(user), self.request.GET.get("rolls"), decided=self.decided
+        )
         context = super().get_context_data(**kwargs)
         context["honour_rolls"] = honour_rolls
         context["is_staff"] = keeps_clusters(user)

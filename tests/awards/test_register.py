@@ -565,6 +565,27 @@ def test_the_honour_roll_links_read_the_decisions_and_years_without_joining_them
     assert joined == []
 
 
+def test_the_register_reads_its_years_and_honour_rolls_from_one_query(client, decided):
+    """The year filter's choices and the honour rolls both come from the awards' distinct
+    (decision, year) pairs, read once: one scoped query of the awards less per page."""
+    w = decided
+    HonourRoll.objects.create(organizer=w.province, year=2024, published=True)
+    add_cluster_with_award(w, w.decision)
+    english(client, w.staff)
+    with CaptureQueriesContext(connection) as queries:
+        response = register(client)
+    distinct = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT DISTINCT "awards_award"') and "GROUP BY" not in q["sql"]
+    ]
+    assert len(distinct) == 1 and '"awards_award"."decision_id"' in distinct[0]
+    years = sorted(set(Award.objects.values_list("year", flat=True)), reverse=True)
+    choices = response.context["filter"].form.fields["year"].choices
+    assert [value for value, _label in choices if value != ""] == years
+    assert honour_url(w) in response.content.decode()
+
+
 def test_the_honour_roll_queries_do_not_grow_with_the_awards(client, decided):
     w = decided
     HonourRoll.objects.create(organizer=w.province, year=2024, published=True)
