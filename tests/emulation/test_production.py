@@ -85,6 +85,33 @@ def test_production_keeps_database_connections_and_logs_to_stdout():
     assert development.stdout.split()[0] == "0"
 
 
+@pytest.mark.django_db
+def test_postgresql_connections_plan_at_most_six_joined_tables_exhaustively():
+    """PostgreSQL's planner orders at most six joined tables by trying them all (settings:
+    the connection's `options`, beside any the URL gives); nothing is set on SQLite."""
+    code = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "print(repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options')))\n"
+    )
+    url = "postgres://nobody@127.0.0.1:9/none"
+    chosen = _python(code, DATABASE_URL=url, DJANGO_DEBUG="1")
+    assert chosen.stdout.strip() == "'-c join_collapse_limit=6'", chosen.stderr
+    given = _python(
+        code, DATABASE_URL=url + "?options=-c%20statement_timeout%3D5000", DJANGO_DEBUG="1"
+    )
+    assert given.stdout.strip() == "'-c statement_timeout=5000 -c join_collapse_limit=6'"
+    sqlite = _python(code, DATABASE_URL="sqlite:////tmp/none.sqlite3", DJANGO_DEBUG="1")
+    assert sqlite.stdout.strip() == "None", sqlite.stderr
+    # The connection of this run, on PostgreSQL, has it.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW join_collapse_limit")
+            assert cursor.fetchone()[0] == "6"
+
+
 # The login lock-out ------------------------------------------------------------------------
 
 
