@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from emulation.forms import (
     DirectCheckboxInput,
+    DirectSelect,
     DirectTextarea,
     DirectTextInput,
     FigureField,
@@ -173,7 +174,7 @@ class ResultForm(forms.Form):
                     required=False,
                     choices=[("", _("exact")), *Qualifier.choices],
                     disabled=not can_self,
-                    widget=forms.Select(
+                    widget=DirectSelect(
                         attrs={
                             "class": "form-select form-select-sm",
                             "aria-label": f"{indicator.name} – {_('the actual figure is')}",

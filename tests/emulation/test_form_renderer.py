@@ -130,6 +130,29 @@ class DirectWidgetsTests(SimpleTestCase):
                                 drawn, theirs.render("self_7", value, more, DjangoTemplates())
                             )
 
+    def test_a_select_draws_what_the_templates_draw(self):
+        from django.utils import translation
+
+        from emulation.forms import DirectSelect
+
+        flat = [("", "chính xác"), ("tren", "trên"), ("gan", 'gần "khoảng" <&>'), (3, "ba")]
+        grouped = [("", "—"), ("Nhóm <1>", [("a", "A"), ("b", "B")]), ("c", "C")]
+        attrs = {"class": "form-select form-select-sm", "aria-label": 'Chỉ tiêu "1" – mức'}
+        extra = [None, {"id": "id_q", "disabled": True, "required": False}]
+        with translation.override("vi"):
+            for choices in (flat, grouped, []):
+                ours = DirectSelect(attrs=attrs, choices=choices)
+                theirs = forms.Select(attrs=attrs, choices=choices)
+                for value in (None, "", "tren", "gan", 3, "3", "b", "nothing"):
+                    for more in extra:
+                        with mock.patch.object(FormRenderer, "render", side_effect=AssertionError):
+                            drawn = ours.render("qualifier_7", value, more)
+                        expected = theirs.render("qualifier_7", value, more, FormRenderer())
+                        self.assertEqual(drawn, expected, (choices, value, more))
+                        self.assertHTMLEqual(
+                            drawn, theirs.render("qualifier_7", value, more, DjangoTemplates())
+                        )
+
     def test_the_scoring_form_draws_its_inputs_without_a_template(self):
         with mock.patch.object(FormRenderer, "render", side_effect=AssertionError):
             from emulation.forms import DirectTextInput
