@@ -192,33 +192,20 @@ class Access:
         ).overlapping(today, today)
 
     def keeps_any_cluster_year(self) -> bool:
-        """Whether some cluster-year's organiser is among `kept_organizers` (remembered): a
-        few `exists` that stop at the first row, never the whole of `managed`."""
+        """Whether some cluster-year's organiser is among `kept_organizers`: one lookup of
+        the years of `kept_organizer_ids` (remembered; every organiser of a cluster is among
+        the organisations it looks at), never the whole of `managed` – nor, on every request,
+        the tree's subqueries of what the user keeps."""
         key = ("keeps any",)
         if key in self._memo:
             return self._memo[key]
         years = ClusterYear.objects.order_by()
-        roots = self.staff_root_ids
         if self.is_superuser or self.keeps_everything:
             found = years.exists()
-        elif not roots:
+        elif not self.staff_root_ids:
             found = False
-        elif self.nothing_below_staff_roots:
-            found = years.filter(cluster__organizer_id__in=roots).exists()
         else:
-            # One query however many parts it looks at (UNION ALL: PostgreSQL stops at the
-            # first row), the same as a user with nothing below its roots asks.
-            now = self._below_now().values("descendant_id")
-            found = (
-                years.filter(cluster__organizer_id__in=roots)
-                .values("pk")
-                .union(
-                    years.filter(cluster__organizer_id__in=now).values("pk"),
-                    self.kept_among_query(years.values("cluster__organizer_id")),
-                    all=True,
-                )
-                .exists()
-            )
+            found = years.filter(cluster__organizer_id__in=self.kept_organizer_ids()).exists()
         self._memo[key] = found
         return found
 

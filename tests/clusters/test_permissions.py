@@ -320,7 +320,7 @@ def test_a_user_with_nothing_below_its_roots_keeps_them_alone_without_asking_the
     answers, for every user and organisation; a unit placed below one of their roots turns
     it off for the next request."""
     from awards.permissions import decision_organizers_among
-    from clusters.models import Organization
+    from clusters.models import ClusterYear, Organization
     from clusters.permissions import access_for
     from tests.factories import ClusterFactory
 
@@ -346,6 +346,12 @@ def test_a_user_with_nothing_below_its_roots_keeps_them_alone_without_asking_the
         assert (kept, keeps_any, decides) == answers(user, shortcut=False)[1:], name
         if shortcut:
             leaves.add(name)
+        # Whether it keeps some cluster-year, by the definition (`kept_organizers`).
+        access = access_for(fresh(user))
+        if access.staff_root_ids and not access.keeps_everything:
+            organisers = Organization.objects.filter(pk__in=access.kept_organizers)
+            defined = ClusterYear.objects.filter(cluster__organizer__in=organisers).exists()
+            assert keeps_any == defined, name
     assert leaves == {"head_officer", "deputy_officer", "outsider"}
     outsider = access_for(fresh(world.users["outsider"]))
     assert outsider.keeps_any_cluster_year()
