@@ -303,8 +303,11 @@ class Access:
         district's first cluster needs no change of it). For lists only, whose every action
         asks the rights again of the tree (`decidable_nominations`): as the union over the
         tree, PostgreSQL planned and ran it again for each of the inbox's three lists, 10 ms
-        each for a province. What a user may open or change (`managed_clusters`, `manages`,
-        `keeps_organizer`, …) is still asked of the tree on every request."""
+        each for a province; and for whether the user keeps any cluster-year
+        (`keeps_any_cluster_year`: which staff pages and links it is offered, each page's
+        rows still scoped by the tree). What a user may open or change
+        (`managed_clusters`, `manages`, `keeps_organizer`, …) is still asked of the tree on
+        every request."""
         key = ("kept organizers",)
         if key not in self._memo:
             roots = self.staff_root_ids
