@@ -159,8 +159,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The planner tries every order of at most six joined tables (PostgreSQL's default is
     # eight): a list of seven, such as the inbox's nominations with their types, cluster,
     # unit and vote, took 6-10 ms to plan for 2 ms of running. Over the 600 queries of
-    # `make bench`'s pages on the national dataset: planning 15% shorter, none slower to run
-    # by more than a millisecond.
+    # `make bench`'s pages on the national dataset: planning 12-16% shorter, none slower to
+    # run by more than about a millisecond.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = " ".join(
         filter(None, [options.get("options", ""), "-c join_collapse_limit=6"])
