@@ -320,16 +320,14 @@ def decided_pairs(awards) -> list[tuple[int, int]]:
     return list(awards.order_by().values_list("decision_id", "year").distinct())
 
 
-def honour_roll_links(user, awards, page_number=None, *, decided=None) -> Page:
+def honour_roll_links(user, decided, page_number=None) -> Page:
     """One page (`page_number`, as asked for) of the honour rolls of the organisers and years
-    in `awards` (or of `decided`, their `decided_pairs` already read): the published ones,
-    and the unpublished ones of the organisers whose decisions the user records; the latest
-    year first. Paginated: the confederation reads about 1,500 of them, which as one list
-    took half a second to print."""
+    of `decided`, the `decided_pairs` of the awards shown: the published ones, and the
+    unpublished ones of the organisers whose decisions the user records; the latest year
+    first. Paginated: the confederation reads about 1,500 of them, which as one list took
+    half a second to print."""
     # The decisions and years first, then the decisions' organisers: joined, every award was
     # read with its decision (7 ms for the confederation's 24,000; 3.5 ms so).
-    if decided is None:
-        decided = decided_pairs(awards)
     organizer_of = dict(
         Decision.objects.filter(InIds(F("pk"), {decision for decision, _year in decided}))
         .order_by()
@@ -421,9 +419,7 @@ class RegisterView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Filter
         user = self.request.user
         # Before the table: the rights it reads for its page's organisers are then among
         # those the honour rolls asked (`decision_organizers_among` remembers them).
-        honour_rolls = honour_roll_links(
-            user, readable_awards(user), self.request.GET.get("rolls"), decided=self.decided
-        )
+        honour_rolls = honour_roll_links(user, self.decided, self.request.GET.get("rolls"))
         context = super().get_context_data(**kwargs)
         context["honour_rolls"] = honour_rolls
         context["is_staff"] = keeps_clusters(user)

@@ -21,7 +21,7 @@ from awards.models import (
 from awards.services.approval import approve, downgrade, record_decision, submit
 from awards.tables.register import REVOKE_FORM_STAND_IN
 from awards.views.fairness import rotation_runs
-from awards.views.register import honour_roll_links
+from awards.views.register import decided_pairs, honour_roll_links
 from clusters.models import AnnualResult, ClusterYearStatus
 from tests.awards.conftest import approval  # noqa: F401
 from tests.awards.test_review_meeting import review  # noqa: F401
@@ -541,7 +541,7 @@ def test_the_honour_roll_links_sort_by_year_then_vietnamese_name_then_code(decid
             make_award(cluster_year, members[1], w.certificate, decision)
             HonourRoll.objects.create(organizer=organizer, year=year, published=True)
     awards = Award.objects.filter(decision__organizer__in=organizers.values())
-    links = honour_roll_links(w.staff, awards).object_list
+    links = honour_roll_links(w.staff, decided_pairs(awards)).object_list
     order = ["a-an-giang", "f-an-giang", "e-binh-duong", "b-dak-lak", "d-dien-bien", "c-dong-nai"]
     assert [(link.year, link.organizer_code) for link in links] == [
         (year, code) for year in (2024, 2023) for code in order
@@ -555,7 +555,7 @@ def test_the_honour_roll_links_read_the_decisions_and_years_without_joining_them
     HonourRoll.objects.create(organizer=w.province, year=2024, published=True)
     awards = Award.objects.all()
     with CaptureQueriesContext(connection) as queries:
-        links = honour_roll_links(w.staff, awards).object_list
+        links = honour_roll_links(w.staff, decided_pairs(awards)).object_list
     assert [(link.organizer_code, link.year) for link in links] == [(w.province.code, 2024)]
     joined = [
         q["sql"]
