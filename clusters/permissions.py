@@ -37,6 +37,7 @@ from .models import (
     Cluster,
     ClusterYear,
     ClusterYearStatus,
+    CompiledOnce,
     Meeting,
     MeetingKind,
     MeetingStatus,
@@ -599,7 +600,11 @@ def cluster_year_ids_for(user) -> QuerySet:
     (…)`), it is the union itself: `cluster_years_for(…).values("pk")` joins every
     cluster-year to it first (5 ms for a province, twice in each question of which units a
     page's reader opens)."""
-    return _scope(user, "cluster_year_ids", lambda: _cluster_year_ids_for(user))
+    memo = access_for(user)._memo
+    key = ("scope", "cluster_year_ids")
+    if key not in memo:
+        memo[key] = CompiledOnce(_cluster_year_ids_for(user))
+    return memo[key]
 
 
 def _cluster_year_ids_for(user) -> QuerySet:

@@ -68,6 +68,7 @@ from .structure import (  # noqa: F401
 )
 from .tree import (  # noqa: F401
     AmongIds,
+    CompiledOnce,
     InIds,
     OrganizationLink,
     OrganizationLinkQuerySet,
