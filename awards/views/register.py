@@ -52,8 +52,8 @@ from ..permissions import (
     conferring_organizers,
     decidable_nominations,
     decision_organizers,
-    decision_organizers_among,
     keeps_clusters,
+    listed_decision_organizers,
     managed_cluster_years,
     readable_awards,
     readable_decisions,
@@ -103,7 +103,7 @@ def set_rights(awards: list, user) -> None:
         .values_list("pk", flat=True)
     )
     # Decisions of the organisers it confers for, or whose clusters' decisions it records.
-    readable = conferring | decision_organizers_among(user, decision_organizers - conferring)
+    readable = conferring | listed_decision_organizers(user, decision_organizers - conferring)
     for award in awards:
         decision_organizer = award.decision.organizer_id if award.decision_id else None
         award.can_revoke = (
@@ -342,7 +342,7 @@ def honour_roll_links(user, decided, page_number=None) -> Page:
     )
     # The organisers whose decisions the user records (`decision_organizers`), asked of these
     # organisers only: the whole of them took a third of a second for the confederation.
-    staff_of = decision_organizers_among(user, organizer_ids) if organizer_ids else set()
+    staff_of = listed_decision_organizers(user, organizer_ids) if organizer_ids else set()
     shown = [pair for pair in pairs if pair in published or pair[0] in staff_of]
     # Sorted by the name each organiser bore at the end of the year, as the links read.
     organizers = Organization.objects.filter(
@@ -418,7 +418,7 @@ class RegisterView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Filter
     def get_context_data(self, **kwargs):
         user = self.request.user
         # Before the table: the rights it reads for its page's organisers are then among
-        # those the honour rolls asked (`decision_organizers_among` remembers them).
+        # those the honour rolls asked (`listed_decision_organizers` remembers them).
         honour_rolls = honour_roll_links(user, self.decided, self.request.GET.get("rolls"))
         context = super().get_context_data(**kwargs)
         context["honour_rolls"] = honour_rolls

@@ -16,6 +16,7 @@ from awards.permissions import (
     decidable_nominations,
     decision_organizers,
     decision_organizers_among,
+    listed_decision_organizers,
     readable_awards,
 )
 from clusters.models import (
@@ -117,6 +118,8 @@ def test_the_organisers_kept_are_those_of_the_tree(tree, who, organizers, may_or
     assert set(decision_organizers(user).values_list("pk", flat=True)) == wanted
     everyone = set(codes.values())
     assert decision_organizers_among(fresh(user), everyone) == wanted
+    # For the register's links, the same from the organisers it keeps, without the tree.
+    assert listed_decision_organizers(fresh(user), everyone) == wanted
     # The nominations decided on: those of the clusters kept, of the forms it confers – as
     # the tree's union answers it.
     conferred = Nomination.objects.filter(award_type__organizer_id__in=access.staff_root_ids)
@@ -130,6 +133,34 @@ def test_the_organisers_kept_are_those_of_the_tree(tree, who, organizers, may_or
         n.cluster_year.cluster.organizer_id for n in Nomination.objects.filter(pk__in=decided)
     } == (wanted if who in ("province", "district") else set())
     assert access.keeps_any_cluster_year() is bool(wanted)
+
+
+def test_the_registers_links_ask_the_organisers_kept_not_the_tree(tree, settings):
+    """The register's honour rolls and decision links ask which organisers' decisions the user
+    records of the organisers it keeps (`kept_organizer_ids`, remembered): with those known,
+    one query of the clusters' organisers and none of the tree; remembered for the request."""
+    settings.RIGHTS_SESSION_SECONDS = 60
+    user = OfficerFactory(organization=tree["province"]).user
+    codes = {code: org.pk for code, org in tree.items()}
+    everyone = set(codes.values())
+    wanted = {codes["province"], codes["district"], codes["ended"]}
+    access_for(fresh(user)).kept_organizer_ids()  # a request before remembered them
+    following = fresh(user)
+    access_for(following).kept_organizer_ids()
+    with CaptureQueriesContext(connection) as captured:
+        assert listed_decision_organizers(following, everyone) == wanted
+        assert listed_decision_organizers(following, {codes["district"]}) == {codes["district"]}
+    assert len(captured) == 1
+    assert "organizationlink" not in captured[0]["sql"]
+    assert "parentperiod" not in captured[0]["sql"]
+    # The confederation's staff record every organiser's decisions; a grassroots unit's none.
+    top = OfficerFactory(organization=tree["top"]).user
+    assert listed_decision_organizers(top, everyone) == decision_organizers_among(
+        fresh(top), everyone
+    )
+    assert listed_decision_organizers(OfficerFactory(organization=tree["unit"]).user, everyone) == (
+        set()
+    )
 
 
 def test_the_confederation_keeps_every_cluster_without_a_list(tree, settings):
@@ -269,6 +300,44 @@ def test_a_users_scope_is_built_once_per_request(tree, monkeypatch):
     permissions.forget_access(following)
     permissions.cluster_year_ids_for(following)
     assert len(built) == 6
+
+
+def test_a_users_scope_is_compiled_into_sql_once_per_request(tree, monkeypatch):
+    """The union of cluster-years a user reads is compiled into SQL once per request however
+    many of a page's queries filter by it (each compile of it cost Django 1–4 ms at national
+    size), and still asks the database each time: a cluster-year added since is read."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from awards.permissions import readable_nominations
+    from clusters import permissions
+
+    unions = []
+    original = SQLCompiler.as_sql
+
+    def as_sql(compiler, *args, **kwargs):
+        if compiler.query.combinator:
+            unions.append(compiler.query.model)
+        return original(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    user = fresh(OfficerFactory(organization=tree["province"]).user)
+    awards = readable_awards(user)
+    nominations = readable_nominations(user)
+    years = permissions.cluster_years_for(user)
+    read = set(years.values_list("pk", flat=True))
+    assert len(read) == 3  # the province's, the district's and the ended district's
+    assert {award.cluster_year_id for award in awards} <= read
+    assert {nomination.cluster_year_id for nomination in nominations} <= read
+    assert set(years.filter(year__gte=2000).values_list("pk", flat=True)) == read
+    assert len(unions) == 1  # the scope's union of four lookups, compiled once
+    added = ClusterYearFactory(cluster=ClusterFactory(organizer=tree["district"]), year=2026)
+    assert set(permissions.cluster_years_for(user).values_list("pk", flat=True)) == read | {
+        added.pk
+    }
+    assert len(unions) == 1
+    permissions.forget_access(user)
+    assert permissions.cluster_years_for(user).filter(pk=added.pk).exists()
+    assert len(unions) == 2  # the next request compiles it again
 
 
 def test_the_scope_lists_are_read_by_key_on_postgresql(tree):
