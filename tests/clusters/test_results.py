@@ -696,6 +696,50 @@ def test_stored_rank_reads_the_stored_totals_of_the_members_at_the_years_end(wor
     assert [stored_rank(r, table) for r in results] == [(1, 2), (2, 2), (None, 2)]
 
 
+def test_stored_rank_tells_ties_apart_from_plain_rows_of_the_tied_units_scores(world):
+    """Units tied on the stored total are told apart by the programme's tie-break (here the
+    points of section I first), read from the tied units' scores and figures as plain rows:
+    no score or figure is built as a model instance (a cluster of 25 tied units read 600)."""
+    from decimal import Decimal
+
+    from django.db.models.signals import post_init
+
+    from clusters.models import AnnualResult, IndicatorValue, ScoreEntry
+    from clusters.services import create_default_program, result_for
+    from clusters.services.results import stored_rank
+    from clusters.services.scoring import load_table
+
+    table = load_table(create_default_program(organizer=world.province, year=world.year))
+    assert table.program.tie_break_codes[0] == "I"
+    section = next(s for s in table.sections if s.code == "I")
+    criterion = table.criteria_of(section)[0]
+    units = [world.head_unit, world.deputy_unit, world.member_unit]
+    results = [result_for(world.cluster_year, unit, by=None) for unit in units]
+    for result, total, points in zip(
+        results, (80, 80, 90), (Decimal(1), Decimal(3), None), strict=True
+    ):
+        AnnualResult.objects.filter(pk=result.pk).update(verified_total=Decimal(total))
+        if points is not None:
+            ScoreEntry.objects.update_or_create(
+                result=result, criterion=criterion, defaults={"verified_score": points}
+            )
+    built = []
+
+    def count(sender, **kwargs):
+        built.append(sender)
+
+    post_init.connect(count, sender=ScoreEntry)
+    post_init.connect(count, sender=IndicatorValue)
+    try:
+        ranks = [stored_rank(r, table) for r in results]
+    finally:
+        post_init.disconnect(count, sender=ScoreEntry)
+        post_init.disconnect(count, sender=IndicatorValue)
+    # The unit with the higher total first; of the two tied, the one with more points in I.
+    assert ranks == [(3, 3), (2, 3), (1, 3)]
+    assert built == []
+
+
 def test_a_members_own_form_skips_the_standings_it_is_not_shown(client, bt1, monkeypatch):
     """Before the review a member sees neither its rank nor the others' scores: its form
     reads no other member's result (the whole cluster's standings were two thirds of its
