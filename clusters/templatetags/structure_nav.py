@@ -1,9 +1,13 @@
-"""What the navigation bar offers a user, asked once per page."""
+"""What the navigation bar offers a user, asked once per page; organisations' names linked
+where the reader may open them, and the lists of an organisation's page."""
 
 from django import template
+from django.templatetags.l10n import localize
 from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from clusters.permissions import may_keep_structure as _may_keep_structure
+from emulation import links
 
 register = template.Library()
 
@@ -30,3 +34,46 @@ def org_link(organization, readable, label=None):
     if organization.pk in readable:
         return format_html('<a href="{}">{}</a>', organization.get_absolute_url(), text)
     return conditional_escape(text)
+
+
+# An organisation's page: its lists of 50 rows drawn in Python, as `table_rows` draws the
+# tables (drawn by the template language, a province's three lists were a third of the page).
+
+
+def _day(value) -> str:
+    """`{{ value|date:"d/m/Y"|default:"—" }}`."""
+    return value.strftime("%d/%m/%Y") if value else "—"
+
+
+@register.simple_tag
+def unit_rows(children, readable):
+    """The rows of the units below: the unit (linked when the reader may open it, as
+    `org_link`), from, to."""
+    return mark_safe(
+        "".join(
+            f"<tr><td>{org_link(period.organization, readable)}</td>"
+            f"<td>{_day(period.valid_from)}</td><td>{_day(period.valid_to)}</td></tr>"
+            for period in children
+        )
+    )
+
+
+@register.simple_tag
+def organised_rows(organised):
+    """The rows of the cluster-years it organised: year, cluster (linked), head, members,
+    status."""
+    return mark_safe(
+        "".join(
+            format_html(
+                '<tr><td>{}</td><td><a href="{}">{}</a></td><td>{}</td>'
+                '<td class="text-end">{}</td><td>{}</td></tr>',
+                f"{item.year:d}",
+                links.link("clusters:cluster_year", item.cluster.code, item.year),
+                item.cluster.name,
+                item.head_name or "—",
+                localize(item.member_count),
+                item.get_status_display(),
+            )
+            for item in organised
+        )
+    )

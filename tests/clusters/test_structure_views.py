@@ -166,6 +166,50 @@ def test_organisation_page_queries_do_not_grow_with_its_history(client, world):
     assert count_queries(client, unit_url) == few_unit
 
 
+# The rows of the organisation page's two long lists as its template drew them, row by row.
+FORMER_UNIT_ROWS = """{% load structure_nav %}{% for period in children %}
+  <tr><td>{% org_link period.organization readable %}</td><td>{{ period.valid_from|date:"d/m/Y"|default:"—" }}</td><td>{{ period.valid_to|date:"d/m/Y"|default:"—" }}</td></tr>
+{% endfor %}"""
+FORMER_ORGANISED_ROWS = """{% load emulation %}{% for item in organised %}
+  <tr><td>{{ item.year|stringformat:"d" }}</td><td><a href="{% link 'clusters:cluster_year' item.cluster.code item.year %}">{{ item.cluster.name }}</a></td><td>{{ item.head_name|default:"—" }}</td><td class="text-end">{{ item.member_count }}</td><td>{{ item.get_status_display }}</td></tr>
+{% endfor %}"""
+
+
+@pytest.mark.parametrize("persona", ["staff", "head_officer"])
+def test_organisation_page_draws_its_lists_rows_as_the_template_drew_them(client, world, persona):
+    """The units below and the cluster-years organised are drawn in Python (`unit_rows`,
+    `organised_rows`): the same cells as the template's loops drew – names linked only where
+    the reader may open them, dates, heads, member counts, statuses – and text escaped."""
+    import re
+
+    from django.template import Context, Template
+
+    ended = OrganizationFactory(
+        parent=world.province, name="Liên đoàn <Đã> Giải Thể", valid_to=D(2020, 1, 1)
+    )
+    ParentPeriod.objects.filter(organization=ended).update(valid_to=D(2020, 1, 1))
+    ClusterYearFactory(cluster=world.cluster, year=world.year - 2, head=world.head_unit)
+    ClusterYearFactory(cluster=ClusterFactory(organizer=world.province, number=7), year=2021)
+    client.force_login(world.users[persona])
+    response = client.get(reverse("structure:organization_detail", args=["province"]))
+    assert response.status_code == 200
+    context = {key: response.context[key] for key in ("children", "organised", "readable")}
+    html = response.content.decode()
+    tight = lambda text: re.sub(r">\s+<", "><", text).strip()  # noqa: E731
+    from clusters.templatetags.structure_nav import organised_rows, unit_rows
+
+    drawn = {
+        "children": unit_rows(context["children"], context["readable"]),
+        "organised": organised_rows(context["organised"]),
+    }
+    for former, name in ((FORMER_UNIT_ROWS, "children"), (FORMER_ORGANISED_ROWS, "organised")):
+        assert len(context[name]) >= 2
+        assert drawn[name] == tight(Template(former).render(Context(context)))
+        assert drawn[name] in html
+    assert "Liên đoàn &lt;Đã&gt; Giải Thể" in html
+    assert "<td>01/01/2020</td>" in html
+
+
 def test_organisation_page_pages_each_of_its_lists(client, world, monkeypatch):
     """Units below (those in force first), clusters organised and years of membership each
     page on their own parameter; the count of units in force covers every page."""
