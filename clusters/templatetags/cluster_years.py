@@ -12,6 +12,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from emulation.templatetags.emulation import num, person
+from emulation.text import number_formatter
 
 from ..services.meetings import year_state as _year_state
 
@@ -170,3 +171,84 @@ def results_row(context, item):
         "\n            </tr>"
         "\n          "
     )
+
+
+# A unit's scoring form: its criteria and indicators drawn in Python, as `table_rows` draws
+# the tables – some 50 rows of four fields each, whose loops and error loops were a quarter
+# of the form's time in the template language. The cells are those the template drew.
+
+
+def _errors(field) -> str:
+    """`{% for e in field.errors %}<div class="invalid-feedback d-block">{{ e }}</div>…`."""
+    return "".join(
+        f'<div class="invalid-feedback d-block">{conditional_escape(error)}</div>'
+        for error in field.errors
+    )
+
+
+def _field(field) -> str:
+    """`{{ field }}` and its errors."""
+    return f"{field}{_errors(field)}"
+
+
+@register.simple_tag
+def criterion_rows(criteria):
+    """The rows of one section's criteria: label and title (with the indicator a computed
+    one is scored from), the maximum, then the points computed from the figures, or the
+    self-score, verified score, explanation and "does not apply" fields."""
+    figure = number_formatter()  # as `|num`, the language read once for the section
+    rows = []
+    for item in criteria:
+        criterion = item["criterion"]
+        source = ""
+        if item["computed"]:
+            source = '<div class="small text-muted">%s</div>' % (
+                _('From the indicator "%(name)s": %(formula)s.')
+                % {
+                    "name": conditional_escape(criterion.indicator.name),
+                    "formula": conditional_escape(criterion.get_formula_display()),
+                }
+            )
+            cells = (
+                f'<td class="text-end">{figure(item["points_self"]) or "–"}</td>'
+                f'<td class="text-end">{figure(item["points_verified"]) or "–"}</td>'
+                f'<td class="small text-muted">{_("computed from the figures below")}</td>'
+                "<td></td>"
+            )
+        else:
+            cells = (
+                f'<td class="col-score">{_field(item["self"])}</td>'
+                f'<td class="col-score">{_field(item["verified"])}</td>'
+                f"<td>{_field(item['explanation'])}</td>"
+                f'<td class="text-center">{item["na"]}</td>'
+            )
+        rows.append(
+            f'<tr data-criterion="{criterion.pk}"><td><span class="text-muted">'
+            f"{conditional_escape(criterion.label)}</span> {conditional_escape(criterion.title)}"
+            f'{source}</td><td class="text-end">{figure(criterion.max_points)}</td>{cells}</tr>'
+        )
+    return mark_safe("".join(rows))
+
+
+@register.simple_tag
+def indicator_rows(indicators):
+    """The rows of the indicators: name and kind, the target field (or "no target"), the
+    qualifier and actual fields, the share of the target."""
+    share = number_formatter(1)  # as `|num:1`
+    rows = []
+    for item in indicators:
+        indicator = item["indicator"]
+        if item["target"]:
+            target = _field(item["target"])
+        else:
+            target = f'<span class="text-muted small">{_("no target")}</span>'
+        qualifier = f'<div class="mb-1">{item["qualifier"]}</div>' if item["qualifier"] else ""
+        percent = "" if item["percent"] is None else f"{share(item['percent'])}%"
+        rows.append(
+            f"<tr><td>{conditional_escape(indicator.name)} "
+            f'<span class="small text-muted">({conditional_escape(indicator.get_kind_display())})'
+            f'</span></td><td class="col-figure">{target}</td>'
+            f'<td class="col-figure">{qualifier}{_field(item["actual"])}</td>'
+            f'<td class="text-end">{percent}</td></tr>'
+        )
+    return mark_safe("".join(rows))

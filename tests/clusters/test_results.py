@@ -12,7 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from clusters.models import ClusterYearStatus, Level, OrganizationKind, ResultStatus, Visibility
+from clusters.models import (
+    ClusterYearStatus,
+    Indicator,
+    Level,
+    OrganizationKind,
+    ResultStatus,
+    Visibility,
+)
 from clusters.services import (
     StaleResult,
     cluster_standings,
@@ -271,6 +278,72 @@ def test_scores_above_the_maximum_or_not_in_half_points_are_refused(client, bt1)
         assert response.status_code == 200
         assert response.context["form"].errors
     assert not bt1.cluster_year.results.filter(entries__isnull=False).exists()
+
+
+# A scoring form's rows as its template drew them, row by row.
+FORMER_CRITERION_ROWS = """{% load i18n emulation %}{% for item in criteria %}
+<tr data-criterion="{{ item.criterion.pk }}">
+  <td><span class="text-muted">{{ item.criterion.label }}</span> {{ item.criterion.title }}
+    {% if item.computed %}<div class="small text-muted">{% blocktranslate with name=item.criterion.indicator.name formula=item.criterion.get_formula_display %}From the indicator "{{ name }}": {{ formula }}.{% endblocktranslate %}</div>{% endif %}
+  </td>
+  <td class="text-end">{{ item.criterion.max_points|num }}</td>
+  {% if item.computed %}
+    <td class="text-end">{{ item.points_self|num|default:"–" }}</td>
+    <td class="text-end">{{ item.points_verified|num|default:"–" }}</td>
+    <td class="small text-muted">{% translate "computed from the figures below" %}</td>
+    <td></td>
+  {% else %}
+    <td class="col-score">{{ item.self }}{% for e in item.self.errors %}<div class="invalid-feedback d-block">{{ e }}</div>{% endfor %}</td>
+    <td class="col-score">{{ item.verified }}{% for e in item.verified.errors %}<div class="invalid-feedback d-block">{{ e }}</div>{% endfor %}</td>
+    <td>{{ item.explanation }}{% for e in item.explanation.errors %}<div class="invalid-feedback d-block">{{ e }}</div>{% endfor %}</td>
+    <td class="text-center">{{ item.na }}</td>
+  {% endif %}
+</tr>
+{% endfor %}"""
+FORMER_INDICATOR_ROWS = """{% load i18n emulation %}{% for item in indicators %}
+<tr><td>{{ item.indicator.name }} <span class="small text-muted">({{ item.indicator.get_kind_display }})</span></td>
+  <td class="col-figure">{% if item.target %}{{ item.target }}{% for e in item.target.errors %}<div class="invalid-feedback d-block">{{ e }}</div>{% endfor %}{% else %}<span class="text-muted small">{% translate "no target" %}</span>{% endif %}</td>
+  <td class="col-figure">{% if item.qualifier %}<div class="mb-1">{{ item.qualifier }}</div>{% endif %}{{ item.actual }}{% for e in item.actual.errors %}<div class="invalid-feedback d-block">{{ e }}</div>{% endfor %}</td>
+  <td class="text-end">{% if item.percent is not None %}{{ item.percent|num:1 }}%{% endif %}</td></tr>
+{% endfor %}"""
+
+
+def test_the_scoring_form_draws_its_rows_as_the_template_drew_them(client, bt1):
+    """A unit's criteria and indicators are drawn in Python (`criterion_rows`,
+    `indicator_rows`): the same cells as the template's loops drew – fields with their
+    errors, computed points, the indicator a criterion is scored from, "no target", the
+    share of the target – and text escaped."""
+    import re
+
+    from django.template import Context, Template
+
+    from clusters.templatetags.cluster_years import criterion_rows, indicator_rows
+
+    criterion = next(c for c in bt1.table.criteria if c.label == "I.1")  # 8 points
+    indicator = bt1.table.indicators[0]
+    Indicator.objects.filter(pk=indicator.pk).update(name="Đoàn viên <mới> & kết nạp")
+    client.force_login(bt1.phu_quy)
+    url = reverse("clusters:result_detail", args=["bt-1", 2024, "ldld-phu-quy"])
+    response = client.post(
+        url, {"version": 0, f"self_{criterion.pk}": "9", f"actual_{indicator.pk}": "abc"}
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+    html = response.content.decode()
+    tight = lambda text: re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", text))  # noqa: E731
+    items = [item for block in response.context["sections"] for item in block["criteria"]]
+    assert any(item["computed"] for item in items)
+    for block in response.context["sections"]:
+        former = Template(FORMER_CRITERION_ROWS).render(Context({"criteria": block["criteria"]}))
+        drawn = criterion_rows(block["criteria"])
+        assert tight(drawn) == tight(former)
+        assert drawn in html
+    indicators = response.context["indicators"]
+    assert any(item["target"] is None for item in indicators)
+    former = Template(FORMER_INDICATOR_ROWS).render(Context({"indicators": indicators}))
+    assert tight(indicator_rows(indicators)) == tight(former)
+    assert indicator_rows(indicators) in html
+    assert html.count("invalid-feedback d-block") >= 2
+    assert "Đoàn viên &lt;mới&gt; &amp; kết nạp" in html
 
 
 def test_a_member_who_left_mid_year_is_listed_but_not_ranked(bt1):
