@@ -592,12 +592,15 @@ def _cluster_years_for(user) -> QuerySet[ClusterYear]:
     qs = ClusterYear.objects.all()
     if reads_every_cluster_year(user):
         return qs
-    return qs.filter(pk__in=cluster_year_ids_for(user))
+    # Each year read by its key (`AmongIds`): as `IN`, PostgreSQL hashed all 15,000
+    # cluster-years of the country to join a province's 500 (5–7 ms of each list of them).
+    return qs.filter(AmongIds(F("pk"), cluster_year_ids_for(user)))
 
 
-def cluster_year_ids_for(user) -> QuerySet:
-    """Ids (a subquery) of `cluster_years_for(user)`. Asked as a subquery of its own (`id IN
-    (…)`), it is the union itself: `cluster_years_for(…).values("pk")` joins every
+def cluster_year_ids_for(user) -> CompiledOnce:
+    """Ids (a subquery) of `cluster_years_for(user)`, for `IN` and `AmongIds` filters only:
+    compiled into SQL once per request (`CompiledOnce`). Asked as a subquery of its own (`id
+    IN (…)`), it is the union itself: `cluster_years_for(…).values("pk")` joins every
     cluster-year to it first (5 ms for a province, twice in each question of which units a
     page's reader opens)."""
     memo = access_for(user)._memo
@@ -655,7 +658,14 @@ def organizations_for(user, *, by_key: bool = False) -> QuerySet[Organization]:
         .order_by()
         .values("organization_id")
     )
-    heads = cluster_years_for(user).order_by().values("head_id")
+    # The heads of the cluster-years it reads, each year read by its key (`AmongIds`): as
+    # `IN`, PostgreSQL hashed all 15,000 cluster-years of the country to join a province's
+    # 500 (9 ms of its organisation list).
+    heads = (
+        ClusterYear.objects.filter(AmongIds(F("pk"), cluster_year_ids_for(user)))
+        .order_by()
+        .values("head_id")
+    )
     ids = access.read_orgs.union(members, heads)
     if by_key:
         return Organization.objects.filter(AmongIds(F("pk"), ids))

@@ -50,7 +50,9 @@ class CompiledOnce(Expression):
     # nothing outside it, so they may repeat those of the query around it.
     def __init__(self, queryset):
         super().__init__(output_field=models.IntegerField())
-        self.queryset = queryset
+        # Its query, not the queryset (pickling a queryset reads its rows), unsorted as any
+        # subquery of `IN` is.
+        self.query = queryset.order_by().query
         self._compiled: dict[str, tuple[str, tuple]] = {}
 
     def resolve_expression(self, *args, **kwargs):
@@ -59,9 +61,13 @@ class CompiledOnce(Expression):
     def relabeled_clone(self, change_map):
         return self
 
+    def get_group_by_cols(self):
+        # As a subquery that refers to nothing outside it: nothing to group by.
+        return []
+
     def as_sql(self, compiler, connection):
         if connection.alias not in self._compiled:
-            query = self.queryset.query.resolve_expression(Query(self.queryset.model))
+            query = self.query.resolve_expression(Query(self.query.model))
             sql, params = compiler.compile(query)
             self._compiled[connection.alias] = (sql, tuple(params))
         return self._compiled[connection.alias]

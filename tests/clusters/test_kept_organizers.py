@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.test.utils import CaptureQueriesContext
 
 from awards.models import AwardKind, AwardType, Nomination, NominationStatus
@@ -21,6 +21,7 @@ from awards.permissions import (
 )
 from clusters.models import (
     Cluster,
+    ClusterYear,
     InIds,
     Organization,
     OrganizationKind,
@@ -155,9 +156,10 @@ def test_the_registers_links_ask_the_organisers_kept_not_the_tree(tree, settings
     assert "parentperiod" not in captured[0]["sql"]
     # The confederation's staff record every organiser's decisions; a grassroots unit's none.
     top = OfficerFactory(organization=tree["top"]).user
-    assert listed_decision_organizers(top, everyone) == decision_organizers_among(
-        fresh(top), everyone
-    )
+    every_organizer = set(Cluster.objects.values_list("organizer_id", flat=True))
+    assert every_organizer >= wanted | {codes["other"]}
+    assert listed_decision_organizers(top, everyone) == every_organizer
+    assert decision_organizers_among(fresh(top), everyone) == every_organizer
     assert listed_decision_organizers(OfficerFactory(organization=tree["unit"]).user, everyone) == (
         set()
     )
@@ -330,6 +332,11 @@ def test_a_users_scope_is_compiled_into_sql_once_per_request(tree, monkeypatch):
     assert {nomination.cluster_year_id for nomination in nominations} <= read
     assert set(years.filter(year__gte=2000).values_list("pk", flat=True)) == read
     assert len(unions) == 1  # the scope's union of four lookups, compiled once
+    # Beside an aggregate, in the HAVING it then goes to, it is nothing to group by.
+    counted = ClusterYear.objects.annotate(n=Count("memberships")).filter(
+        Q(n__gt=100) | Q(pk__in=permissions.cluster_year_ids_for(user))
+    )
+    assert set(counted.values_list("pk", flat=True)) == read
     added = ClusterYearFactory(cluster=ClusterFactory(organizer=tree["district"]), year=2026)
     assert set(permissions.cluster_years_for(user).values_list("pk", flat=True)) == read | {
         added.pk
@@ -344,6 +351,8 @@ def test_the_scope_lists_are_read_by_key_on_postgresql(tree):
     """The awards a reader reads and the ended organisations it keeps are looked up by key
     (`AmongIds`): as `IN`, PostgreSQL hashed every award of the country, or walked every
     organisation, to join the few in scope."""
+    from clusters import permissions
+
     user = OfficerFactory(organization=tree["province"]).user
     access = access_for(user)
     organizers = Cluster.objects.values("organizer_id")
@@ -351,11 +360,23 @@ def test_the_scope_lists_are_read_by_key_on_postgresql(tree):
     # Not by key unless asked: a few candidates are best joined (`keeps_any_cluster_year`).
     assert "ANY(ARRAY" not in str(access.kept_among_query(organizers).query)
     awards = str(readable_awards(user).query)
+    # The cluster-years it reads, and the heads of its organisation list, by key too: as
+    # `IN`, PostgreSQL hashed every cluster-year of the country to join a province's 500.
+    years = str(permissions.cluster_years_for(user).query)
+    listed = str(permissions.organizations_for(user, by_key=True).query)
     if connection.vendor == "postgresql":
         assert "= ANY(ARRAY(SELECT" in ended
         assert '"cluster_year_id" = ANY(ARRAY(' in awards
+        assert '"clusters_clusteryear"."id" = ANY(ARRAY(' in years
+        assert 'U0."id" = ANY(ARRAY(' in listed
     else:
-        assert "ANY(ARRAY" not in ended + awards
+        assert "ANY(ARRAY" not in ended + awards + years + listed
+    read = set(permissions.cluster_years_for(user).values_list("pk", flat=True))
+    assert len(read) == 3  # the province's, the district's and the ended district's
+    heads = set(ClusterYear.objects.filter(pk__in=read).values_list("head_id", flat=True))
+    assert heads - {None} <= set(
+        permissions.organizations_for(user, by_key=True).values_list("pk", flat=True)
+    )
     # The ended district's clusters are the province's.
     assert tree["ended"].pk in set(
         access.kept_among_query(organizers, by_key=True).values_list("pk", flat=True)
