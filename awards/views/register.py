@@ -33,6 +33,7 @@ from clusters.permissions import (
     access_for,
     can_manage_cluster_year,
     may_keep_structure,
+    reads_every_cluster_year,
 )
 from clusters.services.history import stamp
 from clusters.views.base import choose_organizer_and_year
@@ -327,19 +328,20 @@ def honour_roll_links(user, decided, page_number=None) -> Page:
     first. Paginated: the confederation reads about 1,500 of them, which as one list took
     half a second to print."""
     # The decisions and years first, then the decisions' organisers: joined, every award was
-    # read with its decision (7 ms for the confederation's 24,000; 3.5 ms so).
-    organizer_of = dict(
-        Decision.objects.filter(InIds(F("pk"), {decision for decision, _year in decided}))
-        .order_by()
-        .values_list("pk", "organizer_id")
-    )
+    # read with its decision (7 ms for the confederation's 24,000; 3.5 ms so). A reader of
+    # every award (the confederation) reads nearly every decision and published roll: those
+    # are read whole, not looked up by lists of 1,500 decisions and 700 organisers.
+    everything = reads_every_cluster_year(user)
+    decisions = Decision.objects.order_by()
+    if not everything:
+        decisions = decisions.filter(InIds(F("pk"), {decision for decision, _year in decided}))
+    organizer_of = dict(decisions.values_list("pk", "organizer_id"))
     pairs = {(organizer_of[decision], year) for decision, year in decided}
     organizer_ids = {org_id for org_id, _year in pairs}
-    published = set(
-        HonourRoll.objects.filter(InIds(F("organizer_id"), organizer_ids), published=True)
-        .order_by()
-        .values_list("organizer_id", "year")
-    )
+    rolls = HonourRoll.objects.filter(published=True).order_by()
+    if not everything:
+        rolls = rolls.filter(InIds(F("organizer_id"), organizer_ids))
+    published = set(rolls.values_list("organizer_id", "year"))
     # The organisers whose decisions the user records (`decision_organizers`), asked of these
     # organisers only: the whole of them took a third of a second for the confederation.
     staff_of = listed_decision_organizers(user, organizer_ids) if organizer_ids else set()

@@ -32,6 +32,7 @@ from tests.factories import (
     ClusterYearFactory,
     OfficerFactory,
     OrganizationFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -563,6 +564,33 @@ def test_the_honour_roll_links_read_the_decisions_and_years_without_joining_them
         if 'FROM "awards_award"' in q["sql"] and 'JOIN "awards_decision"' in q["sql"]
     ]
     assert joined == []
+
+
+def test_a_reader_of_every_award_reads_the_decisions_and_rolls_whole(decided):
+    """A reader of every award (the confederation's staff, here a superuser) reads nearly
+    every decision and roll: the decisions' organisers, the published rolls and the
+    clusters' organisers are read whole, not looked up by lists of the country's 1,500
+    decisions and 700 organisers – the same links."""
+    w = decided
+    HonourRoll.objects.create(organizer=w.province, year=2024, published=True)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    with CaptureQueriesContext(connection) as queries:
+        links = honour_roll_links(admin, decided_pairs(Award.objects.all())).object_list
+    assert [(link.organizer_code, link.year, link.published) for link in links] == [
+        (w.province.code, 2024, True)
+    ]
+    listed = [
+        q["sql"]
+        for q in queries
+        if any(table in q["sql"] for table in ('"awards_decision"', '"awards_honourroll"'))
+        or 'FROM "clusters_cluster"' in q["sql"]
+    ]
+    assert len(listed) == 3
+    assert not [sql for sql in listed if "ANY(" in sql or " IN (" in sql]
+    # Unpublished, the roll is still listed for whoever records the organiser's decisions.
+    HonourRoll.objects.filter(organizer=w.province).update(published=False)
+    links = honour_roll_links(admin, decided_pairs(Award.objects.all())).object_list
+    assert [(link.organizer_code, link.published) for link in links] == [(w.province.code, False)]
 
 
 def test_the_register_reads_its_years_and_honour_rolls_from_one_query(client, decided):
