@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from emulation.templatetags.emulation import num
 from emulation.text import number_formatter
 
 register = template.Library()
@@ -77,3 +78,33 @@ def gap_cells(row):
             f"{escape(signed)}</div></td>"
         )
     return mark_safe("".join(cells))
+
+
+@register.simple_tag
+def award_rows(rows):
+    """A cluster's grid, a row per unit: its name, then `award_cells` – the rows the
+    template's loop drew, without the loop (a page holds some 250 of them)."""
+    return mark_safe(
+        "".join(
+            f'<tr><th scope="row" class="fw-normal">{escape(str(row.name))}</th>'
+            f"{award_cells(row)}</tr>"
+            for row in rows
+        )
+    )
+
+
+@register.simple_tag
+def gap_rows(rows):
+    """The gaps, a row per unit: its name, its clusters, `gap_cells`, the average gap (as
+    `|num:"signed"`, in red above zero)."""
+    drawn = []
+    for row in rows:
+        clusters = ", ".join(escape(str(name)) for name in row.clusters)
+        shown = num(row.average, "signed")
+        danger = " text-danger" if row.average is not None and row.average > 0 else ""
+        drawn.append(
+            f'<tr><th scope="row" class="fw-normal">{escape(str(row.name))}</th>'
+            f"<td>{clusters}</td>{gap_cells(row)}"
+            f'<td class="text-end fw-bold{danger}">{escape(shown)}</td></tr>'
+        )
+    return mark_safe("".join(drawn))

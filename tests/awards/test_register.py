@@ -701,6 +701,54 @@ def test_the_fairness_view_marks_the_rotation_and_the_self_scoring_gap(client, r
     assert "Average gap" in body
 
 
+# The fairness view's rows as its template drew them, row by row.
+FORMER_AWARD_ROWS = """{% load fairness %}{% for row in rows %}
+<tr>
+  <th scope="row" class="fw-normal">{{ row.name }}</th>
+  {% award_cells row %}
+</tr>
+{% endfor %}"""
+FORMER_GAP_ROWS = """{% load emulation fairness %}{% for row in gaps %}
+<tr>
+  <th scope="row" class="fw-normal">{{ row.name }}</th>
+  <td>{{ row.clusters|join:", " }}</td>
+  {% gap_cells row %}
+  <td class="text-end fw-bold{% if row.average > 0 %} text-danger{% endif %}">{{ row.average|num:"signed" }}</td>
+</tr>
+{% endfor %}"""
+
+
+def test_the_fairness_view_draws_its_rows_as_the_template_drew_them(client, rotation):
+    """The grids' and the gaps' rows are drawn in Python (`award_rows`, `gap_rows`): the
+    same cells as the template's loops drew – names escaped, clusters joined, the average
+    gap signed and in red above zero."""
+    import re
+
+    from django.template import Context, Template
+
+    from awards.templatetags.fairness import award_rows, gap_rows
+
+    w = rotation
+    cluster = w.cluster_year.cluster
+    cluster.name = 'Cụm <thi đua> & "số 1"'
+    cluster.save()
+    english(client, w.staff)
+    response = client.get(reverse("awards:fairness") + "?from=2021&to=2024")
+    html = response.content.decode()
+    tight = lambda text: re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", text))  # noqa: E731
+    (pattern,) = response.context["patterns"]
+    assert len(pattern.rows) >= 4
+    former = Template(FORMER_AWARD_ROWS).render(Context({"rows": pattern.rows}))
+    assert tight(award_rows(pattern.rows)) == tight(former)
+    assert award_rows(pattern.rows) in html
+    gaps = response.context["gaps"]
+    assert any(row.average > 0 for row in gaps)
+    former = Template(FORMER_GAP_ROWS).render(Context({"gaps": gaps}))
+    assert tight(gap_rows(gaps)) == tight(former)
+    assert gap_rows(gaps) in html
+    assert "Cụm &lt;thi đua&gt; &amp; &quot;số 1&quot;" in html
+
+
 def test_the_fairness_view_shows_proposals_in_a_lighter_style(client, approved):
     w = approved
     english(client, w.staff)
