@@ -185,7 +185,7 @@ def test_organisation_page_draws_its_lists_rows_as_the_template_drew_them(client
     from django.template import Context, Template
 
     ended = OrganizationFactory(
-        parent=world.province, name="Liên đoàn <Đã> Giải Thể", valid_to=D(2020, 1, 1)
+        parent=world.province, name='Liên đoàn <Đã> & "Giải Thể"', valid_to=D(2020, 1, 1)
     )
     ParentPeriod.objects.filter(organization=ended).update(valid_to=D(2020, 1, 1))
     ClusterYearFactory(cluster=world.cluster, year=world.year - 2, head=world.head_unit)
@@ -206,7 +206,7 @@ def test_organisation_page_draws_its_lists_rows_as_the_template_drew_them(client
         assert len(context[name]) >= 2
         assert drawn[name] == tight(Template(former).render(Context(context)))
         assert drawn[name] in html
-    assert "Liên đoàn &lt;Đã&gt; Giải Thể" in html
+    assert "Liên đoàn &lt;Đã&gt; &amp; &quot;Giải Thể&quot;" in html
     assert "<td>01/01/2020</td>" in html
 
 
