@@ -5,6 +5,7 @@ from django import template
 from django.templatetags.l10n import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from clusters.permissions import may_keep_structure as _may_keep_structure
 from emulation import links
@@ -77,3 +78,31 @@ def organised_rows(organised):
             for item in organised
         )
     )
+
+
+@register.simple_tag
+def cluster_items(clusters, managed_cluster_ids):
+    """The items of the clusters it organises: name, kind, founding decision, the day it
+    ended; the links to edit it and open a new year where the reader keeps it."""
+    edit, new_year = _("Edit"), _("New year")
+    items = []
+    for cluster in clusters:
+        about = [conditional_escape(cluster.get_kind_display())]
+        if cluster.founding_decision:
+            about.append(conditional_escape(cluster.founding_decision))
+        if cluster.ended_on:
+            about.append(_("ended %(date)s") % {"date": cluster.ended_on.strftime("%d/%m/%Y")})
+        actions = ""
+        if cluster.pk in managed_cluster_ids:
+            # After a space, as the template's line break gave.
+            actions = (
+                f' <a class="small" href="{links.link("structure:cluster_edit", cluster.code)}">'
+                f'{edit}</a> · <a class="small" '
+                f'href="{links.link("structure:cluster_year_create", cluster.code)}">'
+                f"{new_year}</a>"
+            )
+        items.append(
+            f"<li>{conditional_escape(cluster.name)} "
+            f'<span class="text-muted small">({", ".join(about)})</span>{actions}</li>'
+        )
+    return mark_safe("".join(items))

@@ -170,6 +170,11 @@ def test_organisation_page_queries_do_not_grow_with_its_history(client, world):
 FORMER_UNIT_ROWS = """{% load structure_nav %}{% for period in children %}
   <tr><td>{% org_link period.organization readable %}</td><td>{{ period.valid_from|date:"d/m/Y"|default:"—" }}</td><td>{{ period.valid_to|date:"d/m/Y"|default:"—" }}</td></tr>
 {% endfor %}"""
+FORMER_CLUSTER_ITEMS = """{% load i18n emulation %}{% for cluster in own_clusters %}
+  <li>{{ cluster.name }} <span class="text-muted small">({{ cluster.get_kind_display }}{% if cluster.founding_decision %}, {{ cluster.founding_decision }}{% endif %}{% if cluster.ended_on %}, {% blocktranslate with date=cluster.ended_on|date:"d/m/Y" %}ended {{ date }}{% endblocktranslate %}{% endif %})</span>
+    {% if cluster.pk in managed_cluster_ids %}<a class="small" href="{% link 'structure:cluster_edit' cluster.code %}">{% translate "Edit" %}</a> · <a class="small" href="{% link 'structure:cluster_year_create' cluster.code %}">{% translate "New year" %}</a>{% endif %}
+  </li>
+{% endfor %}"""
 FORMER_ORGANISED_ROWS = """{% load emulation %}{% for item in organised %}
   <tr><td>{{ item.year|stringformat:"d" }}</td><td><a href="{% link 'clusters:cluster_year' item.cluster.code item.year %}">{{ item.cluster.name }}</a></td><td>{{ item.head_name|default:"—" }}</td><td class="text-end">{{ item.member_count }}</td><td>{{ item.get_status_display }}</td></tr>
 {% endfor %}"""
@@ -189,23 +194,43 @@ def test_organisation_page_draws_its_lists_rows_as_the_template_drew_them(client
     )
     ParentPeriod.objects.filter(organization=ended).update(valid_to=D(2020, 1, 1))
     ClusterYearFactory(cluster=world.cluster, year=world.year - 2, head=world.head_unit)
-    ClusterYearFactory(cluster=ClusterFactory(organizer=world.province, number=7), year=2021)
+    ClusterYearFactory(
+        cluster=ClusterFactory(
+            organizer=world.province,
+            number=7,
+            name="Cụm <7> & 'cũ'",
+            founding_decision="QĐ 7/2019",
+            ended_on=D(2022, 12, 31),
+        ),
+        year=2021,
+    )
     client.force_login(world.users[persona])
     response = client.get(reverse("structure:organization_detail", args=["province"]))
     assert response.status_code == 200
-    context = {key: response.context[key] for key in ("children", "organised", "readable")}
+    names = ("children", "organised", "readable", "own_clusters", "managed_cluster_ids")
+    context = {key: response.context[key] for key in names}
     html = response.content.decode()
     tight = lambda text: re.sub(r">\s+<", "><", text).strip()  # noqa: E731
-    from clusters.templatetags.structure_nav import organised_rows, unit_rows
+    from clusters.templatetags.structure_nav import cluster_items, organised_rows, unit_rows
 
     drawn = {
         "children": unit_rows(context["children"], context["readable"]),
         "organised": organised_rows(context["organised"]),
+        "own_clusters": cluster_items(context["own_clusters"], context["managed_cluster_ids"]),
     }
-    for former, name in ((FORMER_UNIT_ROWS, "children"), (FORMER_ORGANISED_ROWS, "organised")):
-        assert len(context[name]) >= 2
-        assert drawn[name] == tight(Template(former).render(Context(context)))
+    for former, name in (
+        (FORMER_UNIT_ROWS, "children"),
+        (FORMER_ORGANISED_ROWS, "organised"),
+        (FORMER_CLUSTER_ITEMS, "own_clusters"),
+    ):
+        # (The head's officers see the clusters whose years they read: one.)
+        assert len(context[name]) >= (1 if name == "own_clusters" and persona != "staff" else 2)
+        assert tight(drawn[name]) == tight(Template(former).render(Context(context)))
         assert drawn[name] in html
+    # The staff keep the province's clusters: each with its links, after a space.
+    assert bool(context["managed_cluster_ids"]) is (persona == "staff")
+    assert ('</span> <a class="small"' in drawn["own_clusters"]) is (persona == "staff")
+    assert ("Cụm &lt;7&gt; &amp; &#x27;cũ&#x27;" in html) is (persona == "staff")
     assert "Liên đoàn &lt;Đã&gt; &amp; &quot;Giải Thể&quot;" in html
     assert "<td>01/01/2020</td>" in html
 
