@@ -97,26 +97,35 @@ def decision_organizers(user) -> QuerySet[Organization]:
     return Organization.objects.filter(pk__in=managed_clusters(user).values("organizer_id"))
 
 
+def _among_remembered(user, name: str, ids, find) -> set[int]:
+    """Those of `ids` that `find(access, unknown)` finds among the ids not yet asked in this
+    request – none for a user who keeps no structure; the answers remembered under `name`."""
+    if not may_keep_structure(user):
+        return set()
+    access = access_for(user)
+    known = access._memo.setdefault((name,), {})
+    unknown = {pk for pk in ids if pk not in known}
+    if unknown:
+        found = find(access, unknown)
+        known.update((pk, pk in found) for pk in unknown)
+    return {pk for pk in ids if known[pk]}
+
+
+def _cluster_organizers():
+    return Cluster.objects.order_by().values_list("organizer_id", flat=True).distinct()
+
+
 def decision_organizers_among(user, ids) -> set[int]:
     """Those of `ids` among `decision_organizers(user)`, looked up for these ids only (one
     query; the whole of it is a third of a second for the confederation's staff). Answers
     are remembered for the request: the register asks of its page's organisers after its
     honour rolls asked of all of them."""
-    if not may_keep_structure(user):
-        return set()
-    access = access_for(user)
-    known = access._memo.setdefault(("decision organizers",), {})
-    unknown = {pk for pk in ids if pk not in known}
-    if unknown:
+
+    def find(access, unknown):
         kept = unknown if access.is_superuser else access.kept_query(unknown)
-        found = set(
-            Cluster.objects.filter(among("organizer_id", kept))
-            .order_by()
-            .values_list("organizer_id", flat=True)
-            .distinct()
-        )
-        known.update((pk, pk in found) for pk in unknown)
-    return {pk for pk in ids if known[pk]}
+        return set(_cluster_organizers().filter(among("organizer_id", kept)))
+
+    return _among_remembered(user, "decision organizers", ids, find)
 
 
 def listed_decision_organizers(user, ids) -> set[int]:
@@ -125,22 +134,16 @@ def listed_decision_organizers(user, ids) -> set[int]:
     organisers the user keeps (`kept_organizer_ids`, remembered) that organise a cluster –
     one look at the clusters' organiser index, where the tree's union cost a province's
     register 4 ms of PostgreSQL and as much to build. Answers remembered for the request."""
-    if not may_keep_structure(user):
-        return set()
-    access = access_for(user)
-    known = access._memo.setdefault(("listed decision organizers",), {})
-    unknown = {pk for pk in ids if pk not in known}
-    if unknown:
-        organizers = Cluster.objects.order_by().values_list("organizer_id", flat=True).distinct()
+
+    def find(access, unknown):
         if access.is_superuser or access.keeps_everything:
             # Every cluster's organiser (the confederation's staff): all of them, read from
             # the index, rather than looked up by a list of the register's 700 organisers.
-            found = set(organizers)
-        else:
-            kept = unknown & access.kept_organizer_ids()
-            found = set(organizers.filter(among("organizer_id", kept))) if kept else set()
-        known.update((pk, pk in found) for pk in unknown)
-    return {pk for pk in ids if known[pk]}
+            return set(_cluster_organizers())
+        kept = unknown & access.kept_organizer_ids()
+        return set(_cluster_organizers().filter(among("organizer_id", kept))) if kept else set()
+
+    return _among_remembered(user, "listed decision organizers", ids, find)
 
 
 def readable_decisions(user) -> QuerySet[Decision]:
