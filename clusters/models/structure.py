@@ -863,9 +863,11 @@ class ClusterYear(models.Model):
     def is_open_for_entry(self) -> bool:
         return self.status in (ClusterYearStatus.SETUP, ClusterYearStatus.OPEN)
 
-    def member_entries(self) -> list["MemberEntry"]:
+    def member_entries(self, *, names: bool = True) -> list["MemberEntry"]:
         """Every membership of the year with its unit's name and parent as of the year, head
-        and deputy first, then in Vietnamese order – in four queries whatever the size."""
+        and deputy first, then in Vietnamese order – in four queries whatever the size.
+        `names=False`: without the names and parents (blank), in one query – for what only
+        ranks the members (a unit's own form)."""
         as_of = self.as_of
         # By the unit's name, as the model's ordering sorts one year's memberships – without
         # its joins of the cluster-year, the cluster and the organiser (constant here).
@@ -875,8 +877,10 @@ class ClusterYear(models.Model):
         ids = [m.organization_id for m in memberships]
         # The parents as of the year, then the names of the units and parents as plain rows
         # (`name_records`): prefetched, they built two querysets per member.
-        parents = ParentPeriod.objects.parent_ids_on(ids, as_of)
-        names = Organization.objects.filter(pk__in={*ids, *parents.values()}).names_on(as_of)
+        parents, names_of = {}, {}
+        if names:
+            parents = ParentPeriod.objects.parent_ids_on(ids, as_of)
+            names_of = Organization.objects.filter(pk__in={*ids, *parents.values()}).names_on(as_of)
         entries = []
         for membership in memberships:
             org_id = membership.organization_id
@@ -887,8 +891,8 @@ class ClusterYear(models.Model):
             entries.append(
                 MemberEntry(
                     membership=membership,
-                    name=names[org_id],
-                    parent=names.get(parent_id, "") if parent_id else "",
+                    name=names_of.get(org_id, ""),
+                    parent=names_of.get(parent_id, "") if parent_id else "",
                     role=role,
                 )
             )

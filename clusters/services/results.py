@@ -5,14 +5,14 @@ ranking, classification, distribution) that every screen and document reads."""
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from ..models import (
     CriterionKind,
     EmulationProgram,
     IndicatorValue,
+    InIds,
     Level,
     MemberEntry,
     Organization,
@@ -584,20 +585,26 @@ class ValueRow(NamedTuple):
 
 
 def cluster_standings(
-    cluster_year: ClusterYear, table: Table | None = None, *, self_totals: bool = True
+    cluster_year: ClusterYear,
+    table: Table | None = None,
+    *,
+    self_totals: bool = True,
+    names: bool = True,
 ) -> Standings:
     """Every member of the year with its totals, rank and classification – in a constant
     number of queries. `self_totals=False`: without the self-assessed totals, which neither
-    rank nor classify (a unit's form shows the rank and the suggestion only)."""
+    rank nor classify (a unit's form shows the rank and the suggestion only); `names=False`:
+    without the members' names and parents, nor who last changed each result (the form
+    shows its own unit's name)."""
     if table is None:
         program = EmulationProgram.for_cluster_year(cluster_year)
         table = load_table(program) if program else None
     standings = Standings(cluster_year=cluster_year, table=table)
-    entries = cluster_year.member_entries()
-    results = {
-        r.organization_id: r
-        for r in cluster_year.results.select_related("updated_by", "organization").order_by()
-    }
+    entries = cluster_year.member_entries(names=names)
+    results_of_year = cluster_year.results.order_by()
+    if names:
+        results_of_year = results_of_year.select_related("updated_by", "organization")
+    results = {r.organization_id: r for r in results_of_year}
     score_rows: dict[int, dict] = defaultdict(dict)
     value_rows: dict[int, dict] = defaultdict(dict)
     if results:
@@ -714,24 +721,21 @@ def _stored_ranks(at_end, table: Table | None) -> tuple[dict[int, int], int]:
     ranked = at_end.filter(verified_total__isnull=False)
     # Unsorted: the ranks sort them (the model's ordering joined the cluster and organiser).
     totals = list(ranked.order_by().values_list("pk", "verified_total"))
-    shared = (
-        ranked.order_by()
-        .values("verified_total")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .values("verified_total")
-    )
-    tied = ranked.filter(verified_total__in=shared).values("pk")
+    # The units tied on their total, told from the totals just read: as subqueries of the
+    # members at the year's end, each query of their scores compiled them twice again.
+    count = Counter(total for _pk, total in totals)
+    # None tied: an id no result has, so that the queries are the same whatever the data.
+    tied = [pk for pk, total in totals if count[total] > 1] or [0]
     scores: dict[int, dict] = defaultdict(dict)
     values: dict[int, dict] = defaultdict(dict)
     # What the verified totals and the tie-break read of each score and figure, not the
     # whole rows: a cluster of 25 tied units is 600 of them (a third of a dossier).
-    for result_id, criterion_id, *entry in ScoreEntry.objects.filter(result__in=tied).values_list(
-        "result_id", "criterion_id", "not_applicable", "verified_score"
-    ):
+    for result_id, criterion_id, *entry in ScoreEntry.objects.filter(
+        InIds(F("result_id"), tied)
+    ).values_list("result_id", "criterion_id", "not_applicable", "verified_score"):
         scores[result_id][criterion_id] = _TieEntry(*entry)
     for result_id, indicator_id, *value in IndicatorValue.objects.filter(
-        result__in=tied
+        InIds(F("result_id"), tied)
     ).values_list("result_id", "indicator_id", "actual", "target"):
         values[result_id][indicator_id] = _TieValue(*value)
     keys: dict[int, tuple] = {}

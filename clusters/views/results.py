@@ -353,12 +353,15 @@ def _result_context(request, cluster_year, organization, result, table, rights, 
     if see_all:
         # The rank and the capped suggestion depend on every member's scores. (Who verifies,
         # and so classifies, acts as the head: it sees all.)
-        row = cluster_standings(cluster_year, table, self_totals=False).row_for(organization.pk)
-        name = row.name if row else organization.name
+        # Of the others only their totals: not their names (nor their parents).
+        row = cluster_standings(cluster_year, table, self_totals=False, names=False).row_for(
+            organization.pk
+        )
     else:
-        # Shown neither: the unit's name as of the year is all the page needs of the others'.
+        # Shown neither.
         row = None
-        name = organization.name_on(cluster_year.as_of)
+    # The unit's name as of the year is all the page needs of the names.
+    name = organization.name_on(cluster_year.as_of)
     # In the order added (not the model's, through the result's cluster and organiser).
     evidence = (
         list(result.evidence.select_related("criterion", "added_by").order_by("added_at", "pk"))

@@ -17,6 +17,7 @@ from clusters.models import (
     Indicator,
     Level,
     OrganizationKind,
+    OrganizationName,
     ResultStatus,
     Visibility,
 )
@@ -356,6 +357,41 @@ def test_a_member_who_left_mid_year_is_listed_but_not_ranked(bt1):
     assert row.rank is None and not row.member_at_end
     assert standings.ranked[0].entry.organization.code == "ldld-tp-phan-thiet"
     assert standings.counts["members"] == 4
+
+
+def test_a_units_form_ranks_the_members_without_their_names(client, bt1):
+    """The form shows one unit's rank and (capped) suggestion: the standings it reads them
+    from rank every member without reading their names and parents (three queries less),
+    and the same ranks, suggestions and caps as the full standings; the page names the unit
+    as it was called that year."""
+    fill_all(bt1)
+    full = cluster_standings(bt1.cluster_year, self_totals=False)
+    with CaptureQueriesContext(connection) as named:
+        cluster_standings(bt1.cluster_year, self_totals=False)
+    with CaptureQueriesContext(connection) as unnamed:
+        bare = cluster_standings(bt1.cluster_year, self_totals=False, names=False)
+    assert len(unnamed) == len(named) - 3
+    assert not [q for q in unnamed if "clusters_parentperiod" in q["sql"]]
+
+    def ranked(standings):
+        return {
+            row.organization_id: (row.rank, row.suggested, row.capped, row.member_at_end)
+            for row in standings.rows
+        }
+
+    assert ranked(bare) == ranked(full)
+    assert any(row.rank for row in bare.rows)
+    assert {row.name for row in bare.rows} == {""}
+    unit = bt1.units["ldld-bac-binh"]
+    OrganizationName.objects.create(
+        organization=unit,
+        name="Liên đoàn Lao động huyện Bắc Bình cũ",
+        used_until=datetime.date(2024, 12, 31),
+    )
+    client.force_login(bt1.head)
+    response = client.get(reverse("clusters:result_detail", args=["bt-1", 2024, unit.code]))
+    assert response.context["row"].rank == full.row_for(unit.pk).rank
+    assert response.context["name"] == "Liên đoàn Lao động huyện Bắc Bình cũ"
 
 
 def test_a_unit_never_verifies_its_own_result(client, bt1):
@@ -811,6 +847,16 @@ def test_stored_rank_tells_ties_apart_from_plain_rows_of_the_tied_units_scores(w
     # The unit with the higher total first; of the two tied, the one with more points in I.
     assert ranks == [(3, 3), (2, 3), (1, 3)]
     assert built == []
+    # The tied units are told from the totals read: their scores and figures are asked by
+    # key, not through the members at the year's end again – three queries either way.
+    with CaptureQueriesContext(connection) as tied:
+        assert stored_rank(results[0], table) == (3, 3)
+    AnnualResult.objects.filter(pk=results[0].pk).update(verified_total=Decimal(85))
+    with CaptureQueriesContext(connection) as untied:
+        assert stored_rank(results[0], table) == (2, 3)
+    assert len(tied) == len(untied) == 3
+    for query in tied[1:] + untied[1:]:
+        assert "clusters_membership" not in query["sql"]
 
 
 def test_a_members_own_form_skips_the_standings_it_is_not_shown(client, bt1, monkeypatch):
@@ -844,8 +890,8 @@ def test_a_members_own_form_skips_the_standings_it_is_not_shown(client, bt1, mon
     assert "text-bg-primary" not in response.content.decode()
     client.force_login(bt1.head)
     response = client.get(url)
-    # Without the self-assessed totals, which neither rank nor classify.
-    assert computed == [{"self_totals": False}]
+    # Without the self-assessed totals, which neither rank nor classify, nor the others' names.
+    assert computed == [{"self_totals": False, "names": False}]
     assert response.context["name"] == "Liên đoàn Lao động huyện Phú Quý"
     assert response.context["row"].rank == 5
     assert response.context["row"].verified_total is not None
