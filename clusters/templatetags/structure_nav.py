@@ -95,11 +95,12 @@ def cluster_items(clusters, managed_cluster_ids):
         actions = ""
         if cluster.pk in managed_cluster_ids:
             # After a space, as the template's line break gave.
-            actions = (
-                f' <a class="small" href="{links.link("structure:cluster_edit", cluster.code)}">'
-                f'{edit}</a> · <a class="small" '
-                f'href="{links.link("structure:cluster_year_create", cluster.code)}">'
-                f"{new_year}</a>"
+            actions = format_html(
+                ' <a class="small" href="{}">{}</a> · <a class="small" href="{}">{}</a>',
+                links.link("structure:cluster_edit", cluster.code),
+                edit,
+                links.link("structure:cluster_year_create", cluster.code),
+                new_year,
             )
         items.append(
             f"<li>{conditional_escape(cluster.name)} "
