@@ -138,8 +138,12 @@ def listed_decision_organizers(user, ids) -> set[int]:
     def find(access, unknown):
         if access.is_superuser or access.keeps_everything:
             # Every cluster's organiser (the confederation's staff): all of them, read from
-            # the index, rather than looked up by a list of the register's 700 organisers.
-            return set(_cluster_organizers())
+            # the index once per request, rather than looked up by a list of the register's
+            # 700 organisers.
+            key = ("cluster organizers",)
+            if key not in access._memo:
+                access._memo[key] = frozenset(_cluster_organizers())
+            return access._memo[key]
         kept = unknown & access.kept_organizer_ids()
         return set(_cluster_organizers().filter(among("organizer_id", kept))) if kept else set()
 
