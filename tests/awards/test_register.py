@@ -573,6 +573,14 @@ def test_a_reader_of_every_award_reads_the_decisions_and_rolls_whole(decided):
     decisions and 700 organisers – the same links."""
     w = decided
     HonourRoll.objects.create(organizer=w.province, year=2024, published=True)
+    # What no award of the register comes from is read but never listed: another
+    # organiser's published roll, another year's, a decision with no award.
+    other = OrganizationFactory(code="khac")
+    HonourRoll.objects.create(organizer=other, year=2024, published=True)
+    HonourRoll.objects.create(organizer=w.province, year=2023, published=True)
+    Decision.objects.create(
+        organizer=other, year=2024, number="9/QĐ", signed_on=D(2025, 1, 20), signer="Trần Văn A"
+    )
     admin = UserFactory(is_superuser=True, is_staff=True)
     with CaptureQueriesContext(connection) as queries:
         links = honour_roll_links(admin, decided_pairs(Award.objects.all())).object_list
