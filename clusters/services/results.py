@@ -699,20 +699,6 @@ def cap_text(program, basis: int, quota: int) -> str:
     }
 
 
-class _TieEntry(NamedTuple):
-    """What `compute_totals` reads of a score for the verified column."""
-
-    not_applicable: bool
-    verified_score: Decimal | None
-
-
-class _TieValue(NamedTuple):
-    """What `compute_totals` and `tie_break_key` read of a figure."""
-
-    actual: Decimal | None
-    target: Decimal | None
-
-
 def _stored_ranks(at_end, table: Table | None) -> tuple[dict[int, int], int]:
     """({result id: rank}, number ranked) by the stored verified totals of `at_end` (the
     results of the members at the year's end of one cluster-year), as `cluster_standings`
@@ -732,12 +718,12 @@ def _stored_ranks(at_end, table: Table | None) -> tuple[dict[int, int], int]:
     # whole rows: a cluster of 25 tied units is 600 of them (a third of a dossier).
     for result_id, criterion_id, *entry in ScoreEntry.objects.filter(
         InIds(F("result_id"), tied)
-    ).values_list("result_id", "criterion_id", "not_applicable", "verified_score"):
-        scores[result_id][criterion_id] = _TieEntry(*entry)
+    ).values_list("result_id", "criterion_id", *EntryRow._fields):
+        scores[result_id][criterion_id] = EntryRow(*entry)
     for result_id, indicator_id, *value in IndicatorValue.objects.filter(
         InIds(F("result_id"), tied)
-    ).values_list("result_id", "indicator_id", "actual", "target"):
-        values[result_id][indicator_id] = _TieValue(*value)
+    ).values_list("result_id", "indicator_id", *ValueRow._fields):
+        values[result_id][indicator_id] = ValueRow(*value)
     keys: dict[int, tuple] = {}
     if table is not None:
         for pk in scores.keys() | values.keys():
