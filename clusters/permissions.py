@@ -658,14 +658,8 @@ def organizations_for(user, *, by_key: bool = False) -> QuerySet[Organization]:
         .order_by()
         .values("organization_id")
     )
-    # The heads of the cluster-years it reads, each year read by its key (`AmongIds`): as
-    # `IN`, PostgreSQL hashed all 15,000 cluster-years of the country to join a province's
-    # 500 (9 ms of its organisation list).
-    heads = (
-        ClusterYear.objects.filter(AmongIds(F("pk"), cluster_year_ids_for(user)))
-        .order_by()
-        .values("head_id")
-    )
+    # (Each year read by its key, as `cluster_years_for` reads them.)
+    heads = cluster_years_for(user).order_by().values("head_id")
     ids = access.read_orgs.union(members, heads)
     if by_key:
         return Organization.objects.filter(AmongIds(F("pk"), ids))

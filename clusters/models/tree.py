@@ -75,7 +75,7 @@ class CompiledOnce(Expression):
 
 def among(field: str, ids):
     """A filter of `field` among `ids`: a subquery as `IN`, ids already read as `InIds`."""
-    if isinstance(ids, CompiledOnce) or hasattr(ids, "resolve_expression"):
+    if hasattr(ids, "resolve_expression"):
         return Q(**{f"{field}__in": ids})
     return InIds(F(field), ids)
 

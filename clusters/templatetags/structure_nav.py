@@ -91,7 +91,7 @@ def cluster_items(clusters, managed_cluster_ids):
         if cluster.founding_decision:
             about.append(conditional_escape(cluster.founding_decision))
         if cluster.ended_on:
-            about.append(_("ended %(date)s") % {"date": cluster.ended_on.strftime("%d/%m/%Y")})
+            about.append(_("ended %(date)s") % {"date": _day(cluster.ended_on)})
         actions = ""
         if cluster.pk in managed_cluster_ids:
             # After a space, as the template's line break gave.
