@@ -172,3 +172,62 @@ def test_a_picker_with_nothing_chosen_does_not_ask_its_scoped_queryset(world, mo
     assert (
         f'<option value="{world.member_unit.pk}" selected>{world.member_unit.name}</option>' in html
     )
+
+
+def test_a_chosen_unit_is_read_as_one_list_not_through_a_cursor(world, monkeypatch):
+    """The chosen options of a picker are read in one plain query (a field's choices read
+    themselves with `iterator()`: on PostgreSQL a cursor declared WITH HOLD of its own), the
+    empty option first as before; a value that is no key draws no unit at all."""
+    from django import forms
+    from django.db import connection
+    from django.db.models import QuerySet
+    from django.test.utils import CaptureQueriesContext
+
+    from clusters.forms.pickers import unit_picker
+    from clusters.permissions import organizations_for
+
+    class Form(forms.Form):
+        unit = forms.ModelChoiceField(queryset=Organization.objects.none(), widget=unit_picker("x"))
+
+    def iterator(*args, **kwargs):
+        raise AssertionError("a chosen option read through QuerySet.iterator()")
+
+    monkeypatch.setattr(QuerySet, "iterator", iterator)
+    form = Form(initial={"unit": world.member_unit.pk})
+    form.fields["unit"].queryset = organizations_for(world.users["staff"])
+    with CaptureQueriesContext(connection) as queries:
+        html = str(form["unit"])
+    assert len(queries) == 1
+    assert re.findall(r"<option[^>]*>[^<]*</option>", html) == [
+        '<option value="">---------</option>',
+        f'<option value="{world.member_unit.pk}" selected>{world.member_unit.name}</option>',
+    ]
+    junk = Form(data={"unit": "not-a-key"})
+    junk.fields["unit"].queryset = organizations_for(world.users["staff"])
+    html = str(junk["unit"])
+    assert re.findall(r"<option[^>]*>[^<]*</option>", html) == [
+        '<option value="">---------</option>'
+    ]
+
+
+def test_the_years_page_builds_no_candidates_for_its_empty_add_form(client, world, monkeypatch):
+    """The form to add a member renders no unit: the candidates (a scoped query, milliseconds
+    of Django to build at national size) are asked of the posted form and the picker's search
+    only."""
+    from clusters.views import cluster_setup
+
+    def candidates(*args):
+        raise AssertionError("candidates built for an empty form")
+
+    client.force_login(world.users["staff"])
+    url = reverse("structure:cluster_year_manage", args=[world.cluster.code, world.year])
+    with monkeypatch.context() as patched:
+        patched.setattr(cluster_setup, "_candidate_choices", candidates)
+        response = client.get(url)
+    assert response.status_code == 200
+    assert 'name="organization"' in response.content.decode()
+    # Posted, the unit is checked against the candidates: a member already is refused.
+    add = reverse("structure:membership_add", args=[world.cluster.code, world.year])
+    response = client.post(add, {"organization": world.head_unit.pk, "reason": "x"})
+    assert response.status_code == 200
+    assert response.context["add_form"].has_error("organization", "invalid_choice")

@@ -194,9 +194,11 @@ def test_a_unit_joins_no_earlier_than_it_exists_and_only_from_below_the_organise
     assert response.status_code == 302
     assert Membership.objects.get(organization=young).joined_on == D(world.year, 7, 1)
     # The district's own cluster takes units from below the district only.
-    url = reverse("structure:cluster_year_manage", args=[world.district_cluster.code, world.year])
-    candidates = client.get(url).context["add_form"].fields["organization"].queryset
-    assert world.head_unit not in candidates
+    add = reverse("structure:membership_add", args=[world.district_cluster.code, world.year])
+    response = client.post(add, {"organization": world.head_unit.pk, "reason": "x"})
+    assert response.status_code == 200
+    assert response.context["add_form"].has_error("organization", "invalid_choice")
+    assert not world.district_cluster.years.filter(memberships__organization=world.head_unit)
 
 
 def test_a_stale_next_year_preview_writes_nothing(client, world):
