@@ -19,6 +19,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--load-seconds", type=float, default=5.0, help="seconds under load per page"
         )
+        parser.add_argument(
+            "--load-runs",
+            type=int,
+            default=3,
+            help="measurements under load of each page and floor (their median is kept)",
+        )
         parser.add_argument("--connections", type=int, default=20)
         parser.add_argument("--import-rows", type=int, default=5000)
         parser.add_argument(
@@ -32,7 +38,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--export-year", type=int, default=None)
 
-    def handle(self, *args, runs, load_seconds, connections, import_rows, quick, **options):
+    def handle(
+        self, *args, runs, load_seconds, load_runs, connections, import_rows, quick, **options
+    ):
         def progress(text):
             sys.stderr.write(f"bench: {text}\n")
             sys.stderr.flush()
@@ -40,6 +48,7 @@ class Command(BaseCommand):
         chosen = Options(
             runs=runs,
             load_seconds=load_seconds,
+            load_runs=load_runs,
             connections=connections,
             import_rows=import_rows,
             export=not options["no_export"],
@@ -49,6 +58,7 @@ class Command(BaseCommand):
         )
         if quick:
             chosen.runs, chosen.load_seconds, chosen.document_runs = 2, 2, 1
+            chosen.load_runs = 1
             chosen.import_rows, chosen.load_pages = min(import_rows, 50), 2
         # Stdout carries the JSON alone: the log (e.g. the 403s of pages a persona may not
         # open) goes to stderr with the progress.
