@@ -154,3 +154,28 @@ def test_under_load_each_page_is_measured_several_times_and_the_medians_kept():
     assert Options().load_runs == 3
     parser = Command().create_parser("manage.py", "run_bench")
     assert parser.parse_args([]).load_runs == 3
+
+
+def test_each_run_under_load_follows_a_warm_up_that_waits_out_the_last_runs_requests():
+    """Back to back, a run began behind the requests the one before left queued: every run
+    is preceded by the warm-up (whose requests wait for them), not only the first."""
+    from emulation.scale.bench import LoadResult, Options, measure_under_load
+
+    happened = []
+
+    class Server:
+        url = "http://127.0.0.1:1"
+
+        def warm_up(self, path, cookie):
+            happened.append(("warm-up", path, cookie))
+
+    def tool(url, cookie, seconds, connections):
+        happened.append(("run", url, seconds, connections))
+        return LoadResult(40.0, 400.0, 500.0 + len(happened))
+
+    options = Options(load_seconds=5.0, connections=20, load_runs=3)
+    result = measure_under_load(Server(), tool, "/page/", "sessionid=x", options)
+    warm_up = ("warm-up", "/page/", "sessionid=x")
+    run = ("run", "http://127.0.0.1:1/page/", 5.0, 20)
+    assert happened == [warm_up, run] * 3
+    assert result.p99_runs == [502.0, 504.0, 506.0] and result.p99_ms == 504.0
