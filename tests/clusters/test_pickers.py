@@ -231,3 +231,21 @@ def test_the_years_page_builds_no_candidates_for_its_empty_add_form(client, worl
     response = client.post(add, {"organization": world.head_unit.pk, "reason": "x"})
     assert response.status_code == 200
     assert response.context["add_form"].has_error("organization", "invalid_choice")
+
+
+def test_a_value_that_is_no_key_does_not_make_a_picker_list_every_unit(client, world):
+    """`?organization=abc` on the register, `?organizer=abc` on the clusters list: the picker
+    draws no unit (django-autocomplete-light, failing to filter by such a value, left its
+    whole scoped queryset to render: 22,686 options for the confederation's staff)."""
+    add_units(world, 150)
+    client.force_login(world.users["staff"])
+    for name, query in [
+        ("awards:register", {"organization": "abc"}),
+        ("clusters:cluster_list", {"organizer": "abc", "member": "1x"}),
+    ]:
+        response = client.get(reverse(name), query)
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        for field in query:
+            (picker,) = re.findall(rf'<select name="{field}".*?</select>', html, flags=re.S)
+            assert picker.count("<option") <= 1, (name, field)
