@@ -25,29 +25,27 @@ _lazy_url = lazy(_url, str)
 
 
 class _ChosenOnly:
-    """A picker renders the options chosen only, read as one plain query. With nothing
-    chosen, its empty option only, without asking its field's scoped queryset for no ids:
-    django-autocomplete-light filtered it by the chosen ids and iterated it, which built and
-    compiled the scope (a union of subqueries) to learn that an empty list of ids gives
-    nothing – a millisecond or two per picker."""
+    """A picker renders the options chosen only, read as one plain list: a field's choices
+    read themselves with `QuerySet.iterator()`, on PostgreSQL a cursor of their own declared
+    WITH HOLD (a transaction's worth of round trips, its rows copied at commit) for a row or
+    two. The same options, the empty one first when the field has one. With nothing chosen,
+    the field's scoped queryset is not asked at all (django-autocomplete-light filtered it by
+    no ids and iterated it, building and compiling the scope – a union of subqueries – to
+    learn that it gives nothing: a millisecond or two per picker). A value that is no key
+    shows no option (django-autocomplete-light then left every choice to render)."""
 
     def filter_choices_to_render(self, selected_choices):
-        if not hasattr(self.choices, "queryset"):  # a list of choices, not a model's
+        iterator = self.choices
+        if not hasattr(iterator, "queryset"):  # a list of choices, not a model's
             super().filter_choices_to_render(selected_choices)
             return
-        if not any(selected_choices):
-            self.choices.queryset = self.choices.queryset.model._default_manager.none()
-            return
-        # The chosen rows read as a list: a field's choices read themselves with
-        # `QuerySet.iterator()`, on PostgreSQL a cursor of their own declared WITH HOLD (a
-        # transaction's worth of round trips, its rows copied at commit) for a row or two.
-        # The same options, the empty one first when the field has one. A value that is no
-        # key shows no option (django-autocomplete-light then left every choice to render).
-        iterator = self.choices
-        try:
-            rows = list(iterator.queryset.filter(pk__in=[c for c in selected_choices if c]))
-        except (ValueError, ValidationError):
-            rows = []
+        chosen_ids = [choice for choice in selected_choices if choice]
+        rows = []
+        if chosen_ids:
+            try:
+                rows = list(iterator.queryset.filter(pk__in=chosen_ids))
+            except (ValueError, ValidationError):
+                pass  # no key: no option
         chosen = [iterator.choice(row) for row in rows]
         if iterator.field.empty_label is not None:
             chosen.insert(0, ("", iterator.field.empty_label))
